@@ -188,6 +188,7 @@ impl<'a> Message<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct EngineBuilder {
     limits: Limits,
+    verify_key: Option<[u8; 32]>,
 }
 
 impl EngineBuilder {
@@ -214,6 +215,13 @@ impl EngineBuilder {
         self
     }
 
+    /// Requires binary packs to be signed by the secret key matching this Ed25519 public key
+    /// (see [`crate::pack::binary`]). Applies to [`EngineBuilder::build_from_bytes`].
+    pub fn verify_key(&mut self, public_key: [u8; 32]) -> &mut EngineBuilder {
+        self.verify_key = Some(public_key);
+        self
+    }
+
     /// Compiles a pack.
     pub fn build(&self, pack: &Pack) -> Result<Engine, PackError> {
         compile(pack, self.limits)
@@ -221,7 +229,7 @@ impl EngineBuilder {
 
     /// Loads a binary pack and compiles it.
     pub fn build_from_bytes(&self, bytes: &[u8]) -> Result<Engine, LoadError> {
-        let pack = pack::binary::decode(bytes)?;
+        let pack = pack::binary::decode_verified(bytes, self.verify_key.as_ref())?;
         self.build(&pack).map_err(LoadError::Invalid)
     }
 }
