@@ -202,7 +202,7 @@ fn is_ignorable(c: char) -> bool {
 fn is_sentence_punct(c: char) -> bool {
     matches!(
         c,
-        '，' | '。' | '！' | '？' | '；' | '：' | '、' | '｡' | '､' | '．'
+        '，' | '。' | '！' | '？' | '；' | '：' | '、' | '｡' | '､'
     )
 }
 
@@ -344,21 +344,21 @@ impl Writer<'_> {
     }
 
     #[inline]
-    fn ascii(&mut self, b: u8, start: usize) {
+    fn ascii(&mut self, b: u8, start: usize, end: usize) {
         self.flush(start);
         self.digits = if b.is_ascii_digit() {
             self.digits + 1
         } else {
             0
         };
-        self.out.push_ascii(b, start, start + 1);
+        self.out.push_ascii(b, start, end);
     }
 
     fn fold(&mut self, f: Fold, start: usize, end: usize) {
         match f {
             Fold::Skip => self.skip(start),
             Fold::Break => self.hard_break(start),
-            Fold::Char(c) if c.is_ascii() => self.ascii(c as u8, start),
+            Fold::Char(c) if c.is_ascii() => self.ascii(c as u8, start, end),
             Fold::Char(c) => {
                 self.flush(start);
                 self.digits = 0;
@@ -447,7 +447,7 @@ pub fn normalize_into(input: &[u8], out: &mut Normalized) {
                 match ASCII_FOLD[b as usize] {
                     A_SKIP => w.skip(pos + i),
                     A_BREAK => w.hard_break(pos + i),
-                    f => w.ascii(f, pos + i),
+                    f => w.ascii(f, pos + i, pos + i + 1),
                 }
                 i += 1;
                 continue;
