@@ -179,6 +179,49 @@ pub fn numeral_value(c: char) -> Option<u8> {
     })
 }
 
+/// Decodes the character starting at `bytes[i]` (a non-ASCII lead byte of valid UTF-8).
+#[inline]
+fn decode(bytes: &[u8], i: usize) -> Option<char> {
+    let b = bytes[i] as u32;
+    let cont = |k: usize| bytes.get(i + k).map(|&x| (x & 0x3F) as u32);
+    let u = if b < 0xE0 {
+        ((b & 0x1F) << 6) | cont(1)?
+    } else if b < 0xF0 {
+        ((b & 0x0F) << 12) | (cont(1)? << 6) | cont(2)?
+    } else {
+        ((b & 0x07) << 18) | (cont(1)? << 12) | (cont(2)? << 6) | cont(3)?
+    };
+    char::from_u32(u)
+}
+
+/// Every character [`numeral_value`] accepts.
+const NUMERALS: [char; 22] = [
+    '〇', '零', '一', '壹', '幺', '二', '贰', '三', '叁', '参', '四', '肆', '五', '伍', '六', '陆',
+    '七', '柒', '八', '捌', '九', '玖',
+];
+
+const fn numeral_hash(u: u32) -> usize {
+    (u.wrapping_mul(0x9E37_79B1) >> 24) as usize
+}
+
+/// A 256-bit filter over the numerals: false means "certainly not a numeral".
+static NUMERAL_FILTER: [u64; 4] = {
+    let mut t = [0u64; 4];
+    let mut i = 0;
+    while i < NUMERALS.len() {
+        let h = numeral_hash(NUMERALS[i] as u32);
+        t[h / 64] |= 1 << (h % 64);
+        i += 1;
+    }
+    t
+};
+
+#[inline]
+fn maybe_numeral(u: u32) -> bool {
+    let h = numeral_hash(u);
+    NUMERAL_FILTER[h / 64] & (1 << (h % 64)) != 0
+}
+
 /// Separators that do not count towards a skipped run (see the module docs).
 fn is_ignorable(c: char) -> bool {
     let u = c as u32;
@@ -220,10 +263,9 @@ fn is_digit_fold(f: Fold) -> bool {
 #[derive(Clone, Debug, Default)]
 pub struct Normalized {
     text: String,
-    /// For each byte of `text`: byte offset in the original of the character it came from.
-    start: Vec<u32>,
-    /// For each byte of `text`: byte offset just past that original character.
-    end: Vec<u32>,
+    /// For each byte of `text`: the byte range `(start, end)` in the original of the character
+    /// it came from.
+    spans: Vec<(u32, u32)>,
 }
 
 impl Normalized {
@@ -255,15 +297,15 @@ impl Normalized {
     /// the original position of `start`).
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
         debug_assert!(start < end && end <= self.text.len());
-        let n = self.start.len();
+        let n = self.spans.len();
         if n == 0 {
             return (0, 0);
         }
-        let s = self.start[start.min(n - 1)] as usize;
+        let s = self.spans[start.min(n - 1)].0 as usize;
         if end <= start {
             return (s, s);
         }
-        let e = self.end[end.min(n) - 1] as usize;
+        let e = self.spans[end.min(n) - 1].1 as usize;
         (s, e.max(s))
     }
 
@@ -271,30 +313,30 @@ impl Normalized {
     /// Used for word-boundary checks: `v x` normalises to `vx` with a gap before `x`; the two
     /// digits that `⑳` becomes have no gap between them.
     pub fn gap_before(&self, i: usize) -> bool {
-        i > 0 && i < self.text.len() && self.start[i] > self.end[i - 1]
+        i > 0 && i < self.text.len() && self.spans[i].0 > self.spans[i - 1].1
     }
 
     /// Empties the buffer, keeping its capacity.
     pub fn clear(&mut self) {
         self.text.clear();
-        self.start.clear();
-        self.end.clear();
+        self.spans.clear();
     }
 
     #[inline]
     fn push_ascii(&mut self, b: u8, start: usize, end: usize) {
         self.text.push(b as char);
-        self.start.push(start as u32);
-        self.end.push(end as u32);
+        self.spans.push((start as u32, end as u32));
     }
 
     #[inline]
     fn push_char(&mut self, c: char, start: usize, end: usize) {
-        let n = c.len_utf8();
+        let span = (start as u32, end as u32);
         self.text.push(c);
-        for _ in 0..n {
-            self.start.push(start as u32);
-            self.end.push(end as u32);
+        match c.len_utf8() {
+            1 => self.spans.push(span),
+            2 => self.spans.extend_from_slice(&[span; 2]),
+            3 => self.spans.extend_from_slice(&[span; 3]),
+            _ => self.spans.extend_from_slice(&[span; 4]),
         }
     }
 }
@@ -378,6 +420,58 @@ impl Writer<'_> {
         }
     }
 
+    /// Normalises `valid`, which starts at original offset `pos`.
+    fn run(&mut self, valid: &str, pos: usize) {
+        let bytes = valid.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if b < 0x80 {
+                match ASCII_FOLD[b as usize] {
+                    A_SKIP => self.skip(pos + i),
+                    A_BREAK => self.hard_break(pos + i),
+                    f => self.ascii(f, pos + i, pos + i + 1),
+                }
+                i += 1;
+                continue;
+            }
+            let Some(c) = decode(bytes, i) else {
+                break;
+            };
+            let len = c.len_utf8();
+            let (start, end) = (pos + i, pos + i + len);
+            i += len;
+            let u = c as u32;
+            // Common CJK ideographs: no table search unless traditional or maybe a numeral.
+            if (0x4E00..tables::T2S_HI).contains(&u) && !maybe_numeral(u) {
+                let k = (u - tables::T2S_LO) as usize;
+                if tables::T2S_BITMAP[k / 64] & (1 << (k % 64)) == 0 {
+                    self.flush(start);
+                    self.digits = 0;
+                    self.out.push_char(c, start, end);
+                    continue;
+                }
+            }
+            if is_sentence_punct(c) {
+                self.hard_break(start);
+                continue;
+            }
+            let mut f = fold_char(c);
+            match f {
+                Fold::Skip if is_ignorable(c) => continue,
+                Fold::Char(n) => {
+                    if let Some(d) = numeral_value(n) {
+                        if self.numeral_converts(start, &valid[i..], end) {
+                            f = Fold::Char((b'0' + d) as char);
+                        }
+                    }
+                }
+                _ => {}
+            }
+            self.fold(f, start, end);
+        }
+    }
+
     /// Whether the numeral at original offset `start` (its text continues at `rest`, which
     /// starts at original offset `rest_at`) is inside a digit run of at least 3 characters.
     fn numeral_converts(&mut self, start: usize, rest: &str, rest_at: usize) -> bool {
@@ -426,8 +520,7 @@ pub fn normalize_into(input: &[u8], out: &mut Normalized) {
     out.clear();
     let input = &input[..input.len().min(u32::MAX as usize)];
     out.text.reserve(input.len());
-    out.start.reserve(input.len());
-    out.end.reserve(input.len());
+    out.spans.reserve(input.len());
     let mut w = Writer {
         out,
         seps: 0,
@@ -436,48 +529,19 @@ pub fn normalize_into(input: &[u8], out: &mut Normalized) {
         run_until: 0,
         run_converts: false,
     };
-    let mut pos = 0usize;
-    for chunk in input.utf8_chunks() {
-        let valid = chunk.valid();
-        let bytes = valid.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            let b = bytes[i];
-            if b < 0x80 {
-                match ASCII_FOLD[b as usize] {
-                    A_SKIP => w.skip(pos + i),
-                    A_BREAK => w.hard_break(pos + i),
-                    f => w.ascii(f, pos + i, pos + i + 1),
+    match core::str::from_utf8(input) {
+        Ok(text) => w.run(text, 0),
+        Err(_) => {
+            let mut pos = 0usize;
+            for chunk in input.utf8_chunks() {
+                w.run(chunk.valid(), pos);
+                pos += chunk.valid().len();
+                let invalid = chunk.invalid().len();
+                if invalid > 0 {
+                    w.hard_break(pos);
+                    pos += invalid;
                 }
-                i += 1;
-                continue;
             }
-            let Some(c) = valid[i..].chars().next() else {
-                break;
-            };
-            let len = c.len_utf8();
-            let (start, end) = (pos + i, pos + i + len);
-            i += len;
-            let mut f = fold_char(c);
-            match f {
-                Fold::Skip if is_sentence_punct(c) => f = Fold::Break,
-                Fold::Skip if is_ignorable(c) => continue,
-                Fold::Char(n) => {
-                    if let Some(d) = numeral_value(n) {
-                        if w.numeral_converts(start, &valid[i..], end) {
-                            f = Fold::Char((b'0' + d) as char);
-                        }
-                    }
-                }
-                _ => {}
-            }
-            w.fold(f, start, end);
-        }
-        pos += valid.len();
-        let invalid = chunk.invalid().len();
-        if invalid > 0 {
-            w.hard_break(pos);
-            pos += invalid;
         }
     }
     // A trailing run (or break) is dropped: nothing follows it.
