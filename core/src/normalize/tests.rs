@@ -559,3 +559,64 @@ fn corpus_properties() {
     }
     println!("{} corpus messages checked", msgs.len());
 }
+
+/// How well normalisation undoes `tools/obfuscate.py`: for each variant, the share of messages
+/// whose normalised variant equals the normalised original, and the share of the original's
+/// normalised character bigrams found in the normalised variant. Run with
+/// `FANZHA_OBFUSCATED=/tmp/obf.jsonl cargo test -p fanzha --lib obfuscation_agreement -- --ignored --nocapture`
+/// after `python3 tools/obfuscate.py /tmp/obf.jsonl`.
+#[test]
+#[ignore = "needs ../shared/data and an obfuscate.py output named by FANZHA_OBFUSCATED"]
+fn obfuscation_agreement() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let Some(msgs) = corpus() else { return };
+    let Some(path) = std::env::var_os("FANZHA_OBFUSCATED") else {
+        println!("skipped: set FANZHA_OBFUSCATED to the output of tools/obfuscate.py");
+        return;
+    };
+    let text = std::fs::read_to_string(path).expect("read obfuscated file");
+    // line number -> index in msgs (messages.jsonl has no blank lines)
+    let bigrams = |s: &str| -> BTreeSet<(char, char)> {
+        let v: alloc::vec::Vec<char> = s.chars().collect();
+        v.windows(2).map(|w| (w[0], w[1])).collect()
+    };
+    let mut stats: BTreeMap<alloc::string::String, (usize, usize, usize, usize)> = BTreeMap::new();
+    let mut diffs: BTreeMap<(char, char), usize> = BTreeMap::new();
+    for l in text.lines() {
+        let (Some(v), Some(variant)) = (json_str_field(l, "text"), json_str_field(l, "variant"))
+        else {
+            continue;
+        };
+        let line: usize = l
+            .rsplit("\"line\": ")
+            .next()
+            .and_then(|s| s.trim_end_matches(['}', ' ']).parse().ok())
+            .expect("line field");
+        let orig = normalize(&msgs[line - 1].0);
+        let got = normalize(&v);
+        let e = stats.entry(variant).or_default();
+        e.0 += 1;
+        e.1 += usize::from(orig == got);
+        let (a, b) = (bigrams(&orig), bigrams(&got));
+        e.2 += a.len();
+        e.3 += a.intersection(&b).count();
+        if orig != got && orig.chars().count() == got.chars().count() {
+            for (x, y) in orig.chars().zip(got.chars()).filter(|(x, y)| x != y) {
+                *diffs.entry((x, y)).or_insert(0usize) += 1;
+            }
+        }
+    }
+    let mut diffs: alloc::vec::Vec<_> = diffs.into_iter().collect();
+    diffs.sort_by_key(|&(_, n)| core::cmp::Reverse(n));
+    println!(
+        "most frequent character differences (original -> variant): {:?}",
+        &diffs[..diffs.len().min(12)]
+    );
+    for (variant, (n, same, total, found)) in stats {
+        println!(
+            "{variant:>13}: {n} messages, normalised identical {:.1}%, original bigrams kept {:.2}%",
+            100.0 * same as f64 / n as f64,
+            100.0 * found as f64 / total.max(1) as f64
+        );
+    }
+}
