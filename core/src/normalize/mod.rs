@@ -26,16 +26,21 @@
 //!   format characters, variation selectors, ZWJ and emoji skin-tone modifiers are skipped too
 //!   but do not count towards the run (an emoji sequence counts like one symbol).
 //! - Chinese sentence punctuation (`，。！？；：、` in full-width or ideographic form) is a
-//!   [`BREAK`]: `刷，单位` must not read as `刷单`. Across the fraud and ham texts of the shared
-//!   corpus no keyword dodge used it, while 4.6% of ham messages would gain a fraud-frequent
-//!   bigram across it. ASCII `, . ! ? ; :` stay skippable: they are used in dodges (`v.x`,
-//!   `刷.单`).
+//!   [`BREAK`]: `刷，单位` must not read as `刷单`. Measured on the shared corpus (3,792 Chinese
+//!   ham and 2,024 Chinese fraud messages): no message had one of 60 cue words (刷单, 微信,
+//!   转账, 验证码, …) split by such punctuation, while skipping it would join 175 ham messages
+//!   (4.6%) across it into a bigram that is frequent in fraud texts. ASCII `, . ! ? ; :` and
+//!   `．` stay skippable: they are used in dodges (`v.x`, `刷.单`) and in links.
 //! - Chinese numerals become digits inside digit runs only (see [`numeral_value`]): a run is a
 //!   sequence of digits (any style) and numerals, possibly with skipped separators between
 //!   them; when it has at least 3 characters and contains a numeral, its numerals become ASCII
 //!   digits. `幺三八一二三四五六七八` → `13812345678`, `1三8` → `138`, but `一个`, `三天`,
 //!   `十一月` (十 and 百 are not digits) and `一二` stay.
-//! - NUL, U+FFFD and invalid UTF-8 are breaks.
+//! - NUL, U+FFFD and invalid UTF-8 are breaks. A trailing run or break is dropped, so a
+//!   normalised literal never starts or ends with [`BREAK`]; one that contains it (a literal
+//!   with Chinese sentence punctuation or a long separator run) can never match.
+//!
+//! Normalising is idempotent: `normalize(&normalize(x)) == normalize(x)`.
 
 use alloc::string::String;
 use alloc::vec::Vec;
