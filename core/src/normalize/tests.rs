@@ -620,3 +620,61 @@ fn obfuscation_agreement() {
         );
     }
 }
+
+/// The measurement behind making Chinese sentence punctuation a break (module docs): on the
+/// Chinese messages, compare normalising as is with normalising after replacing each sentence
+/// punctuation mark by `*` (a skippable separator).
+#[test]
+#[ignore = "measurement on ../shared/data; run with --ignored --nocapture"]
+fn sentence_punctuation_choice() {
+    use std::collections::BTreeMap;
+    let Some(msgs) = corpus() else { return };
+    const CUES: &str = "刷单 单位 微信 加微 转账 汇款 安全账户 保证金 解冻 手续费 垫付 充值 验证码 密码 \
+        屏幕共享 身份证 银行卡 立即 冻结 逾期 征信 清零 保密 日赚 高收益 返利 佣金 中奖 免费领取 贷款 客服 \
+        退款 理赔 公安 警察 通缉 洗钱 兼职 点赞 投资 理财 彩票 博彩 平台 额度 下载 链接 扣扣 飞机 注销 学生 \
+        账户 会员 快递 赔偿 医保 社保 积分 兑换 etc";
+    let cues: alloc::vec::Vec<alloc::string::String> =
+        CUES.split_whitespace().map(normalize).collect();
+    let is_han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let zh = |t: &str| t.chars().filter(|&c| is_han(c)).count() * 2 > t.chars().count();
+    // Han bigrams frequent (>= 20) in the normalised fraud texts.
+    let mut freq: BTreeMap<(char, char), usize> = BTreeMap::new();
+    for (t, label) in &msgs {
+        if label == "fraud" && zh(t) {
+            let v: alloc::vec::Vec<char> = normalize(t).chars().collect();
+            for w in v.windows(2).filter(|w| is_han(w[0]) && is_han(w[1])) {
+                *freq.entry((w[0], w[1])).or_default() += 1;
+            }
+        }
+    }
+    for want in ["ham", "fraud"] {
+        let (mut n, mut cue_gain, mut bigram_gain) = (0, 0, 0);
+        for (t, label) in msgs.iter().filter(|(t, l)| l == want && zh(t)) {
+            let _ = label;
+            n += 1;
+            let as_is = normalize(t);
+            let skipped: alloc::string::String = t
+                .chars()
+                .map(|c| if is_sentence_punct(c) { '*' } else { c })
+                .collect();
+            let skipped = normalize(&skipped);
+            if cues
+                .iter()
+                .any(|c| skipped.contains(c.as_str()) && !as_is.contains(c.as_str()))
+            {
+                cue_gain += 1;
+            }
+            // Bigrams that exist only because punctuation was skipped.
+            let a: alloc::vec::Vec<char> = skipped.chars().collect();
+            let gained = a.windows(2).any(|w| {
+                freq.get(&(w[0], w[1])).is_some_and(|&f| f >= 20)
+                    && !as_is.contains(&format!("{}{}", w[0], w[1]))
+            });
+            bigram_gain += usize::from(gained);
+        }
+        println!(
+            "{want}: {n} Chinese messages; skipping sentence punctuation would add a cue-word hit to {cue_gain} and a fraud-frequent bigram to {bigram_gain} ({:.1}%)",
+            100.0 * bigram_gain as f64 / n as f64
+        );
+    }
+}
