@@ -16,7 +16,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::{Anchored, Input, MatchKind};
+use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
@@ -416,6 +416,9 @@ impl Engine {
         let mut state = regex_automata::hybrid::dfa::OverlappingState::start();
         s.regex_seen.clear();
         s.regex_found.clear();
+        // Pass 1: the overlapping search, to its end, noting each pattern's earliest match end.
+        // No other search may use the forward cache until it is done: the overlapping state
+        // holds lazy state ids that a second search could invalidate by clearing the cache.
         loop {
             if re
                 .fwd
@@ -425,38 +428,40 @@ impl Engine {
                 break;
             }
             let Some(hm) = state.get_match() else { break };
-            let pid = hm.pattern();
-            if s.regex_seen.contains(&(pid.as_u32())) {
-                continue;
+            let pid = hm.pattern().as_u32();
+            if !s.regex_seen.contains(&pid) {
+                s.regex_seen.push(pid);
+                s.regex_found.push((pid, 0, hm.offset() as u32));
+                if s.regex_seen.len() == re.rules.len() {
+                    break;
+                }
             }
-            s.regex_seen.push(pid.as_u32());
-            let end = hm.offset();
+        }
+        // Pass 2: for each, the leftmost start (reverse search), then the longest match from
+        // there (an anchored search with `All` semantics runs to the last match).
+        for found in s.regex_found.iter_mut() {
+            let pid = PatternID::new_unchecked(found.0 as usize);
+            let end = found.2 as usize;
             let rinput = Input::new(hay)
                 .range(..end)
                 .anchored(Anchored::Pattern(pid));
             let start = match re.rev.try_search_rev(rcache, &rinput) {
                 Ok(Some(h)) => h.offset(),
-                _ => continue,
+                _ => end,
             };
-            // The overlapping search reports the earliest end; report the longest match
-            // starting there (an anchored search with `All` semantics runs to the last match).
             let finput = Input::new(hay)
                 .range(start..)
                 .anchored(Anchored::Pattern(pid));
             let end = match re.fwd.try_search_fwd(fcache, &finput) {
-                Ok(Some(h)) => h.offset(),
+                Ok(Some(h)) => h.offset().max(end),
                 _ => end,
             };
-            if start < end {
-                s.regex_found
-                    .push((re.rules[pid.as_usize()], start as u32, end as u32));
-            }
-            if s.regex_seen.len() == re.rules.len() {
-                break;
-            }
+            *found = (re.rules[pid.as_usize()], start as u32, end as u32);
         }
         for &(rule, a, b) in &s.regex_found {
-            s.state.record(rule, a, b);
+            if a < b {
+                s.state.record(rule, a, b);
+            }
         }
     }
 
@@ -791,11 +796,21 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
             RuleKind::Keywords => {
                 for kw in &r.keywords {
                     let lit = normalize::normalize(kw);
-                    if lit.is_empty() || lit.contains(BREAK) {
+                    if lit.is_empty() {
                         return Err(PackError::compile(
                             &r.id,
                             format!(
                                 "keyword {kw:?} is empty or all separators after normalisation"
+                            ),
+                        ));
+                    }
+                    if lit.contains(BREAK) {
+                        return Err(PackError::compile(
+                            &r.id,
+                            format!(
+                                "keyword {kw:?} contains a break (Chinese sentence punctuation or \
+                                 a long separator run): keywords never match across breaks; \
+                                 split it or use a combination with `within`"
                             ),
                         ));
                     }
