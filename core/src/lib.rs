@@ -7,4 +7,5 @@ extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+pub mod links;
 pub mod normalize;

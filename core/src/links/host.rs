@@ -1,0 +1,338 @@
+//! Host and path analysis: registrable domain and [`LinkFlags`].
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::canon::{CanonicalUrl, IpForm};
+use super::{punycode, Brand, Link, LinkData, LinkFlags};
+
+/// Labels that name a domain level; inside a subdomain they pretend the host ends there.
+const TLD_WORDS: &[&str] = &["com", "edu", "gov", "net", "org"];
+
+/// File extensions of installable apps.
+const APP_EXTENSIONS: &[&str] = &[".apk", ".apks", ".exe", ".hap", ".ipa", ".msi", ".xapk"];
+
+/// Path segments that name an app download.
+const DOWNLOAD_SEGMENTS: &[&str] = &["apk", "app-download", "download", "downloads", "xiazai"];
+
+/// Builds the [`Link`] for a canonical URL found at `start..end`.
+pub(crate) fn judge(
+    start: usize,
+    end: usize,
+    canon: &CanonicalUrl,
+    mut flags: LinkFlags,
+    data: &LinkData,
+) -> Link {
+    let host = canon.host.as_str();
+    let mut domain = None;
+    let mut brand = None;
+    match canon.ip {
+        IpForm::None => {
+            domain = psl::domain_str(host).map(String::from);
+            analyze_name(host, domain.as_deref(), data, &mut flags, &mut brand);
+        }
+        IpForm::Obfuscated => flags |= LinkFlags::IP | LinkFlags::IP_OBFUSCATED,
+        IpForm::Dotted | IpForm::V6 => flags |= LinkFlags::IP,
+    }
+    if canon.port {
+        flags |= LinkFlags::PORT;
+    }
+    if canon.userinfo {
+        flags |= LinkFlags::USERINFO;
+    }
+    if LinkData::listed(&data.bad_domains, host) {
+        flags |= LinkFlags::KNOWN_BAD;
+    }
+    analyze_path(canon, data, &mut flags, brand.is_some());
+    Link {
+        start,
+        end,
+        url: canon.to_url(),
+        host: String::from(host),
+        domain,
+        flags,
+        brand,
+    }
+}
+
+fn analyze_name(
+    host: &str,
+    domain: Option<&str>,
+    data: &LinkData,
+    flags: &mut LinkFlags,
+    brand: &mut Option<String>,
+) {
+    let suffix = psl::suffix(host.as_bytes());
+    let suffix_str = suffix
+        .as_ref()
+        .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
+        .unwrap_or("");
+    let tld = host.rsplit('.').next().unwrap_or("");
+    if contains(&data.risky_tlds, tld) || contains(&data.risky_tlds, suffix_str) {
+        *flags |= LinkFlags::RISKY_TLD;
+    }
+    if LinkData::listed(&data.shorteners, host) {
+        *flags |= LinkFlags::SHORTENER;
+    }
+    if LinkData::listed(&data.good_domains, host) {
+        *flags |= LinkFlags::KNOWN_GOOD;
+    }
+    let private = suffix.as_ref().map(|s| s.typ()) == Some(Some(psl::Type::Private));
+    if (private && domain.is_some()) || strict_subdomain_listed(&data.hosting, host) {
+        *flags |= LinkFlags::FREE_HOSTING;
+    }
+    let labels = host.split('.').count();
+    if labels >= 5 || host.len() > 50 {
+        *flags |= LinkFlags::LONG_HOST;
+    }
+
+    // The name part: the host without its public suffix.
+    let name = host
+        .strip_suffix(suffix_str)
+        .map(|s| s.trim_end_matches('.'))
+        .filter(|s| !s.is_empty() && !suffix_str.is_empty())
+        .unwrap_or(host);
+    let sub = match domain {
+        Some(d) if host.len() > d.len() => &host[..host.len() - d.len() - 1],
+        _ => "",
+    };
+    if sub.split('.').any(|l| TLD_WORDS.contains(&l))
+        || name.split('.').any(|l| {
+            let first = l.split('-').next().unwrap_or("");
+            let last = l.rsplit('-').next().unwrap_or("");
+            l.contains('-') && (is_tld_word_or_www(first) || is_tld_word_or_www(last))
+        })
+    {
+        *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
+    }
+
+    // Internationalised labels: Punycode, mixed scripts, confusables.
+    let mut skeletons: Vec<String> = Vec::new();
+    for label in name.split('.') {
+        let Some(encoded) = label.strip_prefix("xn--") else {
+            continue;
+        };
+        *flags |= LinkFlags::PUNYCODE;
+        let Some(chars) = punycode::decode(encoded) else {
+            continue;
+        };
+        let text: String = chars.iter().collect();
+        if !unicode_security::MixedScript::is_single_script(text.as_str()) {
+            *flags |= LinkFlags::MIXED_SCRIPT;
+        }
+        let skeleton: String = unicode_security::skeleton(&text).collect();
+        if skeleton.is_ascii() && skeleton != text {
+            *flags |= LinkFlags::CONFUSABLE;
+            skeletons.push(skeleton.to_ascii_lowercase());
+        }
+    }
+
+    // Brands: official domains first, then look-alikes.
+    let mut official_for: Option<&Brand> = None;
+    for b in &data.brands {
+        if LinkData::listed(&b.official_domains, host) {
+            official_for = Some(b);
+            break;
+        }
+    }
+    if let Some(b) = official_for {
+        *flags |= LinkFlags::BRAND_OFFICIAL | LinkFlags::KNOWN_GOOD;
+        *brand = Some(b.name.clone());
+        return;
+    }
+    if flags.contains(LinkFlags::KNOWN_GOOD) {
+        return;
+    }
+    let parts = Parts::new(name, &skeletons);
+    for b in &data.brands {
+        if b.tokens.iter().any(|t| parts.matches(t)) {
+            *flags |= LinkFlags::BRAND_LOOKALIKE;
+            *brand = Some(b.name.clone());
+            break;
+        }
+    }
+    if host_has_login_word(name, data) {
+        *flags |= LinkFlags::CREDENTIAL_PATH;
+    }
+}
+
+fn is_tld_word_or_www(s: &str) -> bool {
+    s == "www" || TLD_WORDS.contains(&s)
+}
+
+fn contains(list: &[String], s: &str) -> bool {
+    !s.is_empty() && list.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
+}
+
+fn strict_subdomain_listed(list: &[String], host: &str) -> bool {
+    match host.find('.') {
+        Some(i) => LinkData::listed(list, &host[i + 1..]),
+        None => false,
+    }
+}
+
+/// Login words in the host name: a whole `-`/`.` part, or a part's start or end.
+fn host_has_login_word(name: &str, data: &LinkData) -> bool {
+    name.split(['.', '-', '_']).any(|p| {
+        data.login_words
+            .iter()
+            .any(|w| w.len() >= 4 && (p.starts_with(w.as_str()) || p.ends_with(w.as_str())))
+    })
+}
+
+/// The parts of a host name (split at `.`, `-`, `_`), with their look-alike folded forms.
+struct Parts {
+    raw: Vec<String>,
+    folded: Vec<String>,
+}
+
+impl Parts {
+    fn new(name: &str, skeletons: &[String]) -> Parts {
+        let mut raw: Vec<String> = name
+            .split('.')
+            .filter(|l| !l.starts_with("xn--"))
+            .flat_map(|l| l.split(['-', '_']))
+            .filter(|p| !p.is_empty())
+            .map(String::from)
+            .collect();
+        for s in skeletons {
+            raw.extend(s.split(['.', '-', '_']).map(String::from));
+        }
+        // The whole name without separators catches tokens split by hyphens (`pay-pal`).
+        let joined: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        if joined.len() <= 64 {
+            raw.push(joined);
+        }
+        let folded = raw.iter().map(|p| fold_lookalike(p)).collect();
+        Parts { raw, folded }
+    }
+
+    fn matches(&self, token: &str) -> bool {
+        if token.len() < 2 {
+            return false;
+        }
+        let numeric = token.bytes().all(|b| b.is_ascii_digit());
+        if self.raw.iter().any(|p| part_matches(p, token, numeric)) {
+            return true;
+        }
+        if numeric {
+            return false;
+        }
+        let ft = fold_lookalike(token);
+        self.folded
+            .iter()
+            .any(|p| part_matches(p, &ft, false) || (ft.len() >= 6 && within_one_edit(p, &ft)))
+    }
+}
+
+fn part_matches(part: &str, token: &str, numeric: bool) -> bool {
+    if part == token {
+        return true;
+    }
+    if numeric || token.len() >= 6 {
+        return part.contains(token);
+    }
+    token.len() >= 3 && (part.starts_with(token) || part.ends_with(token))
+}
+
+/// Folds the spellings scammers swap in host names: `0`→`o`, `1`/`l`→`i`, `3`→`e`, `4`→`a`,
+/// `5`→`s`, `7`→`t`, `rn`→`m`, `vv`→`w`.
+fn fold_lookalike(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        match (c, next) {
+            (b'r', Some(b'n')) => {
+                out.push('m');
+                i += 2;
+                continue;
+            }
+            (b'v', Some(b'v')) => {
+                out.push('w');
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        out.push(match c {
+            b'0' => 'o',
+            b'1' | b'l' => 'i',
+            b'3' => 'e',
+            b'4' => 'a',
+            b'5' => 's',
+            b'7' => 't',
+            _ => c as char,
+        });
+        i += 1;
+    }
+    out
+}
+
+/// Whether `a` and `b` differ by at most one insertion, deletion or substitution.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[prefix..].len() <= 1 || short[prefix + 1..] == long[prefix + 1..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
+}
+
+fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, has_brand: bool) {
+    let path = canon.path.to_ascii_lowercase();
+    let query = canon
+        .query
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let trimmed = path.trim_end_matches('/');
+    if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
+        || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
+    {
+        *flags |= LinkFlags::APP_DOWNLOAD;
+    }
+    if data
+        .login_words
+        .iter()
+        .any(|w| path.contains(w.as_str()) || query.contains(w.as_str()))
+    {
+        *flags |= LinkFlags::CREDENTIAL_PATH;
+    }
+    if !has_brand && !flags.contains(LinkFlags::KNOWN_GOOD) {
+        let in_path = data.brands.iter().any(|b| {
+            b.tokens.iter().any(|t| {
+                t.len() >= 4
+                    && t.bytes().all(|c| c.is_ascii_alphabetic())
+                    && path.contains(t.as_str())
+            })
+        });
+        if in_path {
+            *flags |= LinkFlags::BRAND_IN_PATH;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lookalike_folding_and_edits() {
+        assert_eq!(fold_lookalike("paypa1"), fold_lookalike("paypal"));
+        assert_eq!(fold_lookalike("arnazon"), "amazon");
+        assert_eq!(fold_lookalike("ltau"), fold_lookalike("itau"));
+        assert!(within_one_edit("telegrcam", "telegram"));
+        assert!(within_one_edit("netflix", "netfiix"));
+        assert!(within_one_edit("abc", "abc"));
+        assert!(!within_one_edit("telegram", "telgrm"));
+        assert!(!within_one_edit("google", "goolge"));
+    }
+}
