@@ -7,5 +7,6 @@ extern crate alloc;
 #[cfg(any(test, feature = "std"))]
 extern crate std;
 
+pub mod entities;
 pub mod links;
 pub mod normalize;

@@ -67,7 +67,7 @@ struct Unit {
 }
 
 /// Decodes the character at `pos`; an invalid byte reads as U+FFFD of length 1.
-fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
+pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
     let b = *text.get(pos)?;
     if b < 0x80 {
         return Some((b as char, 1));
@@ -89,7 +89,7 @@ fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
 }
 
 /// The character ending at `pos` and its start.
-fn char_before(text: &[u8], pos: usize) -> Option<(char, usize)> {
+pub(crate) fn char_before(text: &[u8], pos: usize) -> Option<(char, usize)> {
     if pos == 0 || pos > text.len() {
         return None;
     }

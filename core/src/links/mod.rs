@@ -41,7 +41,7 @@
 //! ```
 
 mod canon;
-mod find;
+pub(crate) mod find;
 mod host;
 mod punycode;
 
