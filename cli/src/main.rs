@@ -1,1 +1,398 @@
-fn main() {}
+//! `fanzha`: scan messages, explain verdicts, evaluate corpora, build and check packs.
+
+mod eval;
+
+use std::io::{self, BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use fanzha::pack::{binary, Pack};
+use fanzha::{Engine, Message, Risk, Verdict};
+
+#[derive(Parser)]
+#[command(
+    name = "fanzha",
+    version,
+    about = "Screen short texts for telecom and online fraud, on device"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a verdict for each TEXT argument, or for each line of stdin.
+    Scan {
+        /// Messages to scan; read from stdin (one per line) when absent.
+        text: Vec<String>,
+        /// Output: `text` (one line per message) or `jsonl` (stdin lines are JSON objects with a
+        /// "text" field, and one JSON verdict is written per input line).
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// A pack to use instead of the embedded default: a binary pack, a TOML file, or a
+        /// directory of TOML sources.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        /// The sender (number or short code) of every message.
+        #[arg(long)]
+        sender: Option<String>,
+    },
+    /// Show a message with its hits highlighted, the scores, tier and advice.
+    Explain {
+        /// The message.
+        text: String,
+        /// A pack to use instead of the embedded default.
+        #[arg(long)]
+        pack: Option<PathBuf>,
+        /// The sender (number or short code).
+        #[arg(long)]
+        sender: Option<String>,
+        /// Colour: auto (on a terminal), always or never.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+    },
+    /// Measure a pack on a labelled corpus (JSON lines with "text" and "label").
+    Eval(eval::EvalArgs),
+    /// Build or check a pattern pack.
+    Pack {
+        #[command(subcommand)]
+        command: PackCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PackCommand {
+    /// Compile TOML sources into a binary pack.
+    Build {
+        /// A directory of TOML sources (read recursively) or one TOML file.
+        source: PathBuf,
+        /// Where to write the binary pack.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Validate a pack and run every rule's inline examples.
+    Check {
+        /// A directory of TOML sources, a TOML file or a binary pack.
+        source: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Jsonl,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Scan {
+            text,
+            format,
+            pack,
+            sender,
+        } => scan(text, format, pack, sender),
+        Command::Explain {
+            text,
+            pack,
+            sender,
+            color,
+        } => explain(&text, pack, sender, color),
+        Command::Eval(args) => eval::run(args),
+        Command::Pack {
+            command: PackCommand::Build { source, output },
+        } => build(&source, &output),
+        Command::Pack {
+            command: PackCommand::Check { source },
+        } => check(&source),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            let _ = writeln!(io::stderr(), "fanzha: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, String>;
+
+/// Reads TOML pack sources: one file, or every `*.toml` under a directory in sorted order.
+pub(crate) fn read_sources(path: &Path) -> Result<Pack> {
+    Pack::from_path(path)
+}
+
+/// Loads an engine: the embedded pack, or a binary pack / TOML sources at `path`.
+pub(crate) fn load_engine(path: Option<&Path>) -> Result<Engine> {
+    let Some(path) = path else {
+        return Engine::embedded().map_err(|e| format!("embedded pack: {e}"));
+    };
+    if path.is_file() {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if bytes.starts_with(binary::MAGIC) {
+            return Engine::from_bytes(&bytes).map_err(|e| format!("{}: {e}", path.display()));
+        }
+    }
+    let pack = read_sources(path)?;
+    Engine::new(&pack).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn scan(
+    texts: Vec<String>,
+    format: Format,
+    pack: Option<PathBuf>,
+    sender: Option<String>,
+) -> Result<ExitCode> {
+    let engine = load_engine(pack.as_deref())?;
+    let mut scratch = engine.scratch();
+    let stdout = io::stdout();
+    let mut out = io::BufWriter::new(stdout.lock());
+    let mut one = |line: &str, out: &mut dyn Write| -> io::Result<()> {
+        match format {
+            Format::Text => {
+                let msg = message(line.as_bytes(), sender.as_deref());
+                let v = engine.scan_with(&mut scratch, &msg);
+                writeln!(out, "{}", text_line(&v))
+            }
+            Format::Jsonl => {
+                let json = match parse_json_input(line) {
+                    Ok((text, line_sender)) => {
+                        let s = line_sender.or_else(|| sender.clone());
+                        let msg = message(text.as_bytes(), s.as_deref());
+                        engine
+                            .scan_with(&mut scratch, &msg)
+                            .to_json(text.as_bytes())
+                    }
+                    Err(e) => serde_json::json!({ "error": e }).to_string(),
+                };
+                writeln!(out, "{json}")
+            }
+        }
+    };
+    let io_err = |e: io::Error| format!("writing output: {e}");
+    if texts.is_empty() {
+        let stdin = io::stdin();
+        let mut reader = stdin.lock();
+        let mut buf = Vec::new();
+        loop {
+            buf.clear();
+            let n = reader
+                .read_until(b'\n', &mut buf)
+                .map_err(|e| format!("reading stdin: {e}"))?;
+            if n == 0 {
+                break;
+            }
+            while buf.last().is_some_and(|&b| b == b'\n' || b == b'\r') {
+                buf.pop();
+            }
+            let line = String::from_utf8_lossy(&buf);
+            one(&line, &mut out).map_err(io_err)?;
+        }
+    } else {
+        for t in &texts {
+            one(t, &mut out).map_err(io_err)?;
+        }
+    }
+    out.flush().map_err(io_err)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn message<'a>(text: &'a [u8], sender: Option<&'a str>) -> Message<'a> {
+    let m = Message::new(text);
+    match sender {
+        Some(s) => m.with_sender(s.as_bytes()),
+        None => m,
+    }
+}
+
+/// Reads one JSONL input line: `{"text": "...", "sender": "..."?}`.
+fn parse_json_input(line: &str) -> std::result::Result<(String, Option<String>), String> {
+    let v: serde_json::Value =
+        serde_json::from_str(line).map_err(|e| format!("invalid JSON: {e}"))?;
+    let text = v
+        .get("text")
+        .and_then(|t| t.as_str())
+        .ok_or_else(|| String::from("missing string field \"text\""))?;
+    let sender = v.get("sender").and_then(|s| s.as_str()).map(String::from);
+    Ok((text.to_string(), sender))
+}
+
+fn text_line(v: &Verdict<'_>) -> String {
+    let rules: Vec<&str> = v
+        .hits
+        .iter()
+        .filter(|h| h.weight != 0)
+        .map(|h| h.rule)
+        .collect();
+    format!(
+        "{}\t{}\t{}\t{}",
+        v.risk,
+        v.score,
+        v.top_category().unwrap_or("-"),
+        if rules.is_empty() {
+            String::from("-")
+        } else {
+            rules.join(",")
+        }
+    )
+}
+
+fn explain(
+    text: &str,
+    pack: Option<PathBuf>,
+    sender: Option<String>,
+    color: ColorChoice,
+) -> Result<ExitCode> {
+    let engine = load_engine(pack.as_deref())?;
+    let colour = match color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let v = engine.scan_with(
+        &mut engine.scratch(),
+        &message(text.as_bytes(), sender.as_deref()),
+    );
+    let (on, cue_on, off, bold) = if colour {
+        ("\x1b[1;31m", "\x1b[33m", "\x1b[0m", "\x1b[1m")
+    } else {
+        ("[", "[", "]", "")
+    };
+    // Highlight: merge hit spans; scoring hits in red, cues in yellow.
+    let mut marks: Vec<(usize, usize, bool)> = v
+        .hits
+        .iter()
+        .map(|h| (h.start, h.end, h.weight != 0))
+        .collect();
+    marks.sort();
+    let mut merged: Vec<(usize, usize, bool)> = Vec::new();
+    for (a, b, s) in marks {
+        match merged.last_mut() {
+            Some(last) if a < last.1 => {
+                last.1 = last.1.max(b);
+                last.2 |= s;
+            }
+            _ => merged.push((a, b, s)),
+        }
+    }
+    let mut out = String::new();
+    let mut pos = 0;
+    for (a, b, scoring) in merged {
+        out.push_str(&text[pos..a]);
+        out.push_str(if scoring { on } else { cue_on });
+        out.push_str(&text[a..b]);
+        out.push_str(off);
+        pos = b;
+    }
+    out.push_str(&text[pos..]);
+    println!("{out}");
+    println!();
+    println!(
+        "{bold}risk{off_b}: {}   score: {}",
+        v.risk,
+        v.score,
+        off_b = if colour { off } else { "" }
+    );
+    if v.truncated {
+        println!("(text longer than the limit: only its start was scanned)");
+    }
+    for c in &v.categories {
+        let title = engine
+            .category(c.id)
+            .map(|(t, _)| t.zh.as_str())
+            .unwrap_or("");
+        println!("  category {:<26} {:>4}  {}", c.id, c.score, title);
+    }
+    println!("hits:");
+    for h in &v.hits {
+        println!(
+            "  {:<44} {:>5}  {:<24} {}..{}  {:?}",
+            h.rule,
+            h.weight,
+            h.category.unwrap_or("(cue)"),
+            h.start,
+            h.end,
+            h.text(text)
+        );
+    }
+    if let Some(a) = v.advice {
+        println!("advice ({}: {} / {}):", a.category, a.title.zh, a.title.en);
+        println!("  {}", a.advice.zh);
+        println!("  {}", a.advice.en);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn build(source: &Path, output: &Path) -> Result<ExitCode> {
+    let pack = read_sources(source)?;
+    // Compile to prove the pack builds before writing it.
+    Engine::new(&pack).map_err(|e| format!("{}: {e}", source.display()))?;
+    let bytes = binary::encode(&pack);
+    std::fs::write(output, &bytes).map_err(|e| format!("{}: {e}", output.display()))?;
+    println!(
+        "wrote {} ({} bytes, pack {} {}, {} rules)",
+        output.display(),
+        bytes.len(),
+        pack.pack.as_ref().map_or("", |m| m.name.as_str()),
+        pack.version(),
+        pack.rules.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn check(source: &Path) -> Result<ExitCode> {
+    let pack = if source.is_file()
+        && std::fs::read(source)
+            .map(|b| b.starts_with(binary::MAGIC))
+            .unwrap_or(false)
+    {
+        let bytes = std::fs::read(source).map_err(|e| format!("{}: {e}", source.display()))?;
+        binary::decode(&bytes).map_err(|e| format!("{}: {e}", source.display()))?
+    } else {
+        read_sources(source)?
+    };
+    let engine = Engine::new(&pack).map_err(|e| format!("{}: {e}", source.display()))?;
+    let failures = fanzha::pack::check_examples(&pack, &engine);
+    let examples: usize = pack
+        .rules
+        .iter()
+        .map(|r| r.must_match.len() + r.no_match.len())
+        .sum();
+    for f in &failures {
+        println!("FAIL {f}");
+    }
+    let mut warnings = 0;
+    for w in fanzha::pack::lint(&pack) {
+        println!("warning: {w}");
+        warnings += 1;
+    }
+    println!(
+        "{}: {} rules, {} categories, {} examples, {} failing, {} warnings",
+        source.display(),
+        pack.rules.len(),
+        pack.categories.len(),
+        examples,
+        failures.len(),
+        warnings
+    );
+    Ok(if failures.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+/// The tier a string names, for `--threshold`.
+pub(crate) fn parse_risk(s: &str) -> std::result::Result<Risk, String> {
+    Risk::from_name(s)
+        .ok_or_else(|| format!("unknown risk tier {s:?} (none|low|medium|high|critical)"))
+}

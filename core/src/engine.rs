@@ -1,0 +1,1115 @@
+//! The engine: a pack compiled into automata, and the scan.
+//!
+//! Compilation puts every keyword literal of every rule (normalised, variants expanded) and the
+//! prefilter literals of every regex into ONE Aho-Corasick automaton, and every regex into ONE
+//! multi-pattern lazy DFA (forward, plus a reverse DFA to find match starts). A scan normalises
+//! the text once, runs the literal automaton once, runs the regex DFA only when a prefilter
+//! literal (or an unfiltered regex) says a regex can match, then evaluates combinations from the
+//! set of rules that fired and scores the result.
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
+use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
+use regex_automata::nfa::thompson::{self, WhichCaptures};
+use regex_automata::{Anchored, Input, MatchKind};
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::{Hir, HirKind};
+
+use crate::error::{LoadError, PackError};
+use crate::normalize::{self, Normalized, BREAK};
+use crate::pack::{self, Category, Localized, Pack, RuleKind, Tiers};
+use crate::verdict::{Advice, CategoryScore, Hit, Risk, Verdict};
+
+/// Limits that keep a hostile pack or message from eating memory or time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Longest text scanned, in bytes; longer text is scanned up to here and the verdict says
+    /// `truncated`. Default 1 MiB.
+    pub max_text_len: usize,
+    /// Most hits reported in a verdict (rules still fire and score beyond it). Default 256.
+    pub max_hits: usize,
+    /// Most rules in a pack. Default 20,000.
+    pub max_rules: usize,
+    /// Most keyword literals after variant expansion. Default 1,000,000.
+    pub max_literals: usize,
+    /// Most bytes of all keyword literals together. Default 32 MiB.
+    pub max_literal_bytes: usize,
+    /// Largest compiled NFA of one regex, in bytes. Default 256 KiB.
+    pub max_regex_size: usize,
+    /// Largest compiled NFA of all regexes together, in bytes. Default 8 MiB.
+    pub max_regexes_size: usize,
+    /// Capacity of each lazy-DFA cache (forward and reverse) in a [`Scratch`]. Default 2 MiB.
+    pub regex_cache_capacity: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_text_len: 1 << 20,
+            max_hits: 256,
+            max_rules: 20_000,
+            max_literals: 1_000_000,
+            max_literal_bytes: 32 << 20,
+            max_regex_size: 256 << 10,
+            max_regexes_size: 8 << 20,
+            regex_cache_capacity: 2 << 20,
+        }
+    }
+}
+
+/// Most expansions of one keyword literal through variant words.
+const MAX_EXPANSIONS: usize = 256;
+/// Most occurrences of one rule remembered for `within` checks.
+const MAX_SPANS_PER_RULE: u32 = 32;
+
+static NEXT_ENGINE_ID: AtomicUsize = AtomicUsize::new(1);
+
+/// A compiled pack. Immutable, `Send + Sync`: share one engine between threads.
+///
+/// ```
+/// let engine = fanzha::Engine::default();
+/// let verdict = engine.scan("【京东客服】您的百万保障即将扣费，请添加QQ 12345678 关闭");
+/// assert!(verdict.risk > fanzha::Risk::None);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Engine {
+    id: usize,
+    name: String,
+    version: String,
+    tiers: Tiers,
+    categories: Vec<Category>,
+    rules: Vec<CompiledRule>,
+    literals: Option<AhoCorasick>,
+    /// For each literal pattern: the range of `targets` it feeds.
+    literal_targets: Vec<(u32, u32)>,
+    targets: Vec<Target>,
+    regex: Option<RegexSet>,
+    /// Regexes without prefilter literals: the regex DFA always runs.
+    unfiltered_regexes: bool,
+    combo_order: Vec<u32>,
+    limits: Limits,
+}
+
+#[derive(Clone, Debug)]
+struct CompiledRule {
+    id: String,
+    category: Option<u32>,
+    weight: i32,
+    combo: Option<Combo>,
+}
+
+#[derive(Clone, Debug)]
+struct Combo {
+    all: Vec<u32>,
+    any: Vec<u32>,
+    min_any: u32,
+    none: Vec<u32>,
+    within: Option<u32>,
+}
+
+#[derive(Clone, Copy, Debug)]
+enum Target {
+    /// A keyword literal of a rule; whether ASCII word boundaries are required at each end.
+    Keyword {
+        rule: u32,
+        start_boundary: bool,
+        end_boundary: bool,
+    },
+    /// A prefilter literal of the regexes.
+    RegexAtom,
+}
+
+#[derive(Clone, Debug)]
+struct RegexSet {
+    fwd: DFA,
+    rev: DFA,
+    /// Rule index of each regex pattern.
+    rules: Vec<u32>,
+}
+
+/// Per-scan working memory. Reuse one per thread to scan without allocating beyond the
+/// verdict; a scratch made for one engine also works with another (it re-binds itself).
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    engine: usize,
+    norm: Normalized,
+    state: RuleState,
+    regex_candidate: bool,
+    caches: Option<(DfaCache, DfaCache)>,
+    regex_seen: Vec<u32>,
+    regex_found: Vec<(u32, u32, u32)>,
+    category_scores: Vec<i32>,
+}
+
+/// Which rules fired in the current scan, and where.
+#[derive(Clone, Debug, Default)]
+struct RuleState {
+    generation: u32,
+    /// Per rule: the generation in which it fired.
+    stamp: Vec<u32>,
+    /// Per rule: first normalised span.
+    first: Vec<(u32, u32)>,
+    /// Per rule: number of spans recorded.
+    count: Vec<u32>,
+    /// Every span recorded: (rule, start, end), normalised offsets.
+    spans: Vec<(u32, u32, u32)>,
+    /// Rules fired in this scan, in firing order.
+    fired: Vec<u32>,
+}
+
+/// A message to scan: text and, optionally, the sender (number or short code).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Message<'a> {
+    /// The message text, UTF-8 (invalid sequences are read as breaks; offsets stay exact).
+    pub text: &'a [u8],
+    /// The sender's number or short code, when known.
+    pub sender: Option<&'a [u8]>,
+}
+
+impl<'a> Message<'a> {
+    /// A message with text only.
+    pub fn new(text: &'a [u8]) -> Message<'a> {
+        Message { text, sender: None }
+    }
+
+    /// Adds the sender.
+    pub fn with_sender(mut self, sender: &'a [u8]) -> Message<'a> {
+        self.sender = Some(sender);
+        self
+    }
+}
+
+/// Builds an [`Engine`] with non-default [`Limits`].
+#[derive(Clone, Debug, Default)]
+pub struct EngineBuilder {
+    limits: Limits,
+}
+
+impl EngineBuilder {
+    /// A builder with default limits.
+    pub fn new() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Sets all limits at once.
+    pub fn limits(&mut self, limits: Limits) -> &mut EngineBuilder {
+        self.limits = limits;
+        self
+    }
+
+    /// Sets the longest text scanned, in bytes.
+    pub fn max_text_len(&mut self, n: usize) -> &mut EngineBuilder {
+        self.limits.max_text_len = n;
+        self
+    }
+
+    /// Sets the most hits reported in a verdict.
+    pub fn max_hits(&mut self, n: usize) -> &mut EngineBuilder {
+        self.limits.max_hits = n;
+        self
+    }
+
+    /// Compiles a pack.
+    pub fn build(&self, pack: &Pack) -> Result<Engine, PackError> {
+        compile(pack, self.limits)
+    }
+
+    /// Loads a binary pack and compiles it.
+    pub fn build_from_bytes(&self, bytes: &[u8]) -> Result<Engine, LoadError> {
+        let pack = pack::binary::decode(bytes)?;
+        self.build(&pack).map_err(LoadError::Invalid)
+    }
+}
+
+#[cfg(feature = "default-pack")]
+static DEFAULT_PACK: &[u8] = include_bytes!("../default.fzpack");
+
+impl Engine {
+    /// Compiles a pack with default limits.
+    pub fn new(pack: &Pack) -> Result<Engine, PackError> {
+        EngineBuilder::new().build(pack)
+    }
+
+    /// A builder for non-default limits.
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::new()
+    }
+
+    /// Loads a binary pack (see [`crate::pack::binary`]) and compiles it.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Engine, LoadError> {
+        EngineBuilder::new().build_from_bytes(bytes)
+    }
+
+    /// The embedded default pack, as binary pack bytes.
+    #[cfg(feature = "default-pack")]
+    pub fn default_pack_bytes() -> &'static [u8] {
+        DEFAULT_PACK
+    }
+
+    /// An engine for the embedded default pack.
+    #[cfg(feature = "default-pack")]
+    pub fn embedded() -> Result<Engine, LoadError> {
+        Engine::from_bytes(DEFAULT_PACK)
+    }
+
+    /// The pack's name.
+    pub fn pack_name(&self) -> &str {
+        &self.name
+    }
+
+    /// The pack's version.
+    pub fn pack_version(&self) -> &str {
+        &self.version
+    }
+
+    /// The limits this engine was built with.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Number of rules.
+    pub fn rule_count(&self) -> usize {
+        self.rules.len()
+    }
+
+    /// The pack's categories.
+    pub fn categories(&self) -> &[Category] {
+        &self.categories
+    }
+
+    /// Heap bytes held by the engine's automata and tables (not counting scratch caches).
+    pub fn heap_bytes(&self) -> usize {
+        let ac = self.literals.as_ref().map_or(0, AhoCorasick::memory_usage);
+        let re = self
+            .regex
+            .as_ref()
+            .map_or(0, |r| r.fwd.memory_usage() + r.rev.memory_usage());
+        let rules: usize = self
+            .rules
+            .iter()
+            .map(|r| {
+                core::mem::size_of::<CompiledRule>()
+                    + r.id.len()
+                    + r.combo
+                        .as_ref()
+                        .map_or(0, |c| 4 * (c.all.len() + c.any.len() + c.none.len()))
+            })
+            .sum();
+        let cats: usize = self
+            .categories
+            .iter()
+            .map(|c| {
+                core::mem::size_of::<Category>()
+                    + c.id.len()
+                    + c.title.zh.len()
+                    + c.title.en.len()
+                    + c.advice.zh.len()
+                    + c.advice.en.len()
+            })
+            .sum();
+        ac + re
+            + rules
+            + cats
+            + self.literal_targets.len() * 8
+            + self.targets.len() * core::mem::size_of::<Target>()
+    }
+
+    /// A scratch bound to this engine.
+    pub fn scratch(&self) -> Scratch {
+        let mut s = Scratch::default();
+        s.bind(self);
+        s
+    }
+
+    /// Scans a message text. Allocates a scratch; use [`Engine::scan_with`] in loops.
+    pub fn scan(&self, text: &str) -> Verdict<'_> {
+        self.scan_with(&mut Scratch::default(), &Message::new(text.as_bytes()))
+    }
+
+    /// Scans bytes (invalid UTF-8 is read as breaks; offsets refer to these bytes).
+    pub fn scan_bytes(&self, text: &[u8]) -> Verdict<'_> {
+        self.scan_with(&mut Scratch::default(), &Message::new(text))
+    }
+
+    /// Scans a message with reusable working memory. Never fails, never panics.
+    pub fn scan_with(&self, scratch: &mut Scratch, msg: &Message<'_>) -> Verdict<'_> {
+        let mut verdict = Verdict::default();
+        self.scan_into(scratch, msg, &mut verdict);
+        verdict
+    }
+
+    /// Like [`Engine::scan_with`], but reuses the vectors of an earlier verdict, so a scan
+    /// allocates nothing once the buffers have grown.
+    pub fn scan_into<'e>(
+        &'e self,
+        scratch: &mut Scratch,
+        msg: &Message<'_>,
+        verdict: &mut Verdict<'e>,
+    ) {
+        scratch.bind(self);
+        scratch.reset();
+        verdict.hits.clear();
+        verdict.categories.clear();
+        let mut text = msg.text;
+        verdict.truncated = text.len() > self.limits.max_text_len;
+        if verdict.truncated {
+            text = &text[..self.limits.max_text_len];
+        }
+        normalize::normalize_into(text, &mut scratch.norm);
+        self.match_literals(scratch);
+        self.match_regexes(scratch);
+        self.evaluate_combos(scratch);
+        self.score(scratch, verdict);
+    }
+
+    fn match_literals(&self, s: &mut Scratch) {
+        let Some(ac) = &self.literals else { return };
+        let norm = &s.norm;
+        let state = &mut s.state;
+        let hay = norm.as_str().as_bytes();
+        // Overlapping search: every literal occurrence, so no rule hides another.
+        for m in ac.find_overlapping_iter(hay) {
+            let (a, b) = self.literal_targets[m.pattern().as_usize()];
+            for t in &self.targets[a as usize..b as usize] {
+                match *t {
+                    Target::RegexAtom => s.regex_candidate = true,
+                    Target::Keyword {
+                        rule,
+                        start_boundary,
+                        end_boundary,
+                    } => {
+                        if (start_boundary && !word_start(norm, m.start()))
+                            || (end_boundary && !word_end(norm, m.end()))
+                        {
+                            continue;
+                        }
+                        state.record(rule, m.start() as u32, m.end() as u32);
+                    }
+                }
+            }
+        }
+    }
+
+    fn match_regexes(&self, s: &mut Scratch) {
+        let Some(re) = &self.regex else { return };
+        if !(s.regex_candidate || self.unfiltered_regexes) || s.norm.is_empty() {
+            return;
+        }
+        let Some((fcache, rcache)) = s.caches.as_mut() else {
+            return;
+        };
+        let hay = s.norm.as_str().as_bytes();
+        let input = Input::new(hay);
+        let mut state = regex_automata::hybrid::dfa::OverlappingState::start();
+        s.regex_seen.clear();
+        s.regex_found.clear();
+        loop {
+            if re
+                .fwd
+                .try_search_overlapping_fwd(fcache, &input, &mut state)
+                .is_err()
+            {
+                break;
+            }
+            let Some(hm) = state.get_match() else { break };
+            let pid = hm.pattern();
+            if s.regex_seen.contains(&(pid.as_u32())) {
+                continue;
+            }
+            s.regex_seen.push(pid.as_u32());
+            let end = hm.offset();
+            let rinput = Input::new(hay)
+                .range(..end)
+                .anchored(Anchored::Pattern(pid));
+            let start = match re.rev.try_search_rev(rcache, &rinput) {
+                Ok(Some(h)) => h.offset(),
+                _ => continue,
+            };
+            // The overlapping search reports the earliest end; report the longest match
+            // starting there (an anchored search with `All` semantics runs to the last match).
+            let finput = Input::new(hay)
+                .range(start..)
+                .anchored(Anchored::Pattern(pid));
+            let end = match re.fwd.try_search_fwd(fcache, &finput) {
+                Ok(Some(h)) => h.offset(),
+                _ => end,
+            };
+            if start < end {
+                s.regex_found
+                    .push((re.rules[pid.as_usize()], start as u32, end as u32));
+            }
+            if s.regex_seen.len() == re.rules.len() {
+                break;
+            }
+        }
+        for &(rule, a, b) in &s.regex_found {
+            s.state.record(rule, a, b);
+        }
+    }
+
+    fn evaluate_combos(&self, s: &mut Scratch) {
+        for &r in &self.combo_order {
+            let Some(c) = &self.rules[r as usize].combo else {
+                continue;
+            };
+            let st = &s.state;
+            if c.all.iter().any(|&x| !st.has(x)) || c.none.iter().any(|&x| st.has(x)) {
+                continue;
+            }
+            let any_fired = c.any.iter().filter(|&&x| st.has(x)).count() as u32;
+            if !c.any.is_empty() && any_fired < c.min_any {
+                continue;
+            }
+            let span = match c.within {
+                Some(w) => match within_window(&s.norm, st, c, w) {
+                    Some(span) => span,
+                    None => continue,
+                },
+                None => {
+                    let fired = c.all.iter().chain(&c.any).filter(|&&x| st.has(x));
+                    let mut lo = u32::MAX;
+                    let mut hi = 0;
+                    for &x in fired {
+                        let (a, b) = st.first[x as usize];
+                        lo = lo.min(a);
+                        hi = hi.max(b);
+                    }
+                    (lo, hi)
+                }
+            };
+            if span.0 < span.1 {
+                s.state.record(r, span.0, span.1);
+            }
+        }
+    }
+
+    fn score<'e>(&'e self, s: &mut Scratch, verdict: &mut Verdict<'e>) {
+        s.category_scores.clear();
+        s.category_scores.resize(self.categories.len(), 0);
+        let mut total: i64 = 0;
+        for &r in &s.state.fired {
+            let rule = &self.rules[r as usize];
+            total += i64::from(rule.weight);
+            if let Some(c) = rule.category {
+                s.category_scores[c as usize] += rule.weight;
+            }
+        }
+        for (i, &score) in s.category_scores.iter().enumerate() {
+            if score > 0 {
+                verdict.categories.push(CategoryScore {
+                    id: &self.categories[i].id,
+                    score,
+                });
+            }
+        }
+        verdict
+            .categories
+            .sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(b.id)));
+        verdict.score = total.clamp(0, i64::from(i32::MAX)) as i32;
+        let t = &self.tiers;
+        verdict.risk = match verdict.score {
+            x if x >= t.critical => Risk::Critical,
+            x if x >= t.high => Risk::High,
+            x if x >= t.medium => Risk::Medium,
+            x if x >= t.low => Risk::Low,
+            _ => Risk::None,
+        };
+        verdict.advice = match (verdict.risk, verdict.categories.first()) {
+            (Risk::None, _) | (_, None) => None,
+            (_, Some(top)) => {
+                let c = self.categories.iter().find(|c| c.id == top.id);
+                c.map(|c| Advice {
+                    category: &c.id,
+                    title: &c.title,
+                    advice: &c.advice,
+                })
+            }
+        };
+        for &r in &s.state.fired {
+            if verdict.hits.len() >= self.limits.max_hits {
+                break;
+            }
+            let rule = &self.rules[r as usize];
+            let (a, b) = s.state.first[r as usize];
+            let (start, end) = s.norm.original_span(a as usize, b as usize);
+            verdict.hits.push(Hit {
+                rule: &rule.id,
+                category: rule
+                    .category
+                    .map(|c| self.categories[c as usize].id.as_str()),
+                weight: rule.weight,
+                start,
+                end,
+            });
+        }
+        verdict
+            .hits
+            .sort_by(|a, b| a.start.cmp(&b.start).then(a.rule.cmp(b.rule)));
+    }
+
+    /// The title and advice of a category.
+    pub fn category(&self, id: &str) -> Option<(&Localized, &Localized)> {
+        self.categories
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| (&c.title, &c.advice))
+    }
+}
+
+#[cfg(feature = "default-pack")]
+impl Default for Engine {
+    /// The embedded default pack. Its bytes are checked by the crate's tests, so this cannot
+    /// fail in a released build.
+    fn default() -> Engine {
+        match Engine::embedded() {
+            Ok(engine) => engine,
+            Err(e) => panic!("the embedded default pack does not load: {e}"),
+        }
+    }
+}
+
+impl Scratch {
+    /// An empty scratch; it binds itself to the engine it is first used with.
+    pub fn new() -> Scratch {
+        Scratch::default()
+    }
+
+    fn bind(&mut self, engine: &Engine) {
+        if self.engine == engine.id {
+            return;
+        }
+        self.engine = engine.id;
+        let n = engine.rules.len();
+        self.state = RuleState {
+            stamp: alloc::vec![0; n],
+            first: alloc::vec![(0, 0); n],
+            count: alloc::vec![0; n],
+            ..RuleState::default()
+        };
+        self.caches = engine
+            .regex
+            .as_ref()
+            .map(|r| (DfaCache::new(&r.fwd), DfaCache::new(&r.rev)));
+    }
+
+    fn reset(&mut self) {
+        self.state.reset();
+        self.regex_candidate = false;
+    }
+}
+
+impl RuleState {
+    fn reset(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.stamp.iter_mut().for_each(|x| *x = 0);
+            self.generation = 1;
+        }
+        self.spans.clear();
+        self.fired.clear();
+    }
+
+    fn has(&self, rule: u32) -> bool {
+        self.stamp[rule as usize] == self.generation
+    }
+
+    fn record(&mut self, rule: u32, start: u32, end: u32) {
+        let r = rule as usize;
+        if self.stamp[r] != self.generation {
+            self.stamp[r] = self.generation;
+            self.first[r] = (start, end);
+            self.count[r] = 0;
+            self.fired.push(rule);
+        } else if start < self.first[r].0 {
+            self.first[r] = (start, end);
+        }
+        if self.count[r] < MAX_SPANS_PER_RULE {
+            self.count[r] += 1;
+            self.spans.push((rule, start, end));
+        }
+    }
+}
+
+/// The smallest window holding one span of every `all` rule and one of the fired `any` rules,
+/// if it is at most `within` normalised characters long.
+fn within_window(norm: &Normalized, s: &RuleState, c: &Combo, within: u32) -> Option<(u32, u32)> {
+    let groups: usize = c.all.len() + usize::from(!c.any.is_empty());
+    let group_of = |rule: u32| -> Option<usize> {
+        if let Some(i) = c.all.iter().position(|&x| x == rule) {
+            return Some(i);
+        }
+        c.any.contains(&rule).then_some(c.all.len())
+    };
+    let spans: Vec<(usize, u32, u32)> = s
+        .spans
+        .iter()
+        .filter_map(|&(r, a, b)| group_of(r).map(|g| (g, a, b)))
+        .collect();
+    let text = norm.as_str();
+    let mut best: Option<(u32, u32)> = None;
+    for &(_, anchor, _) in &spans {
+        let mut hi = anchor;
+        let mut ok = true;
+        for g in 0..groups {
+            let end = spans
+                .iter()
+                .filter(|&&(gg, a, _)| gg == g && a >= anchor)
+                .map(|&(_, _, b)| b)
+                .min();
+            match end {
+                Some(b) => hi = hi.max(b),
+                None => {
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        if !ok {
+            continue;
+        }
+        let chars = text
+            .get(anchor as usize..hi as usize)
+            .map_or(u32::MAX, |t| t.chars().count() as u32);
+        if chars <= within && best.is_none_or(|(a, b)| hi - anchor < b - a) {
+            best = Some((anchor, hi));
+        }
+    }
+    best
+}
+
+#[derive(PartialEq, Eq, Clone, Copy)]
+enum Class {
+    Letter,
+    Digit,
+    Other,
+}
+
+fn class(b: u8) -> Class {
+    if b.is_ascii_alphabetic() {
+        Class::Letter
+    } else if b.is_ascii_digit() {
+        Class::Digit
+    } else {
+        Class::Other
+    }
+}
+
+fn word_start(n: &Normalized, i: usize) -> bool {
+    let t = n.as_str().as_bytes();
+    i == 0 || n.gap_before(i) || class(t[i - 1]) != class(t[i])
+}
+
+fn word_end(n: &Normalized, i: usize) -> bool {
+    let t = n.as_str().as_bytes();
+    i >= t.len() || n.gap_before(i) || class(t[i - 1]) != class(t[i])
+}
+
+fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
+    pack.validate()?;
+    if pack.rules.len() > limits.max_rules {
+        return Err(PackError::too_large(
+            None,
+            format!("{} rules (limit {})", pack.rules.len(), limits.max_rules),
+        ));
+    }
+    let meta = pack.pack.clone().unwrap_or_default();
+    let ids: BTreeMap<&str, usize> = pack
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let cat_index: BTreeMap<&str, u32> = pack
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.id.as_str(), i as u32))
+        .collect();
+    let idx = |id: &String| ids[id.as_str()] as u32;
+
+    let variants: Vec<(String, Vec<String>)> = pack
+        .variants
+        .iter()
+        .map(|v| {
+            let forms = v
+                .forms
+                .iter()
+                .map(|f| normalize::normalize(f))
+                .filter(|f| !f.is_empty());
+            (normalize::normalize(&v.word), forms.collect())
+        })
+        .filter(|(w, _)| !w.is_empty())
+        .collect();
+
+    let mut literal_ids: BTreeMap<String, u32> = BTreeMap::new();
+    let mut pattern_targets: Vec<Vec<Target>> = Vec::new();
+    let mut literal_bytes = 0usize;
+    let mut add_literal = |lit: String, target: Target, rule: &str| -> Result<(), PackError> {
+        let n = pattern_targets.len() as u32;
+        let len = lit.len();
+        let id = *literal_ids.entry(lit).or_insert(n);
+        if id == n {
+            literal_bytes += len;
+            pattern_targets.push(Vec::new());
+            if pattern_targets.len() > limits.max_literals
+                || literal_bytes > limits.max_literal_bytes
+            {
+                return Err(PackError::too_large(
+                    Some(rule),
+                    format!(
+                        "keyword literals exceed the limit ({} literals / {} bytes)",
+                        limits.max_literals, limits.max_literal_bytes
+                    ),
+                ));
+            }
+        }
+        pattern_targets[id as usize].push(target);
+        Ok(())
+    };
+
+    let mut rules = Vec::with_capacity(pack.rules.len());
+    let mut hirs: Vec<Hir> = Vec::new();
+    let mut regex_rules: Vec<u32> = Vec::new();
+    let mut unfiltered_regexes = false;
+    for (i, r) in pack.rules.iter().enumerate() {
+        let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
+        let mut combo = None;
+        match r.kind {
+            RuleKind::Keywords => {
+                for kw in &r.keywords {
+                    let lit = normalize::normalize(kw);
+                    if lit.is_empty() || lit.contains(BREAK) {
+                        return Err(PackError::compile(
+                            &r.id,
+                            format!(
+                                "keyword {kw:?} is empty or all separators after normalisation"
+                            ),
+                        ));
+                    }
+                    for lit in expand_variants(&lit, &variants, &r.id)? {
+                        // Boundaries are decided per written form: `加微信` needs none, its
+                        // variant `加vx` needs one after the `x`.
+                        let bytes = lit.as_bytes();
+                        let start_boundary = !r.substring && bytes[0].is_ascii_alphanumeric();
+                        let end_boundary =
+                            !r.substring && bytes[bytes.len() - 1].is_ascii_alphanumeric();
+                        let target = Target::Keyword {
+                            rule: i as u32,
+                            start_boundary,
+                            end_boundary,
+                        };
+                        add_literal(lit, target, &r.id)?;
+                    }
+                }
+            }
+            RuleKind::Regex => {
+                let pattern = r.regex.as_deref().unwrap_or_default();
+                let hir = parse_regex(pattern, &r.id)?;
+                check_regex_size(&hir, &r.id, limits)?;
+                match prefilter_atoms(&hir) {
+                    Some(atoms) => {
+                        for atom in atoms {
+                            add_atom(&mut add_literal, atom, &r.id)?;
+                        }
+                    }
+                    None => unfiltered_regexes = true,
+                }
+                hirs.push(hir);
+                regex_rules.push(i as u32);
+            }
+            RuleKind::Combo => {
+                combo = Some(Combo {
+                    all: r.all.iter().map(idx).collect(),
+                    any: r.any.iter().map(idx).collect(),
+                    min_any: r.min_any.unwrap_or(1),
+                    none: r.none.iter().map(idx).collect(),
+                    within: r.within,
+                });
+            }
+        }
+        rules.push(CompiledRule {
+            id: r.id.clone(),
+            category,
+            weight: r.weight,
+            combo,
+        });
+    }
+
+    let mut patterns: Vec<(u32, String)> = literal_ids.into_iter().map(|(l, i)| (i, l)).collect();
+    patterns.sort_by_key(|(i, _)| *i);
+    let literals = if patterns.is_empty() {
+        None
+    } else {
+        let ac = AhoCorasick::builder()
+            .match_kind(AcMatchKind::Standard)
+            .kind(Some(if patterns.len() <= 20_000 {
+                AhoCorasickKind::DFA
+            } else {
+                AhoCorasickKind::ContiguousNFA
+            }))
+            .build(patterns.iter().map(|(_, l)| l.as_bytes()))
+            .map_err(|e| PackError::too_large(None, format!("keyword automaton: {e}")))?;
+        Some(ac)
+    };
+    let mut literal_targets = Vec::with_capacity(pattern_targets.len());
+    let mut targets = Vec::new();
+    for t in pattern_targets {
+        let a = targets.len() as u32;
+        targets.extend(t);
+        literal_targets.push((a, targets.len() as u32));
+    }
+
+    let regex = if hirs.is_empty() {
+        None
+    } else {
+        Some(build_regex_set(&hirs, regex_rules, limits)?)
+    };
+    let combo_order = pack::combo_order(&pack.rules, &ids)?
+        .into_iter()
+        .map(|i| i as u32)
+        .collect();
+
+    Ok(Engine {
+        id: NEXT_ENGINE_ID.fetch_add(1, Ordering::Relaxed),
+        name: meta.name,
+        version: meta.version,
+        tiers: pack.tiers.unwrap_or_default(),
+        categories: pack.categories.clone(),
+        rules,
+        literals,
+        literal_targets,
+        targets,
+        regex,
+        unfiltered_regexes,
+        combo_order,
+        limits,
+    })
+}
+
+fn add_atom(
+    add_literal: &mut impl FnMut(String, Target, &str) -> Result<(), PackError>,
+    atom: Vec<u8>,
+    rule: &str,
+) -> Result<(), PackError> {
+    // Extracted literals can end inside a multi-byte character; trim to whole characters
+    // (a shorter prefix is still a valid prefilter).
+    let valid = match core::str::from_utf8(&atom) {
+        Ok(s) => s,
+        Err(e) => core::str::from_utf8(&atom[..e.valid_up_to()]).unwrap_or(""),
+    };
+    if valid.is_empty() {
+        return Err(PackError::compile(
+            rule,
+            "regex has no usable prefilter literal".into(),
+        ));
+    }
+    add_literal(valid.to_string(), Target::RegexAtom, rule)
+}
+
+/// Every way of writing `lit` with variant forms in place of variant words.
+fn expand_variants(
+    lit: &str,
+    variants: &[(String, Vec<String>)],
+    rule: &str,
+) -> Result<Vec<String>, PackError> {
+    let mut out = alloc::vec![lit.to_string()];
+    for (word, forms) in variants {
+        let mut more = Vec::new();
+        for l in &out {
+            if l.contains(word.as_str()) {
+                for f in forms {
+                    more.push(l.replace(word.as_str(), f));
+                }
+            }
+        }
+        out.extend(more);
+        if out.len() > MAX_EXPANSIONS {
+            return Err(PackError::too_large(
+                Some(rule),
+                format!("keyword expands to more than {MAX_EXPANSIONS} variant forms"),
+            ));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
+    if pattern.len() > 4096 {
+        return Err(PackError::compile(
+            rule,
+            "regex longer than 4096 bytes".into(),
+        ));
+    }
+    let ast = regex_syntax::ast::parse::ParserBuilder::new()
+        .nest_limit(64)
+        .build()
+        .parse(pattern)
+        .map_err(|e| PackError::compile(rule, format!("regex: {e}")))?;
+    regex_syntax::ast::visit(&ast, NoUnicodeClasses)
+        .map_err(|what| PackError::compile(rule, format!("regex: {what}")))?;
+    let hir = regex_syntax::hir::translate::TranslatorBuilder::new()
+        .utf8(true)
+        .unicode(true)
+        .build()
+        .translate(pattern, &ast)
+        .map_err(|e| PackError::compile(rule, format!("regex: {e}")))?;
+    if hir.properties().minimum_len() == Some(0) {
+        return Err(PackError::compile(
+            rule,
+            "regex can match empty text".into(),
+        ));
+    }
+    check_normalised(&hir, rule)?;
+    Ok(hir)
+}
+
+/// Rejects Unicode class escapes (`\d`, `\w`, `\s`, `\p{..}`) and word boundaries: their
+/// tables make DFAs ~40x larger, and whether they parse would depend on crate features.
+struct NoUnicodeClasses;
+
+impl regex_syntax::ast::Visitor for NoUnicodeClasses {
+    type Output = ();
+    type Err = &'static str;
+
+    fn finish(self) -> Result<(), &'static str> {
+        Ok(())
+    }
+
+    fn visit_pre(&mut self, ast: &regex_syntax::ast::Ast) -> Result<(), &'static str> {
+        use regex_syntax::ast::{AssertionKind, Ast, Flag, GroupKind};
+        match ast {
+            Ast::ClassPerl(_) => {
+                Err("\\d, \\w and \\s are not supported: write [0-9], [a-z0-9] or similar")
+            }
+            Ast::ClassUnicode(_) => Err("\\p{..} classes are not supported"),
+            Ast::Assertion(a)
+                if !matches!(
+                    a.kind,
+                    AssertionKind::StartLine
+                        | AssertionKind::EndLine
+                        | AssertionKind::StartText
+                        | AssertionKind::EndText
+                ) =>
+            {
+                Err("word-boundary assertions are not supported")
+            }
+            Ast::Flags(f) if f.flags.flag_state(Flag::CaseInsensitive) == Some(true) => {
+                Err("(?i) is not supported: text is already lower-cased")
+            }
+            Ast::Group(g) => match &g.kind {
+                GroupKind::NonCapturing(f) if f.flag_state(Flag::CaseInsensitive) == Some(true) => {
+                    Err("(?i) is not supported: text is already lower-cased")
+                }
+                _ => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
+
+    fn visit_class_set_item_pre(
+        &mut self,
+        item: &regex_syntax::ast::ClassSetItem,
+    ) -> Result<(), &'static str> {
+        use regex_syntax::ast::ClassSetItem;
+        match item {
+            ClassSetItem::Perl(_) => {
+                Err("\\d, \\w and \\s are not supported: write [0-9], [a-z0-9] or similar")
+            }
+            ClassSetItem::Unicode(_) => Err("\\p{..} classes are not supported"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Every literal character of a regex must be in normalised form, or it could never match.
+fn check_normalised(hir: &Hir, rule: &str) -> Result<(), PackError> {
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            let s = core::str::from_utf8(&lit.0).unwrap_or("");
+            for c in s.chars() {
+                let mut buf = [0u8; 4];
+                let cs: &str = c.encode_utf8(&mut buf);
+                if normalize::normalize(cs) != cs {
+                    return Err(PackError::compile(
+                        rule,
+                        format!(
+                            "regex literal {c:?} is not in normalised form (normalises to {:?}); \
+                             regexes match normalised text",
+                            normalize::normalize(cs)
+                        ),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        HirKind::Capture(c) => check_normalised(&c.sub, rule),
+        HirKind::Repetition(r) => check_normalised(&r.sub, rule),
+        HirKind::Concat(v) | HirKind::Alternation(v) => {
+            v.iter().try_for_each(|h| check_normalised(h, rule))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn thompson_config(limit: usize, reverse: bool) -> thompson::Config {
+    thompson::Config::new()
+        .nfa_size_limit(Some(limit))
+        .which_captures(WhichCaptures::None)
+        .reverse(reverse)
+        .shrink(false)
+}
+
+fn check_regex_size(hir: &Hir, rule: &str, limits: Limits) -> Result<(), PackError> {
+    thompson::Compiler::new()
+        .configure(thompson_config(limits.max_regex_size, false))
+        .build_from_hir(hir)
+        .map(|_| ())
+        .map_err(|e| PackError::compile(rule, format!("regex too large or invalid: {e}")))
+}
+
+/// Literals one of which every match must start (or end) with; `None` when there is no small
+/// such set.
+fn prefilter_atoms(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        let mut seq = Extractor::new().kind(kind).extract(hir);
+        seq.optimize_for_prefix_by_preference();
+        if let Some(lits) = seq.literals() {
+            if !lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty())
+            {
+                return Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect());
+            }
+        }
+    }
+    None
+}
+
+fn build_regex_set(hirs: &[Hir], rules: Vec<u32>, limits: Limits) -> Result<RegexSet, PackError> {
+    let build = |reverse: bool| -> Result<DFA, PackError> {
+        let nfa = thompson::Compiler::new()
+            .configure(thompson_config(limits.max_regexes_size, reverse))
+            .build_many_from_hir(hirs)
+            .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
+        DFA::builder()
+            .configure(
+                DFA::config()
+                    .match_kind(MatchKind::All)
+                    .starts_for_each_pattern(true)
+                    .cache_capacity(limits.regex_cache_capacity)
+                    .skip_cache_capacity_check(true),
+            )
+            .build_from_nfa(nfa)
+            .map_err(|e| PackError::too_large(None, format!("regex DFA: {e}")))
+    };
+    Ok(RegexSet {
+        fwd: build(false)?,
+        rev: build(true)?,
+        rules,
+    })
+}

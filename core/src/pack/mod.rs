@@ -1,0 +1,541 @@
+//! Pattern packs: the source format pack authors edit, and its validation.
+//!
+//! A [`Pack`] is what pack authors write (TOML, see `patterns/README.md`) and what a binary pack
+//! carries ([`binary`]). [`Pack::validate`] checks everything that does not need compiling;
+//! [`crate::Engine::new`] compiles a pack into automata.
+
+pub mod binary;
+
+use alloc::collections::BTreeMap;
+use alloc::format;
+use alloc::string::String;
+#[cfg(feature = "toml")]
+use alloc::string::ToString;
+use alloc::vec::Vec;
+use serde::{Deserialize, Serialize};
+
+use crate::error::PackError;
+
+/// Largest absolute rule weight.
+pub const MAX_WEIGHT: i32 = 1000;
+
+/// A pattern pack: metadata, tier thresholds, categories, variant words and rules.
+///
+/// Field order matters: binary packs serialise this struct positionally.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    /// Pack metadata. Exactly one source file of a pack holds it.
+    #[serde(default)]
+    pub pack: Option<PackMeta>,
+    /// Minimum total score of each risk tier.
+    #[serde(default)]
+    pub tiers: Option<Tiers>,
+    /// Fraud categories with their titles and advice.
+    #[serde(default, rename = "category")]
+    pub categories: Vec<Category>,
+    /// Variant words: each form is matched wherever the word appears in a keyword literal.
+    #[serde(default, rename = "variant")]
+    pub variants: Vec<Variant>,
+    /// The rules.
+    #[serde(default, rename = "rule")]
+    pub rules: Vec<Rule>,
+}
+
+/// Pack metadata.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PackMeta {
+    /// Pack name, e.g. `fanzha-default`.
+    pub name: String,
+    /// The pack's own version, independent of the library version.
+    pub version: String,
+    /// What the pack is for.
+    #[serde(default)]
+    pub description: String,
+}
+
+/// Minimum total score for each risk tier; must be strictly ascending and positive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Tiers {
+    /// Score from which the verdict is `low`.
+    pub low: i32,
+    /// Score from which the verdict is `medium`.
+    pub medium: i32,
+    /// Score from which the verdict is `high`.
+    pub high: i32,
+    /// Score from which the verdict is `critical`.
+    pub critical: i32,
+}
+
+impl Default for Tiers {
+    fn default() -> Tiers {
+        Tiers {
+            low: 20,
+            medium: 40,
+            high: 70,
+            critical: 100,
+        }
+    }
+}
+
+/// Text in Chinese and English.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Localized {
+    /// Chinese.
+    pub zh: String,
+    /// English.
+    pub en: String,
+}
+
+/// A fraud category.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Category {
+    /// Stable id, e.g. `order_brushing`.
+    pub id: String,
+    /// Short title.
+    pub title: Localized,
+    /// What the user should do.
+    pub advice: Localized,
+}
+
+/// A variant word and its forms (e.g. `微信` written as `威信`, `vx`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// The canonical word as it appears in keyword literals.
+    pub word: String,
+    /// Other ways of writing it.
+    pub forms: Vec<String>,
+}
+
+/// How a rule matches.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// Fires when any of `keywords` occurs in the normalised text.
+    #[default]
+    Keywords,
+    /// Fires when `regex` matches the normalised text.
+    Regex,
+    /// Fires from the set of other rules that fired (`all`, `any`, `none`, `within`).
+    Combo,
+}
+
+/// One rule.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    /// Stable id, never reused for a different meaning.
+    pub id: String,
+    /// How the rule matches.
+    pub kind: RuleKind,
+    /// The fraud category the rule is evidence for; `None` for cues.
+    #[serde(default)]
+    pub category: Option<String>,
+    /// Added to the score once when the rule fires (may be negative).
+    #[serde(default)]
+    pub weight: i32,
+    /// What the rule is about.
+    #[serde(default)]
+    pub description: String,
+    /// `keywords`: the literals.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// `keywords`: match ASCII literals inside words too (default: word boundaries required).
+    #[serde(default)]
+    pub substring: bool,
+    /// `regex`: the pattern, over normalised text.
+    #[serde(default)]
+    pub regex: Option<String>,
+    /// `combo`: rules that must all have fired.
+    #[serde(default)]
+    pub all: Vec<String>,
+    /// `combo`: rules of which at least `min_any` must have fired.
+    #[serde(default)]
+    pub any: Vec<String>,
+    /// `combo`: how many of `any` must have fired (default 1).
+    #[serde(default)]
+    pub min_any: Option<u32>,
+    /// `combo`: rules none of which may have fired.
+    #[serde(default)]
+    pub none: Vec<String>,
+    /// `combo`: hits of the `all` rules and one `any` rule must lie within this many
+    /// normalised characters.
+    #[serde(default)]
+    pub within: Option<u32>,
+    /// Examples that must fire the rule (checked by `fanzha pack check`; not in binary packs).
+    #[serde(default, rename = "match")]
+    pub must_match: Vec<String>,
+    /// Examples that must not fire the rule.
+    #[serde(default)]
+    pub no_match: Vec<String>,
+}
+
+impl Pack {
+    /// Parses one TOML source file.
+    #[cfg(feature = "toml")]
+    pub fn from_toml(source: &str) -> Result<Pack, PackError> {
+        toml::from_str(source).map_err(|e| PackError::syntax(e.to_string()))
+    }
+
+    /// Merges another source file of the same pack into this one.
+    pub fn merge(&mut self, other: Pack) -> Result<(), PackError> {
+        if other.pack.is_some() {
+            if self.pack.is_some() {
+                return Err(PackError::invalid(
+                    None,
+                    "more than one [pack] table".into(),
+                ));
+            }
+            self.pack = other.pack;
+        }
+        if other.tiers.is_some() {
+            if self.tiers.is_some() {
+                return Err(PackError::invalid(
+                    None,
+                    "more than one [tiers] table".into(),
+                ));
+            }
+            self.tiers = other.tiers;
+        }
+        self.categories.extend(other.categories);
+        self.variants.extend(other.variants);
+        self.rules.extend(other.rules);
+        Ok(())
+    }
+
+    /// The pack's version string (empty when the pack has no metadata).
+    pub fn version(&self) -> &str {
+        self.pack.as_ref().map_or("", |m| m.version.as_str())
+    }
+
+    /// Drops the inline examples (binary packs do not carry them).
+    pub fn strip_examples(&mut self) {
+        for r in &mut self.rules {
+            r.must_match = Vec::new();
+            r.no_match = Vec::new();
+        }
+    }
+
+    /// Checks the pack's structure: metadata, unique ids, known categories and rule references,
+    /// the fields each rule kind needs, weights, tiers, and that combinations have no cycles.
+    /// Compiling ([`crate::Engine::new`]) checks the literals and regexes themselves.
+    pub fn validate(&self) -> Result<(), PackError> {
+        let meta = self
+            .pack
+            .as_ref()
+            .ok_or_else(|| PackError::invalid(None, "missing [pack] table".into()))?;
+        if meta.name.is_empty() || meta.version.is_empty() {
+            return Err(PackError::invalid(
+                None,
+                "[pack] needs a name and a version".into(),
+            ));
+        }
+        if meta.version.len() > 64 {
+            return Err(PackError::invalid(
+                None,
+                "pack version longer than 64 bytes".into(),
+            ));
+        }
+        let t = self.tiers.unwrap_or_default();
+        if !(0 < t.low && t.low < t.medium && t.medium < t.high && t.high < t.critical) {
+            return Err(PackError::invalid(
+                None,
+                "tiers must be positive and strictly ascending: low < medium < high < critical"
+                    .into(),
+            ));
+        }
+        let mut cats = BTreeMap::new();
+        for c in &self.categories {
+            if !is_id(&c.id) {
+                return Err(PackError::invalid(
+                    None,
+                    format!("bad category id {:?}", c.id),
+                ));
+            }
+            if cats.insert(c.id.as_str(), ()).is_some() {
+                return Err(PackError::invalid(
+                    None,
+                    format!("duplicate category {:?}", c.id),
+                ));
+            }
+        }
+        for v in &self.variants {
+            if v.word.is_empty() || v.forms.iter().any(|f| f.is_empty()) {
+                return Err(PackError::invalid(
+                    None,
+                    "empty variant word or form".into(),
+                ));
+            }
+        }
+        let mut ids = BTreeMap::new();
+        for (i, r) in self.rules.iter().enumerate() {
+            if !is_id(&r.id) {
+                return Err(PackError::invalid(
+                    Some(&r.id),
+                    "rule ids are 1-128 chars of [a-z0-9_.-]".into(),
+                ));
+            }
+            if ids.insert(r.id.as_str(), i).is_some() {
+                return Err(PackError::invalid(Some(&r.id), "duplicate rule id".into()));
+            }
+        }
+        for r in &self.rules {
+            r.validate_fields(&cats, &ids)?;
+        }
+        combo_order(&self.rules, &ids).map(|_| ())
+    }
+}
+
+impl Rule {
+    fn err(&self, msg: &str) -> PackError {
+        PackError::invalid(Some(&self.id), msg.into())
+    }
+
+    fn validate_fields(
+        &self,
+        cats: &BTreeMap<&str, ()>,
+        ids: &BTreeMap<&str, usize>,
+    ) -> Result<(), PackError> {
+        match &self.category {
+            Some(c) if !cats.contains_key(c.as_str()) => {
+                return Err(self.err(&format!("unknown category {c:?}")))
+            }
+            None if self.weight > 0 => {
+                return Err(self.err("a rule with positive weight needs a category"))
+            }
+            _ => {}
+        }
+        if self.weight.abs() > MAX_WEIGHT {
+            return Err(self.err("weight outside -1000..=1000"));
+        }
+        let has_combo = !self.all.is_empty()
+            || !self.any.is_empty()
+            || !self.none.is_empty()
+            || self.within.is_some()
+            || self.min_any.is_some();
+        match self.kind {
+            RuleKind::Keywords => {
+                if self.keywords.is_empty() {
+                    return Err(self.err("kind = \"keywords\" needs a non-empty `keywords` list"));
+                }
+                if self.regex.is_some() || has_combo {
+                    return Err(self.err("a keywords rule takes only `keywords` and `substring`"));
+                }
+            }
+            RuleKind::Regex => {
+                if self.regex.as_deref().is_none_or(str::is_empty) {
+                    return Err(self.err("kind = \"regex\" needs `regex`"));
+                }
+                if !self.keywords.is_empty() || has_combo {
+                    return Err(self.err("a regex rule takes only `regex`"));
+                }
+            }
+            RuleKind::Combo => {
+                if self.all.is_empty() && self.any.is_empty() {
+                    return Err(self.err("kind = \"combo\" needs `all` or `any`"));
+                }
+                if !self.keywords.is_empty() || self.regex.is_some() {
+                    return Err(self.err("a combo rule takes only all/any/min_any/none/within"));
+                }
+                for id in self.all.iter().chain(&self.any).chain(&self.none) {
+                    if !ids.contains_key(id.as_str()) {
+                        return Err(self.err(&format!("refers to unknown rule {id:?}")));
+                    }
+                    if *id == self.id {
+                        return Err(self.err("refers to itself"));
+                    }
+                }
+                if let Some(m) = self.min_any {
+                    if m == 0 || m as usize > self.any.len() {
+                        return Err(self.err("min_any must be between 1 and the length of `any`"));
+                    }
+                    if m > 1 && self.within.is_some() {
+                        return Err(self.err("min_any > 1 cannot be combined with `within`"));
+                    }
+                }
+                if self.within == Some(0) {
+                    return Err(self.err("within must be positive"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 128
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"_.-".contains(&b))
+}
+
+/// Orders the combo rules so that each comes after every combo it refers to; errors on a cycle.
+pub(crate) fn combo_order(
+    rules: &[Rule],
+    ids: &BTreeMap<&str, usize>,
+) -> Result<Vec<usize>, PackError> {
+    // 0 = unvisited, 1 = on the stack, 2 = done.
+    let mut state = alloc::vec![0u8; rules.len()];
+    let mut order = Vec::new();
+    for root in 0..rules.len() {
+        if rules[root].kind != RuleKind::Combo || state[root] != 0 {
+            continue;
+        }
+        // Iterative DFS: (rule, next child index).
+        let mut stack = alloc::vec![(root, 0usize)];
+        state[root] = 1;
+        while let Some(&mut (r, ref mut next)) = stack.last_mut() {
+            let rule = &rules[r];
+            let children: Vec<&String> =
+                rule.all.iter().chain(&rule.any).chain(&rule.none).collect();
+            if let Some(child) = children.get(*next) {
+                *next += 1;
+                let Some(&c) = ids.get(child.as_str()) else {
+                    continue;
+                };
+                if rules[c].kind != RuleKind::Combo {
+                    continue;
+                }
+                match state[c] {
+                    0 => {
+                        state[c] = 1;
+                        stack.push((c, 0));
+                    }
+                    1 => {
+                        return Err(PackError::invalid(
+                            Some(&rules[c].id),
+                            "combinations refer to each other in a cycle".into(),
+                        ))
+                    }
+                    _ => {}
+                }
+            } else {
+                state[r] = 2;
+                order.push(r);
+                stack.pop();
+            }
+        }
+    }
+    Ok(order)
+}
+
+/// An inline example that does not hold.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExampleFailure {
+    /// The rule whose example failed.
+    pub rule: String,
+    /// `true` for a `match` example that did not fire, `false` for a `no_match` that did.
+    pub should_match: bool,
+    /// The example text (pack data, not a message).
+    pub example: String,
+}
+
+impl core::fmt::Display for ExampleFailure {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let what = if self.should_match {
+            "must fire but did not"
+        } else {
+            "must not fire but did"
+        };
+        write!(f, "rule {}: example {what}: {:?}", self.rule, self.example)
+    }
+}
+
+/// Runs every rule's inline examples through `engine` (compiled from `pack`).
+pub fn check_examples(pack: &Pack, engine: &crate::Engine) -> Vec<ExampleFailure> {
+    let mut scratch = engine.scratch();
+    let mut failures = Vec::new();
+    for rule in &pack.rules {
+        let cases = rule.must_match.iter().map(|e| (e, true));
+        for (example, should_match) in cases.chain(rule.no_match.iter().map(|e| (e, false))) {
+            let msg = crate::Message::new(example.as_bytes());
+            let fired = engine.scan_with(&mut scratch, &msg).fired(&rule.id);
+            if fired != should_match {
+                failures.push(ExampleFailure {
+                    rule: rule.id.clone(),
+                    should_match,
+                    example: example.clone(),
+                });
+            }
+        }
+    }
+    failures
+}
+
+/// Least number of `match` and of `no_match` examples a category should have.
+pub const MIN_CATEGORY_EXAMPLES: usize = 8;
+
+/// Warnings that do not stop a pack from building: scoring rules without examples, categories
+/// without advice or with fewer than [`MIN_CATEGORY_EXAMPLES`] examples each way.
+pub fn lint(pack: &Pack) -> Vec<String> {
+    let mut out = Vec::new();
+    for r in &pack.rules {
+        if r.weight != 0 && r.must_match.is_empty() {
+            out.push(format!("rule {}: scores but has no `match` example", r.id));
+        }
+    }
+    for c in &pack.categories {
+        if c.advice.zh.is_empty() || c.advice.en.is_empty() || c.title.zh.is_empty() {
+            out.push(format!("category {}: missing title or advice text", c.id));
+        }
+        let rules = pack
+            .rules
+            .iter()
+            .filter(|r| r.category.as_deref() == Some(c.id.as_str()));
+        let (m, n) = rules.fold((0, 0), |(m, n), r| {
+            (m + r.must_match.len(), n + r.no_match.len())
+        });
+        if m < MIN_CATEGORY_EXAMPLES || n < MIN_CATEGORY_EXAMPLES {
+            out.push(format!(
+                "category {}: {m} match / {n} no_match examples (want at least {} each)",
+                c.id, MIN_CATEGORY_EXAMPLES
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(all(feature = "std", feature = "toml"))]
+impl Pack {
+    /// Reads pack sources: one TOML file, or every `*.toml` under a directory (recursively, in
+    /// sorted path order), merged. Errors name the file.
+    pub fn from_path(path: &std::path::Path) -> Result<Pack, std::string::String> {
+        fn collect(
+            dir: &std::path::Path,
+            out: &mut Vec<std::path::PathBuf>,
+        ) -> std::io::Result<()> {
+            for entry in std::fs::read_dir(dir)? {
+                let path = entry?.path();
+                if path.is_dir() {
+                    collect(&path, out)?;
+                } else if path.extension().is_some_and(|e| e == "toml") {
+                    out.push(path);
+                }
+            }
+            Ok(())
+        }
+        let mut files = Vec::new();
+        if path.is_dir() {
+            collect(path, &mut files).map_err(|e| format!("{}: {e}", path.display()))?;
+            files.sort();
+            if files.is_empty() {
+                return Err(format!("{}: no .toml files", path.display()));
+            }
+        } else {
+            files.push(path.to_path_buf());
+        }
+        let mut pack = Pack::default();
+        for f in files {
+            let src = std::fs::read_to_string(&f).map_err(|e| format!("{}: {e}", f.display()))?;
+            let part = Pack::from_toml(&src).map_err(|e| format!("{}: {e}", f.display()))?;
+            pack.merge(part)
+                .map_err(|e| format!("{}: {e}", f.display()))?;
+        }
+        Ok(pack)
+    }
+}

@@ -1,0 +1,339 @@
+//! Engine tests over the starter pack (core/tests/data/starter.toml) and the embedded pack.
+
+use fanzha::pack::{binary, Pack};
+use fanzha::{Engine, LoadError, Message, PackError, Risk};
+use proptest::prelude::*;
+
+fn starter() -> Pack {
+    Pack::from_toml(include_str!("data/starter.toml")).unwrap()
+}
+
+fn engine() -> Engine {
+    Engine::new(&starter()).unwrap()
+}
+
+#[test]
+fn public_types_are_send_sync_unwind_safe() {
+    fn assert<T: Send + Sync + std::panic::UnwindSafe + std::panic::RefUnwindSafe>() {}
+    assert::<Engine>();
+    assert::<Pack>();
+    assert::<fanzha::Verdict<'static>>();
+    assert::<PackError>();
+    assert::<LoadError>();
+    fn send<T: Send>() {}
+    send::<fanzha::Scratch>();
+}
+
+#[test]
+fn starter_examples_hold() {
+    let pack = starter();
+    let e = Engine::new(&pack).unwrap();
+    assert_eq!(fanzha::pack::check_examples(&pack, &e), vec![]);
+}
+
+#[test]
+fn issue_example_verdict() {
+    let text = "【京东客服】您的百万保障即将扣费，请添加QQ 12345678 关闭";
+    let e = engine();
+    let v = e.scan(text);
+    assert!(v.risk >= Risk::Medium, "{v:?}");
+    assert_eq!(v.top_category(), Some("fake_customer_service"));
+    let hit = v
+        .hits
+        .iter()
+        .find(|h| h.rule == "fcs.baiwan_baozhang")
+        .unwrap();
+    assert_eq!(hit.text(text), "百万保障");
+    let qq = v.hits.iter().find(|h| h.rule == "cue.qq_number").unwrap();
+    assert_eq!(
+        qq.text(text),
+        "QQ 12345678",
+        "regex spans are the longest match"
+    );
+    assert_eq!(v.advice.unwrap().category, "fake_customer_service");
+}
+
+#[test]
+fn variants_and_separators_fire_the_same_rule() {
+    let e = engine();
+    for text in [
+        "请加微信",
+        "请加 微 信",
+        "请加威信",
+        "请加*薇*信",
+        "请加vx",
+        "请加ＶＸ",
+        "请加扣扣",
+    ] {
+        assert!(e.scan(text).fired("cue.contact"), "{text}");
+    }
+    // Word boundaries for ASCII literals: `vx` inside another word is not the variant.
+    assert!(!e.scan("加vxbox").fired("cue.contact"));
+}
+
+#[test]
+fn negative_weights_and_none_lower_the_score() {
+    let e = engine();
+    let warning = e.scan("【反诈中心】凡是刷单都是诈骗");
+    assert!(warning.fired("ob.shuadan"));
+    assert_eq!(warning.risk, Risk::None);
+    assert_eq!(warning.score, 0);
+}
+
+#[test]
+fn within_limits_combination_distance() {
+    let e = engine();
+    assert!(e.scan("刷单需要先垫付本金").fired("ob.pay_first_near"));
+    let far = "刷单。今天天气很好，我们出去玩，然后回家吃饭休息一下，晚上再说垫付";
+    assert!(!e.scan(far).fired("ob.pay_first_near"));
+}
+
+#[test]
+fn verdicts_are_deterministic_and_scratch_reuse_is_clean() {
+    let e = engine();
+    let texts = [
+        "我是公安局的，请把钱转到安全账户",
+        "刷单需要先垫付",
+        "",
+        "hello",
+    ];
+    let fresh: Vec<_> = texts.iter().map(|t| e.scan(t)).collect();
+    let mut scratch = e.scratch();
+    for _ in 0..3 {
+        for (t, f) in texts.iter().zip(&fresh) {
+            assert_eq!(&e.scan_with(&mut scratch, &Message::new(t.as_bytes())), f);
+        }
+    }
+    // A scratch used with another engine re-binds itself.
+    let other = Engine::new(&starter()).unwrap();
+    assert_eq!(
+        other.scan_with(&mut scratch, &Message::new(texts[0].as_bytes())),
+        fresh[0]
+    );
+}
+
+#[test]
+fn invalid_utf8_and_nul_are_scanned() {
+    let e = engine();
+    let v = e.scan_bytes(b"\xff\xfe\x00\xc3 \xe5\x88\xb7\xe5\x8d\x95\xff");
+    assert!(v.fired("ob.shuadan"));
+    for h in &v.hits {
+        assert!(h.start < h.end);
+    }
+}
+
+#[test]
+fn long_text_is_truncated_at_the_limit() {
+    let e = Engine::builder()
+        .max_text_len(100)
+        .build(&starter())
+        .unwrap();
+    let mut text = "好".repeat(100);
+    text.push_str("刷单");
+    let v = e.scan(&text);
+    assert!(v.truncated);
+    assert!(!v.fired("ob.shuadan"));
+    assert!(!e.scan("刷单").truncated);
+}
+
+#[test]
+fn max_hits_caps_the_report_not_the_score() {
+    let e = Engine::builder().max_hits(1).build(&starter()).unwrap();
+    let v = e.scan("我是公安局的，请把钱转到安全账户，你涉嫌洗钱");
+    assert_eq!(v.hits.len(), 1);
+    assert_eq!(v.score, 85);
+}
+
+#[test]
+fn binary_pack_round_trips() {
+    let pack = starter();
+    let bytes = binary::encode(&pack);
+    assert_eq!(binary::encode(&pack), bytes, "encoding is deterministic");
+    assert_eq!(binary::peek_version(&bytes).unwrap(), "0.0.1");
+    let mut stripped = pack.clone();
+    stripped.strip_examples();
+    assert_eq!(binary::decode(&bytes).unwrap(), stripped);
+}
+
+#[test]
+fn binary_pack_errors_are_distinct() {
+    let bytes = binary::encode(&starter());
+    assert_eq!(
+        Engine::from_bytes(&bytes[..bytes.len() - 1]).unwrap_err(),
+        LoadError::Truncated
+    );
+    assert_eq!(
+        Engine::from_bytes(&bytes[..4]).unwrap_err(),
+        LoadError::Truncated
+    );
+    assert_eq!(Engine::from_bytes(b"").unwrap_err(), LoadError::Truncated);
+    assert_eq!(
+        Engine::from_bytes(b"PK\x03\x04 not a pack").unwrap_err(),
+        LoadError::BadMagic
+    );
+    let mut v2 = bytes.clone();
+    v2[8] = 2;
+    assert_eq!(
+        Engine::from_bytes(&v2).unwrap_err(),
+        LoadError::UnsupportedVersion {
+            found: 2,
+            supported: binary::FORMAT_VERSION
+        }
+    );
+    let mut flipped = bytes.clone();
+    let last = flipped.len() - 3;
+    flipped[last] ^= 0x40;
+    assert_eq!(
+        Engine::from_bytes(&flipped).unwrap_err(),
+        LoadError::ChecksumMismatch
+    );
+    let mut extra = bytes.clone();
+    extra.push(0);
+    assert_eq!(
+        Engine::from_bytes(&extra).unwrap_err(),
+        LoadError::BadHeader
+    );
+}
+
+#[test]
+fn every_single_byte_corruption_is_rejected() {
+    let bytes = binary::encode(&starter());
+    for i in 0..bytes.len() {
+        for delta in [1u8, 0x80, 0xff] {
+            let mut b = bytes.clone();
+            b[i] = b[i].wrapping_add(delta);
+            assert!(
+                Engine::from_bytes(&b).is_err(),
+                "byte {i} + {delta} accepted"
+            );
+        }
+    }
+}
+
+fn pack_with_rule(rule: &str) -> Result<Engine, PackError> {
+    let src = format!(
+        "[pack]\nname = \"t\"\nversion = \"1\"\n[[category]]\nid = \"c\"\n\
+         title = {{ zh = \"t\", en = \"t\" }}\nadvice = {{ zh = \"a\", en = \"a\" }}\n{rule}"
+    );
+    Engine::new(&Pack::from_toml(&src)?)
+}
+
+#[test]
+fn hostile_and_malformed_packs_fail_naming_the_rule() {
+    let cases = [
+        // Catastrophic size: rejected by the NFA size limit, not built slowly.
+        ("[[rule]]\nid = \"huge\"\nkind = \"regex\"\nregex = 'a{1000}{1000}'", "huge"),
+        ("[[rule]]\nid = \"empty\"\nkind = \"regex\"\nregex = 'a*'", "empty"),
+        ("[[rule]]\nid = \"unicode\"\nkind = \"regex\"\nregex = '\\w+'", "unicode"),
+        ("[[rule]]\nid = \"upper\"\nkind = \"regex\"\nregex = 'QQ[0-9]+'", "upper"),
+        ("[[rule]]\nid = \"bad\"\nkind = \"regex\"\nregex = '(unclosed'", "bad"),
+        ("[[rule]]\nid = \"blank\"\nkind = \"keywords\"\nkeywords = [' ，']", "blank"),
+        ("[[rule]]\nid = \"nocat\"\nkind = \"keywords\"\nweight = 5\nkeywords = ['x']", "nocat"),
+        ("[[rule]]\nid = \"cat\"\nkind = \"keywords\"\ncategory = \"nope\"\nkeywords = ['x']", "cat"),
+        ("[[rule]]\nid = \"ref\"\nkind = \"combo\"\nall = ['missing']", "ref"),
+        (
+            "[[rule]]\nid = \"a\"\nkind = \"combo\"\nall = ['b']\n[[rule]]\nid = \"b\"\nkind = \"combo\"\nall = ['a']",
+            "a",
+        ),
+        ("[[rule]]\nid = \"dup\"\nkind = \"keywords\"\nkeywords = ['x']\n[[rule]]\nid = \"dup\"\nkind = \"keywords\"\nkeywords = ['y']", "dup"),
+        ("[[rule]]\nid = \"w\"\nkind = \"keywords\"\ncategory = \"c\"\nweight = 5000\nkeywords = ['x']", "w"),
+    ];
+    for (src, rule) in cases {
+        let err = pack_with_rule(src).unwrap_err();
+        assert_eq!(err.rule(), Some(rule), "{src}: {err}");
+        assert!(!err.to_string().is_empty());
+    }
+    let syntax = Pack::from_toml("[[rule]\nid=").unwrap_err();
+    assert_eq!(syntax.kind(), fanzha::error::PackErrorKind::Syntax);
+    let unknown = Pack::from_toml("[[rule]]\nid = \"x\"\nkind = \"keywords\"\nkeyword = ['x']");
+    assert!(unknown.is_err(), "unknown fields are rejected");
+}
+
+#[test]
+fn keyword_limits_are_enforced() {
+    let lits: Vec<String> = (0..2000).map(|i| format!("'kw{i}'")).collect();
+    let rule = format!(
+        "[[rule]]\nid = \"many\"\nkind = \"keywords\"\nkeywords = [{}]",
+        lits.join(",")
+    );
+    let src = format!("[pack]\nname = \"t\"\nversion = \"1\"\n{rule}");
+    let pack = Pack::from_toml(&src).unwrap();
+    let limits = fanzha::Limits {
+        max_literals: 1000,
+        ..Default::default()
+    };
+    let err = Engine::builder().limits(limits).build(&pack).unwrap_err();
+    assert_eq!(err.kind(), fanzha::error::PackErrorKind::TooLarge);
+    assert_eq!(err.rule(), Some("many"));
+    assert!(Engine::new(&pack).is_ok());
+}
+
+#[test]
+fn embedded_pack_loads() {
+    let e = Engine::embedded().unwrap();
+    assert!(e.rule_count() > 0);
+    assert!(!e.pack_version().is_empty());
+    assert!(e.heap_bytes() > 0);
+}
+
+#[test]
+fn json_output_has_the_contract_fields() {
+    let text = "【京东客服】您的百万保障即将扣费，请添加QQ 12345678 关闭\n\"quoted\"";
+    let e = engine();
+    let json = e.scan(text).to_json(text.as_bytes());
+    for key in [
+        "\"risk\":",
+        "\"score\":",
+        "\"categories\":",
+        "\"hits\":",
+        "\"rule\":",
+        "\"start\":",
+        "\"end\":",
+        "\"text\":",
+    ] {
+        assert!(json.contains(key), "{key} in {json}");
+    }
+    assert!(!json.contains('\n'));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn scanning_any_bytes_never_panics_and_spans_are_valid(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+        let e = engine();
+        let v = e.scan_bytes(&bytes);
+        for h in &v.hits {
+            prop_assert!(h.start < h.end && h.end <= bytes.len());
+        }
+    }
+
+    #[test]
+    fn spans_lie_on_char_boundaries(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("刷单"), Just("刷 单"), Just("垫付"), Just("加微信"), Just("QQ"), Just("12345678"),
+                Just("安全账户"), Just("公安"), Just("，"), Just(" "), Just("ｖｘ"), Just("涉嫌洗钱"),
+                Just("😀"), Just("\u{200b}"), Just("a"), Just("é"),
+            ],
+            0..40,
+        )
+    ) {
+        let text: String = parts.concat();
+        let e = engine();
+        let v = e.scan(&text);
+        for h in &v.hits {
+            prop_assert!(text.is_char_boundary(h.start) && text.is_char_boundary(h.end));
+            prop_assert!(h.start < h.end);
+            prop_assert_eq!(h.text(&text), &text[h.start..h.end]);
+        }
+    }
+
+    #[test]
+    fn binary_round_trip_gives_identical_verdicts(text in "[刷单垫付加微信安全账户公安涉嫌洗钱百万保障扣费qQ0-9 ，]{0,40}") {
+        let pack = starter();
+        let a = Engine::new(&pack).unwrap();
+        let b = Engine::from_bytes(&binary::encode(&pack)).unwrap();
+        prop_assert_eq!(a.scan(&text), b.scan(&text));
+    }
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The project's test command (README "Test"). CI runs it through .ci/run, which first installs
+# the toolchain pieces it needs. Every step prints a header; the script stops at the first failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "workspace tests"
+cargo test --workspace
+
+step "core builds without std (thumbv7em-none-eabihf, wasm32-unknown-unknown)"
+cargo build -p fanzha --no-default-features --target thumbv7em-none-eabihf
+cargo build -p fanzha --no-default-features --target wasm32-unknown-unknown
+
+step "default pack: examples hold and the embedded blob is current"
+cargo build -q -p fanzha-cli
+./target/debug/fanzha pack check patterns/
+tmp=$(mktemp)
+./target/debug/fanzha pack build patterns/ -o "$tmp" >/dev/null
+if ! cmp -s "$tmp" core/default.fzpack; then
+  echo "core/default.fzpack is stale: run  cargo run -p fanzha-cli -- pack build patterns/ -o core/default.fzpack" >&2
+  rm -f "$tmp"
+  exit 1
+fi
+rm -f "$tmp"
+
+step "all checks passed"

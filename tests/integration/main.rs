@@ -1,0 +1,3 @@
+//! Cross-crate integration tests (one test binary).
+
+mod corpus;
