@@ -79,6 +79,7 @@ pub mod eval;
 pub mod links;
 pub mod normalize;
 pub mod pack;
+pub mod sender;
 mod verdict;
 
 pub use engine::{Engine, EngineBuilder, Limits, Message, Scratch};

@@ -205,7 +205,7 @@ impl fmt::Debug for LinkFlags {
 /// A brand that scammers impersonate: a bank, ETC, tax, social security, a carrier, a shop, a
 /// delivery company.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Brand {
     /// Stable id (`"icbc"`).
     pub name: String,
@@ -222,7 +222,7 @@ pub struct Brand {
 /// The link lists of a pack. Call [`LinkData::prepare`] once after building or loading it:
 /// lookups binary-search the sorted lists.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct LinkData {
     /// URL shortener hosts or registrable domains (`t.cn`, `bit.ly`).
     pub shorteners: Vec<String>,
@@ -261,6 +261,71 @@ impl LinkData {
             b.short_codes.sort();
             b.short_codes.dedup();
         }
+    }
+
+    /// Appends the lists of `other` (call [`LinkData::prepare`] afterwards).
+    pub fn extend(&mut self, other: LinkData) {
+        self.shorteners.extend(other.shorteners);
+        self.risky_tlds.extend(other.risky_tlds);
+        self.brands.extend(other.brands);
+        self.bad_domains.extend(other.bad_domains);
+        self.good_domains.extend(other.good_domains);
+        self.hosting.extend(other.hosting);
+        self.login_words.extend(other.login_words);
+    }
+
+    /// Checks the lists: brand names and tokens, domain spellings. The error names the
+    /// offending entry.
+    pub fn validate(&self) -> Result<(), String> {
+        let domain_ok = |d: &String| {
+            let d = d.trim();
+            !d.is_empty() && !d.contains(['/', ' ', ':', '@'])
+        };
+        for (what, list) in [
+            ("shorteners", &self.shorteners),
+            ("risky_tlds", &self.risky_tlds),
+            ("bad_domains", &self.bad_domains),
+            ("good_domains", &self.good_domains),
+            ("hosting", &self.hosting),
+        ] {
+            if let Some(d) = list.iter().find(|d| !domain_ok(d)) {
+                return Err(alloc::format!("{what}: bad domain {d:?}"));
+            }
+        }
+        if let Some(w) = self.login_words.iter().find(|w| w.trim().len() < 3) {
+            return Err(alloc::format!("login_words: {w:?} is shorter than 3 bytes"));
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for b in &self.brands {
+            if b.name.is_empty() || names.contains(&b.name.as_str()) {
+                return Err(alloc::format!(
+                    "brand {:?}: empty or duplicate name",
+                    b.name
+                ));
+            }
+            names.push(&b.name);
+            if let Some(t) = b.tokens.iter().find(|t| {
+                t.len() < 2
+                    || !t
+                        .bytes()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+            }) {
+                return Err(alloc::format!(
+                    "brand {}: token {t:?} is not 2+ lowercase ASCII letters/digits",
+                    b.name
+                ));
+            }
+            if let Some(d) = b.official_domains.iter().find(|d| !domain_ok(d)) {
+                return Err(alloc::format!(
+                    "brand {}: bad official domain {d:?}",
+                    b.name
+                ));
+            }
+            if b.names.iter().any(|n| n.trim().is_empty()) {
+                return Err(alloc::format!("brand {}: empty name", b.name));
+            }
+        }
+        Ok(())
     }
 
     /// Whether `host` or one of its parent domains is in the sorted `list`.
