@@ -225,14 +225,36 @@ impl Parts {
     }
 }
 
+/// Whether `token` names the brand in one host part. Digit tokens must not touch other digits;
+/// letter tokens of 6+ letters may sit anywhere, of 4-5 letters at the start of the part, and
+/// shorter ones must be the whole part or be followed by digits (`ccb`, `ccb95533`, not
+/// `ccbvip` or `bocai`).
 fn part_matches(part: &str, token: &str, numeric: bool) -> bool {
     if part == token {
         return true;
     }
-    if numeric || token.len() >= 6 {
-        return part.contains(token);
+    if numeric {
+        let p = part.as_bytes();
+        let mut from = 0;
+        while let Some(i) = part[from..].find(token) {
+            let at = from + i;
+            let end = at + token.len();
+            let before = at > 0 && p[at - 1].is_ascii_digit();
+            let after = end < p.len() && p[end].is_ascii_digit();
+            if !before && !after {
+                return true;
+            }
+            from = at + 1;
+        }
+        return false;
     }
-    token.len() >= 3 && (part.starts_with(token) || part.ends_with(token))
+    match token.len() {
+        6.. => part.contains(token),
+        4..=5 => part.starts_with(token),
+        _ => part
+            .strip_prefix(token)
+            .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit())),
+    }
 }
 
 /// Folds the spellings scammers swap in host names: `0`→`o`, `1`/`l`→`i`, `3`→`e`, `4`→`a`,
