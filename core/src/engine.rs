@@ -394,6 +394,32 @@ impl Engine {
         msg: &Message<'_>,
         verdict: &mut Verdict<'e>,
     ) {
+        self.scan_inner(scratch, msg, verdict, false);
+    }
+
+    /// Scans one URL given on its own (a link on a page, from a QR code, a line of a URL list)
+    /// rather than a message: the whole input is judged as one link, whatever its top-level
+    /// domain (in messages, a bare `word.tld` needs a common TLD to count as a link), and the
+    /// text rules run over it as usual. No entities are extracted.
+    ///
+    /// ```
+    /// let engine = fanzha::Engine::default();
+    /// let v = engine.scan_url_with(&mut engine.scratch(), b"http://0x7f.0.0.1/login");
+    /// assert_eq!(v.links[0].host, "127.0.0.1");
+    /// ```
+    pub fn scan_url_with(&self, scratch: &mut Scratch, url: &[u8]) -> Verdict<'_> {
+        let mut verdict = Verdict::default();
+        self.scan_inner(scratch, &Message::new(url), &mut verdict, true);
+        verdict
+    }
+
+    fn scan_inner<'e>(
+        &'e self,
+        scratch: &mut Scratch,
+        msg: &Message<'_>,
+        verdict: &mut Verdict<'e>,
+        url_mode: bool,
+    ) {
         scratch.bind(self);
         scratch.reset();
         verdict.hits.clear();
@@ -408,12 +434,22 @@ impl Engine {
         self.match_regexes(scratch);
         verdict.links.clear();
         verdict.entities.clear();
-        links::find_links(text, &self.link_data, &mut verdict.links);
-        scratch.link_spans.clear();
-        scratch
-            .link_spans
-            .extend(verdict.links.iter().map(|l| (l.start, l.end)));
-        entities::find_entities_outside(text, &scratch.link_spans, &mut verdict.entities);
+        if url_mode {
+            let url = core::str::from_utf8(text).unwrap_or("");
+            let lead = url.len() - url.trim_start().len();
+            if let Some(mut link) = links::analyze_url(url.trim(), &self.link_data) {
+                link.start = lead;
+                link.end = lead + url.trim().len();
+                verdict.links.push(link);
+            }
+        } else {
+            links::find_links(text, &self.link_data, &mut verdict.links);
+            scratch.link_spans.clear();
+            scratch
+                .link_spans
+                .extend(verdict.links.iter().map(|l| (l.start, l.end)));
+            entities::find_entities_outside(text, &scratch.link_spans, &mut verdict.entities);
+        }
         self.match_signals(scratch, msg.sender, verdict);
         self.evaluate_combos(scratch);
         self.score(scratch, verdict);

@@ -106,6 +106,26 @@ fn analyze_name(
         *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
     }
 
+    // Shape of the name: hyphen chains, machine-made labels, bait words.
+    for label in name.split('.') {
+        if label.starts_with("xn--") {
+            continue;
+        }
+        if label.matches('-').count() >= 2 {
+            *flags |= LinkFlags::HYPHENATED;
+        }
+        if random_label(label) {
+            *flags |= LinkFlags::RANDOM_LABEL;
+        }
+    }
+    if name.split(['.', '-', '_']).any(|p| {
+        data.lure_words
+            .iter()
+            .any(|w| p.starts_with(w.as_str()) || (w.len() >= 5 && p.contains(w.as_str())))
+    }) {
+        *flags |= LinkFlags::LURE;
+    }
+
     // Internationalised labels: Punycode, mixed scripts, confusables.
     let mut skeletons: Vec<String> = Vec::new();
     for label in name.split('.') {
@@ -143,6 +163,24 @@ fn analyze_name(
     if flags.contains(LinkFlags::KNOWN_GOOD) {
         return;
     }
+    // A brand's own top-level domain (`.google`, `.microsoft`), or its exact name on a
+    // country domain (`google.ca`, `amazon.com.br`): registrations brands hold themselves.
+    let tld_brand = data
+        .brands
+        .iter()
+        .find(|b| b.tokens.iter().any(|t| t == tld) && !b.official_domains.is_empty());
+    let first = domain.and_then(|d| d.split('.').next()).unwrap_or("");
+    let cc = tld.len() == 2 && !contains(&data.risky_tlds, tld);
+    let cc_brand = data.brands.iter().find(|b| {
+        cc && b
+            .official_domains
+            .iter()
+            .any(|o| o.split('.').next() == Some(first))
+    });
+    if let Some(b) = tld_brand.or(cc_brand) {
+        *brand = Some(b.name.clone());
+        return;
+    }
     let parts = Parts::new(name, &skeletons);
     for b in &data.brands {
         if b.tokens.iter().any(|t| parts.matches(t)) {
@@ -157,7 +195,51 @@ fn analyze_name(
 }
 
 fn is_tld_word_or_www(s: &str) -> bool {
-    s == "www" || TLD_WORDS.contains(&s)
+    is_www(s) || TLD_WORDS.contains(&s)
+}
+
+/// `www`, `www2`, `www3`, …
+fn is_www(s: &str) -> bool {
+    s.strip_prefix("www")
+        .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A label that looks machine-made: 5+ consonants in a row, letters and digits interleaved
+/// (three or more switches between them), or 25+ characters.
+fn random_label(label: &str) -> bool {
+    if label.starts_with("xn--") {
+        return false;
+    }
+    if label.len() >= 25 {
+        return true;
+    }
+    let mut run = 0;
+    let mut switches = 0;
+    let mut prev_digit: Option<bool> = None;
+    for b in label.bytes() {
+        if b.is_ascii_alphabetic() {
+            if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
+                run = 0;
+            } else {
+                run += 1;
+                if run >= 5 {
+                    return true;
+                }
+            }
+        } else {
+            run = 0;
+        }
+        if b.is_ascii_alphanumeric() {
+            let d = b.is_ascii_digit();
+            if prev_digit.is_some_and(|p| p != d) {
+                switches += 1;
+            }
+            prev_digit = Some(d);
+        } else {
+            prev_digit = None;
+        }
+    }
+    switches >= 3
 }
 
 fn contains(list: &[String], s: &str) -> bool {
@@ -328,12 +410,25 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
+    if data.path_words.iter().any(|w| path.contains(w.as_str())) {
+        *flags |= LinkFlags::SUSPICIOUS_PATH;
+    }
     if !has_brand && !flags.contains(LinkFlags::KNOWN_GOOD) {
+        // A token of 5+ letters anywhere in the path; a shorter one as a whole path word
+        // (`/dhl/`, `/ups-track`), so that `/groups/` is not UPS.
+        let words: Vec<&str> = path
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
         let in_path = data.brands.iter().any(|b| {
             b.tokens.iter().any(|t| {
-                t.len() >= 4
+                t.len() >= 3
                     && t.bytes().all(|c| c.is_ascii_alphabetic())
-                    && path.contains(t.as_str())
+                    && if t.len() >= 5 {
+                        path.contains(t.as_str())
+                    } else {
+                        words.contains(&t.as_str())
+                    }
             })
         });
         if in_path {
@@ -345,6 +440,29 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn machine_made_labels() {
+        for l in [
+            "w9ptyl30wg5h95n",
+            "vjvbxkaipm",
+            "grsuyvnshmcieriutv",
+            "a1b2c3",
+        ] {
+            assert!(random_label(l), "{l}");
+        }
+        for l in [
+            "google",
+            "bankofamerica",
+            "www3",
+            "icbc95588",
+            "xn--80ak6aa92e",
+            "12306",
+        ] {
+            assert!(!random_label(l), "{l}");
+        }
+        assert!(is_www("www") && is_www("www3") && !is_www("wwwx"));
+    }
 
     #[test]
     fn lookalike_folding_and_edits() {

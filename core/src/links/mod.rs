@@ -118,6 +118,16 @@ flags! {
     BRAND_IN_PATH = 19, "brand_in_path";
     /// Many labels (5 or more) or a very long host.
     LONG_HOST = 20, "long_host";
+    /// A host label with two or more hyphens (`data-center-policy-check`).
+    HYPHENATED = 21, "hyphenated";
+    /// A host label that looks machine-made: a run of 5+ consonants, letters and digits
+    /// interleaved (`w9ptyl30wg`), or 25+ characters.
+    RANDOM_LABEL = 22, "random_label";
+    /// A path into places phishing kits live on hacked sites (`wp-content`, `.well-known`, …,
+    /// the pack's `path_words`).
+    SUSPICIOUS_PATH = 23, "suspicious_path";
+    /// Bait words of the pack (`refund`, `reward`, `support`, …) in the host.
+    LURE = 24, "lure";
 }
 
 impl LinkFlags {
@@ -240,6 +250,11 @@ pub struct LinkData {
     /// Login and credential words looked for in the path, query and subdomains (`login`,
     /// `verify`, `renzheng`).
     pub login_words: Vec<String>,
+    /// Bait words looked for in host names (`refund`, `reward`, `support`, `parcel`).
+    pub lure_words: Vec<String>,
+    /// Path segments or fragments where phishing kits live on hacked sites (`wp-content`,
+    /// `.well-known`, `cgi-bin`).
+    pub path_words: Vec<String>,
 }
 
 impl LinkData {
@@ -252,6 +267,8 @@ impl LinkData {
             &mut self.good_domains,
             &mut self.hosting,
             &mut self.login_words,
+            &mut self.lure_words,
+            &mut self.path_words,
         ] {
             prepare_list(list);
         }
@@ -272,6 +289,8 @@ impl LinkData {
         self.good_domains.extend(other.good_domains);
         self.hosting.extend(other.hosting);
         self.login_words.extend(other.login_words);
+        self.lure_words.extend(other.lure_words);
+        self.path_words.extend(other.path_words);
     }
 
     /// Checks the lists: brand names and tokens, domain spellings. The error names the
@@ -292,8 +311,14 @@ impl LinkData {
                 return Err(alloc::format!("{what}: bad domain {d:?}"));
             }
         }
-        if let Some(w) = self.login_words.iter().find(|w| w.trim().len() < 3) {
-            return Err(alloc::format!("login_words: {w:?} is shorter than 3 bytes"));
+        for (what, list) in [
+            ("login_words", &self.login_words),
+            ("lure_words", &self.lure_words),
+            ("path_words", &self.path_words),
+        ] {
+            if let Some(w) = list.iter().find(|w| w.trim().len() < 3) {
+                return Err(alloc::format!("{what}: {w:?} is shorter than 3 bytes"));
+            }
         }
         let mut names: Vec<&str> = Vec::new();
         for b in &self.brands {

@@ -50,6 +50,8 @@ pub(crate) fn data() -> LinkData {
         good_domains: s(&["gov.cn", "example.org"]),
         hosting: s(&["freehost-example.com"]),
         login_words: s(&["login", "signin", "verify", "renzheng", "account"]),
+        lure_words: s(&["refund", "reward", "support"]),
+        path_words: s(&["wp-content", ".well-known"]),
     };
     d.prepare();
     d
@@ -270,6 +272,11 @@ fn host_flags() {
     assert!(f("http://abc.com:8888/").contains(LinkFlags::PORT));
     assert!(f("http://1.2.3.4/paypal/x").contains(LinkFlags::BRAND_IN_PATH));
     assert!(f("http://a.b.c.d.e.abc.com/").contains(LinkFlags::LONG_HOST));
+    assert!(f("http://data-center-policy.x.dev/").contains(LinkFlags::HYPHENATED));
+    assert!(f("http://w9ptyl30wg5h95n.abc.com/").contains(LinkFlags::RANDOM_LABEL));
+    assert!(f("http://abc.com/wp-content/x/login.html").contains(LinkFlags::SUSPICIOUS_PATH));
+    assert!(f("http://ads.event-refund.com/").contains(LinkFlags::LURE));
+    assert!(f("http://www3-shop.abc.cn/").contains(LinkFlags::DECEPTIVE_SUBDOMAIN));
     // Plain hosts get nothing.
     assert_eq!(f("https://www.abc.com/news/1.html"), LinkFlags::NONE);
     // Tokens only match at part edges: `ketchup` is not `etc`.
@@ -279,7 +286,7 @@ fn host_flags() {
 #[test]
 fn flag_names_are_stable() {
     let names: Vec<&str> = LinkFlags::ALL.iter().map(|(_, n)| *n).collect();
-    assert_eq!(names.len(), 21);
+    assert_eq!(names.len(), 25);
     for (i, (f, n)) in LinkFlags::ALL.iter().enumerate() {
         assert_eq!(f.bits(), 1 << i, "{n}");
         assert_eq!(LinkFlags::from_name(n), Some(*f));
