@@ -199,6 +199,9 @@ pub struct Scratch {
     regex_tries: Vec<u8>,
     category_scores: Vec<i32>,
     link_spans: Vec<(usize, usize)>,
+    link_find: links::FindScratch,
+    /// Spare strings for entity values (taken back from the previous verdict).
+    strings: Vec<String>,
 }
 
 /// Which rules fired in the current scan, and where.
@@ -466,7 +469,9 @@ impl Engine {
         self.match_literals(scratch);
         self.match_regexes(scratch);
         verdict.links.clear();
-        verdict.entities.clear();
+        scratch
+            .strings
+            .extend(verdict.entities.drain(..).map(|e| e.value));
         if url_mode {
             let url = core::str::from_utf8(text).unwrap_or("");
             let lead = url.len() - url.trim_start().len();
@@ -476,12 +481,22 @@ impl Engine {
                 verdict.links.push(link);
             }
         } else {
-            links::find_links(text, &self.link_data, &mut verdict.links);
+            links::find_links_with(
+                text,
+                &self.link_data,
+                &mut verdict.links,
+                &mut scratch.link_find,
+            );
             scratch.link_spans.clear();
             scratch
                 .link_spans
                 .extend(verdict.links.iter().map(|l| (l.start, l.end)));
-            entities::find_entities_outside(text, &scratch.link_spans, &mut verdict.entities);
+            entities::find_entities_pooled(
+                text,
+                &scratch.link_spans,
+                &mut verdict.entities,
+                &mut scratch.strings,
+            );
         }
         self.match_signals(scratch, msg.sender, verdict);
         self.evaluate_combos(scratch);

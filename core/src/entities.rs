@@ -23,10 +23,9 @@
 //! assert_eq!(&text[found[2].start..found[2].end], "+86 138-1234-5678");
 //! ```
 
-use alloc::format;
 use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
+use core::fmt::{self, Write as _};
 
 use crate::links::find::{char_at, char_before};
 use crate::normalize::{fold_char, Fold};
@@ -133,11 +132,23 @@ pub fn find_entities(text: &[u8], out: &mut Vec<Entity>) {
 /// Like [`find_entities`], but ignores everything inside the byte ranges of `skip` (sorted,
 /// e.g. the spans of the links found in the text, whose paths are full of digits).
 pub fn find_entities_outside(text: &[u8], skip: &[(usize, usize)], out: &mut Vec<Entity>) {
+    find_entities_pooled(text, skip, out, &mut Vec::new());
+}
+
+/// Like [`find_entities_outside`], taking the `value` strings from `pool` (so that a caller
+/// who returns them there scans without allocating once warmed up).
+pub(crate) fn find_entities_pooled(
+    text: &[u8],
+    skip: &[(usize, usize)],
+    out: &mut Vec<Entity>,
+    pool: &mut Vec<String>,
+) {
     let first = out.len();
     let limit = first + MAX_ENTITIES;
+    let out = &mut Sink { out, pool };
     let mut sk = 0;
     let mut p = 0;
-    while p < text.len() && out.len() < limit {
+    while p < text.len() && out.out.len() < limit {
         while sk < skip.len() && skip[sk].1 <= p {
             sk += 1;
         }
@@ -172,9 +183,65 @@ pub fn find_entities_outside(text: &[u8], skip: &[(usize, usize)], out: &mut Vec
         }
         p += len;
     }
-    out[first..].sort_by_key(|e| (e.start, e.end));
-    out.truncate(limit);
+    // Unstable sort: no buffer to allocate; ties are broken by kind.
+    out.out[first..].sort_unstable_by_key(|e| (e.start, e.end, e.kind));
+    out.out.truncate(limit);
 }
+
+/// Where entities go: the output list and a pool of spare value strings.
+struct Sink<'a> {
+    out: &'a mut Vec<Entity>,
+    pool: &'a mut Vec<String>,
+}
+
+impl Sink<'_> {
+    fn push(&mut self, kind: EntityKind, start: usize, end: usize, value: fmt::Arguments<'_>) {
+        let mut s = self.pool.pop().unwrap_or_default();
+        s.clear();
+        let _ = s.write_fmt(value);
+        self.out.push(Entity {
+            kind,
+            start,
+            end,
+            value: s,
+        });
+    }
+}
+
+/// A short ASCII string on the stack.
+#[derive(Clone, Copy)]
+struct Buf<const N: usize> {
+    b: [u8; N],
+    n: usize,
+}
+
+impl<const N: usize> Buf<N> {
+    const fn new() -> Buf<N> {
+        Buf { b: [0; N], n: 0 }
+    }
+
+    /// Appends an ASCII byte; `false` when full.
+    fn push(&mut self, c: u8) -> bool {
+        if self.n < N {
+            self.b[self.n] = c;
+            self.n += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.b[..self.n]).unwrap_or("")
+    }
+
+    fn len(&self) -> usize {
+        self.n
+    }
+}
+
+/// Most digit groups of one run.
+const MAX_GROUPS: usize = 20;
 
 /// The ASCII digit a character reads as (full-width and other styles via `fold_char`).
 fn digit(c: char) -> Option<u8> {
@@ -216,23 +283,43 @@ fn is_separator(c: char) -> bool {
 }
 
 /// A run of digits, perhaps split by separators, thousands commas, or with a decimal part.
-#[derive(Default)]
 struct Run {
-    digits: String,
+    digits: Buf<MAX_DIGITS>,
     start: usize,
     end: usize,
     /// Digit count and original span of each group between separators.
-    groups: Vec<(usize, usize, usize)>,
-    frac: Option<String>,
+    group_buf: [(usize, usize, usize); MAX_GROUPS],
+    ngroups: usize,
+    frac: Option<Buf<8>>,
     thousands: bool,
     too_long: bool,
 }
 
+impl Run {
+    fn groups(&self) -> &[(usize, usize, usize)] {
+        &self.group_buf[..self.ngroups]
+    }
+
+    fn add_group(&mut self, g: (usize, usize, usize)) {
+        if self.ngroups < MAX_GROUPS {
+            self.group_buf[self.ngroups] = g;
+            self.ngroups += 1;
+        } else {
+            self.too_long = true;
+        }
+    }
+}
+
 fn read_run(text: &[u8], p: usize) -> Run {
     let mut r = Run {
+        digits: Buf::new(),
         start: p,
         end: p,
-        ..Run::default()
+        group_buf: [(0, 0, 0); MAX_GROUPS],
+        ngroups: 0,
+        frac: None,
+        thousands: false,
+        too_long: false,
     };
     let mut q = p;
     let mut gstart = p;
@@ -242,9 +329,7 @@ fn read_run(text: &[u8], p: usize) -> Run {
             if glen == 0 {
                 gstart = q;
             }
-            if r.digits.len() < MAX_DIGITS {
-                r.digits.push(d as char);
-            } else {
+            if !r.digits.push(d) {
                 r.too_long = true;
             }
             glen += 1;
@@ -260,17 +345,15 @@ fn read_run(text: &[u8], p: usize) -> Run {
             q += 1;
             continue;
         }
-        if c == '.' && r.frac.is_none() && r.groups.is_empty() {
-            let mut frac = String::new();
+        if c == '.' && r.frac.is_none() && r.ngroups == 0 {
+            let mut frac = Buf::<8>::new();
             let mut f = q + 1;
             while let Some((d, l)) = char_at(text, f).and_then(|(c, l)| Some((digit(c)?, l))) {
-                if frac.len() < 8 {
-                    frac.push(d as char);
-                }
+                frac.push(d);
                 f += l;
             }
-            if !frac.is_empty() && char_at(text, f).is_none_or(|(c, _)| c != '.') {
-                r.groups.push((glen, gstart, r.end));
+            if frac.len() > 0 && char_at(text, f).is_none_or(|(c, _)| c != '.') {
+                r.add_group((glen, gstart, r.end));
                 r.frac = Some(frac);
                 r.end = f;
                 return r;
@@ -291,7 +374,7 @@ fn read_run(text: &[u8], p: usize) -> Run {
                 }
             }
             if char_at(text, s).is_some_and(|(c2, _)| digit(c2).is_some()) {
-                r.groups.push((glen, gstart, r.end));
+                r.add_group((glen, gstart, r.end));
                 glen = 0;
                 q = s;
                 continue;
@@ -300,7 +383,7 @@ fn read_run(text: &[u8], p: usize) -> Run {
         break;
     }
     if glen > 0 {
-        r.groups.push((glen, gstart, r.end));
+        r.add_group((glen, gstart, r.end));
     }
     r
 }
@@ -315,24 +398,21 @@ fn three_digits_then_end(text: &[u8], mut q: usize) -> bool {
     !char_at(text, q).is_some_and(|(c, _)| c.is_ascii_digit())
 }
 
-fn push(out: &mut Vec<Entity>, kind: EntityKind, start: usize, end: usize, value: String) {
-    out.push(Entity {
-        kind,
-        start,
-        end,
-        value,
-    });
-}
-
 /// A digit run at `p`: money, phone numbers, cards. Returns where scanning resumes.
-fn number_at(text: &[u8], p: usize, out: &mut Vec<Entity>) -> usize {
+fn number_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
     let r = read_run(text, p);
     if r.too_long {
         return r.end;
     }
     if let Some((cur, start, end, mult)) = money_context(text, &r) {
-        if let Some(v) = money_value(&r.digits, r.frac.as_deref(), mult) {
-            push(out, EntityKind::Money, start, end, format!("{cur} {v}"));
+        let frac = r.frac.as_ref().map(Buf::as_str);
+        if let Some(v) = money_value(r.digits.as_str(), frac, mult) {
+            out.push(
+                EntityKind::Money,
+                start,
+                end,
+                format_args!("{cur} {}", Cents(v)),
+            );
         }
         return end.max(r.end);
     }
@@ -349,12 +429,20 @@ fn number_at(text: &[u8], p: usize, out: &mut Vec<Entity>) -> usize {
         return r.end;
     }
     // An ID card ending in X.
-    if r.digits.len() == 17 && r.groups.len() == 1 && matches!(after, Some('X' | 'x' | 'Ｘ')) {
-        let mut id = r.digits.clone();
-        id.push('X');
-        if id_card_valid(&id) {
+    if r.digits.len() == 17 && r.ngroups == 1 && matches!(after, Some('X' | 'x' | 'Ｘ')) {
+        let mut id = Buf::<18>::new();
+        for &b in r.digits.as_str().as_bytes() {
+            id.push(b);
+        }
+        id.push(b'X');
+        if id_card_valid(id.as_str()) {
             let xlen = char_at(text, r.end).map_or(1, |(_, l)| l);
-            push(out, EntityKind::IdCard, r.start, r.end + xlen, id);
+            out.push(
+                EntityKind::IdCard,
+                r.start,
+                r.end + xlen,
+                format_args!("{}", id.as_str()),
+            );
             return r.end + xlen;
         }
     }
@@ -363,21 +451,51 @@ fn number_at(text: &[u8], p: usize, out: &mut Vec<Entity>) -> usize {
     }
     let plus = plus_before(text, r.start);
     let start = plus.unwrap_or(r.start);
-    if let Some((kind, value)) = classify(&r.digits, plus.is_some(), &r.groups) {
-        push(out, kind, start, r.end, value);
+    let all = r.digits.as_str();
+    if let Some((kind, value)) = classify(all, plus.is_some(), r.groups()) {
+        out.push(kind, start, r.end, format_args!("{value}"));
         return r.end;
     }
     // The whole run is no number: try its groups one by one.
-    if r.groups.len() > 1 {
-        for (i, &(n, gs, ge)) in r.groups.iter().enumerate() {
-            let digits = &r.digits[r.groups[..i].iter().map(|g| g.0).sum::<usize>()..][..n];
+    if r.ngroups > 1 {
+        let mut at = 0;
+        for (i, &(n, gs, ge)) in r.groups().iter().enumerate() {
+            let digits = all.get(at..at + n).unwrap_or("");
+            at += n;
             let with_plus = i == 0 && plus.is_some();
             if let Some((kind, value)) = classify(digits, with_plus, &[(n, gs, ge)]) {
-                push(out, kind, if with_plus { start } else { gs }, ge, value);
+                out.push(
+                    kind,
+                    if with_plus { start } else { gs },
+                    ge,
+                    format_args!("{value}"),
+                );
             }
         }
     }
     r.end
+}
+
+/// A normalised number: digits, with `+` in front for international numbers.
+struct Number<'a> {
+    plus: bool,
+    digits: &'a str,
+}
+
+impl fmt::Display for Number<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.plus {
+            f.write_str("+")?;
+        }
+        f.write_str(self.digits)
+    }
+}
+
+fn num(digits: &str) -> Number<'_> {
+    Number {
+        plus: false,
+        digits,
+    }
 }
 
 /// A `+` (or `＋`) just before `pos`, perhaps with one space: its offset.
@@ -415,54 +533,78 @@ fn mobile_grouping(groups: &[usize]) -> bool {
 }
 
 /// Classifies a digit string. `groups` are the digit counts between separators.
-fn classify(d: &str, plus: bool, groups: &[(usize, usize, usize)]) -> Option<(EntityKind, String)> {
+fn classify<'d>(
+    d: &'d str,
+    plus: bool,
+    groups: &[(usize, usize, usize)],
+) -> Option<(EntityKind, Number<'d>)> {
     let n = d.len();
     let split = groups.len() > 1;
-    let lens: Vec<usize> = groups.iter().map(|g| g.0).collect();
+    let mut lens = [0usize; MAX_GROUPS];
+    let ng = groups.len().min(MAX_GROUPS);
+    for (l, g) in lens.iter_mut().zip(groups) {
+        *l = g.0;
+    }
+    let lens = &lens[..ng];
     // Groups of what follows a country prefix of `k` digits.
-    let rest_groups = |k: usize| -> Vec<usize> {
-        let mut v = lens.clone();
+    let rest_groups = |k: usize| -> ([usize; MAX_GROUPS], usize) {
+        let mut v = [0usize; MAX_GROUPS];
+        let mut m = 0;
         let mut k = k;
-        while k > 0 && !v.is_empty() {
-            if v[0] <= k {
-                k -= v[0];
-                v.remove(0);
-            } else {
-                v[0] -= k;
-                k = 0;
+        for &g in lens {
+            if k >= g {
+                k -= g;
+                continue;
             }
+            v[m] = g - k;
+            k = 0;
+            m += 1;
         }
-        v
+        (v, m)
+    };
+    let grouping_ok = |k: usize| {
+        let (v, m) = rest_groups(k);
+        mobile_grouping(&v[..m])
     };
     if plus || d.starts_with("00") {
         let skip = if plus { 0 } else { 2 };
         let intl = &d[skip..];
         if let Some(rest) = intl.strip_prefix("86") {
-            if let Some(kind) =
-                mobile_kind(rest).filter(|_| mobile_grouping(&rest_groups(skip + 2)))
-            {
-                return Some((kind, String::from(rest)));
+            if let Some(kind) = mobile_kind(rest).filter(|_| grouping_ok(skip + 2)) {
+                return Some((kind, num(rest)));
             }
         }
         if (7..=15).contains(&intl.len()) && !intl.starts_with('0') && !intl.starts_with("86") {
-            return Some((EntityKind::InternationalPhone, format!("+{intl}")));
+            return Some((
+                EntityKind::InternationalPhone,
+                Number {
+                    plus: true,
+                    digits: intl,
+                },
+            ));
         }
         return None;
     }
-    if n == 13 && d.starts_with("86") && mobile_grouping(&rest_groups(2)) {
+    if n == 13 && d.starts_with("86") && grouping_ok(2) {
         if let Some(kind) = mobile_kind(&d[2..]) {
-            return Some((kind, String::from(&d[2..])));
+            return Some((kind, num(&d[2..])));
         }
     }
-    if let Some(kind) = mobile_kind(d).filter(|_| mobile_grouping(&lens)) {
-        return Some((kind, String::from(d)));
+    if let Some(kind) = mobile_kind(d).filter(|_| mobile_grouping(lens)) {
+        return Some((kind, num(d)));
     }
     // North American numbers written 1-800-555-0100.
     if n == 11 && lens == [1, 3, 3, 4] && d.starts_with('1') {
-        return Some((EntityKind::InternationalPhone, format!("+{d}")));
+        return Some((
+            EntityKind::InternationalPhone,
+            Number {
+                plus: true,
+                digits: d,
+            },
+        ));
     }
     if n == 10 && (d.starts_with("400") || d.starts_with("800")) {
-        return Some((EntityKind::ServiceNumber, String::from(d)));
+        return Some((EntityKind::ServiceNumber, num(d)));
     }
     if n == 5
         && (d.starts_with("95")
@@ -471,21 +613,21 @@ fn classify(d: &str, plus: bool, groups: &[(usize, usize, usize)]) -> Option<(En
             || d.starts_with("12"))
         && !split
     {
-        return Some((EntityKind::ServiceNumber, String::from(d)));
+        return Some((EntityKind::ServiceNumber, num(d)));
     }
-    if n == 18 && (!split || groups.iter().map(|g| g.0).eq([6, 8, 4])) && id_card_valid(d) {
-        return Some((EntityKind::IdCard, String::from(d)));
+    if n == 18 && (!split || lens == [6, 8, 4]) && id_card_valid(d) {
+        return Some((EntityKind::IdCard, num(d)));
     }
     let card_groups = !split
-        || groups[..groups.len() - 1].iter().all(|g| g.0 == 4)
-            && (3..=4).contains(&groups[groups.len() - 1].0)
-        || groups.iter().map(|g| g.0).eq([6, 13])
-        || groups.iter().map(|g| g.0).eq([6, 12]);
+        || lens[..lens.len() - 1].iter().all(|&g| g == 4)
+            && (3..=4).contains(&lens[lens.len() - 1])
+        || lens == [6, 13]
+        || lens == [6, 12];
     if (15..=19).contains(&n) && card_groups && !d.starts_with('0') && luhn(d) {
-        return Some((EntityKind::BankCard, String::from(d)));
+        return Some((EntityKind::BankCard, num(d)));
     }
     if (10..=12).contains(&n) && d.starts_with('0') && !d.starts_with("00") {
-        return Some((EntityKind::Landline, String::from(d)));
+        return Some((EntityKind::Landline, num(d)));
     }
     None
 }
@@ -627,41 +769,36 @@ fn money_context(text: &[u8], r: &Run) -> Option<(&'static str, usize, usize, u3
     }
 }
 
-/// `digits.frac × 10^mult`, with two decimals when it has a fractional part.
-fn money_value(digits: &str, frac: Option<&str>, mult: u32) -> Option<String> {
+/// `digits.frac × 10^mult` in hundredths.
+fn money_value(digits: &str, frac: Option<&str>, mult: u32) -> Option<u128> {
     let int = digits.trim_start_matches('0');
-    if int.len() > 18 {
+    let frac = frac.unwrap_or("");
+    if int.len() > 18 || frac.len() > 8 || mult > 8 {
         return None;
     }
-    let frac = frac.unwrap_or("");
-    // Scale to hundredths.
-    let mut cents: u128 = int.parse::<u128>().unwrap_or(0) * 100;
-    let f2: String = frac
-        .chars()
-        .chain(core::iter::repeat('0'))
-        .take(2)
-        .collect();
-    cents += f2.parse::<u128>().unwrap_or(0);
-    let rest = frac.get(2..).unwrap_or("");
-    // Multiplying shifts decimals of the fraction into the integer part.
-    if mult > 0 {
-        cents = cents.checked_mul(10u128.pow(mult))?;
-        let extra: String = rest.chars().take(mult as usize).collect();
-        if !extra.is_empty() {
-            let pad = mult as usize - extra.len();
-            cents += extra.parse::<u128>().ok()? * 10u128.pow(pad as u32);
-        }
-    }
-    Some(format_cents(cents))
+    let parse = |s: &str| -> Option<u128> {
+        s.bytes().try_fold(0u128, |v, b| {
+            v.checked_mul(10)?.checked_add(u128::from(b - b'0'))
+        })
+    };
+    let f = frac.len() as u32;
+    let whole = parse(int)?
+        .checked_mul(10u128.pow(f))?
+        .checked_add(parse(frac)?)?;
+    Some(whole.checked_mul(10u128.pow(mult) * 100)? / 10u128.pow(f))
 }
 
-fn format_cents(cents: u128) -> String {
-    let int = cents / 100;
-    let frac = cents % 100;
-    if frac == 0 {
-        format!("{int}")
-    } else {
-        format!("{int}.{frac:02}")
+/// An amount in hundredths: `1200`, `20.99`.
+struct Cents(u128);
+
+impl fmt::Display for Cents {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (int, frac) = (self.0 / 100, self.0 % 100);
+        if frac == 0 {
+            write!(f, "{int}")
+        } else {
+            write!(f, "{int}.{frac:02}")
+        }
     }
 }
 
@@ -697,18 +834,21 @@ fn is_cn_numeral(c: char) -> bool {
 }
 
 /// Money written in Chinese numerals (`五万元`, `叁仟块`). Returns where scanning resumes.
-fn cn_money_at(text: &[u8], p: usize, out: &mut Vec<Entity>) -> usize {
+fn cn_money_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
     let mut q = p;
-    let mut chars: Vec<char> = Vec::new();
-    while chars.len() < 24 {
+    let mut buf = ['\0'; 24];
+    let mut n = 0;
+    while n < buf.len() {
         match char_at(text, q) {
             Some((c, l)) if is_cn_numeral(c) => {
-                chars.push(c);
+                buf[n] = c;
+                n += 1;
                 q += l;
             }
             _ => break,
         }
     }
+    let chars = &buf[..n];
     let first_len = char_at(text, p).map_or(1, |(_, l)| l);
     let suffix = ["元", "块", "圆"]
         .iter()
@@ -720,8 +860,8 @@ fn cn_money_at(text: &[u8], p: usize, out: &mut Vec<Entity>) -> usize {
     if chars.len() < 2 {
         return p + first_len;
     }
-    if let Some(v) = cn_value(&chars) {
-        push(out, EntityKind::Money, p, q + w.len(), format!("CNY {v}"));
+    if let Some(v) = cn_value(chars) {
+        out.push(EntityKind::Money, p, q + w.len(), format_args!("CNY {v}"));
         return q + w.len();
     }
     p + first_len
@@ -869,7 +1009,7 @@ fn after_context(
     ctx: Ctx,
     word_start: usize,
     after: usize,
-    out: &mut Vec<Entity>,
+    out: &mut Sink<'_>,
 ) -> Option<usize> {
     let _ = word_start;
     let mut q = after;
@@ -902,15 +1042,15 @@ fn after_context(
         match ctx {
             Ctx::Qq => {
                 if (5..=11).contains(&d.len()) && !d.starts_with('0') {
-                    push(out, EntityKind::Qq, r.start, r.end, String::from(d));
+                    out.push(EntityKind::Qq, r.start, r.end, format_args!("{d}"));
                     return Some(r.end);
                 }
             }
             Ctx::Wechat => {
                 if (5..=20).contains(&d.len()) {
-                    push(out, EntityKind::Wechat, r.start, r.end, String::from(d));
+                    out.push(EntityKind::Wechat, r.start, r.end, format_args!("{d}"));
                     if let Some(kind) = mobile_kind(d) {
-                        push(out, kind, r.start, r.end, String::from(d));
+                        out.push(kind, r.start, r.end, format_args!("{d}"));
                     }
                     return Some(r.end);
                 }
@@ -919,7 +1059,7 @@ fn after_context(
         return None;
     }
     if ctx == Ctx::Wechat && letter(c).is_some() {
-        let mut id = String::new();
+        let mut id = Buf::<24>::new();
         let mut e = q;
         while id.len() <= 20 {
             let Some((c, l)) = char_at(text, e) else {
@@ -934,16 +1074,16 @@ fn after_context(
             } else {
                 break;
             };
-            id.push(f);
+            id.push(f as u8);
             e += l;
         }
         // Masked IDs (`xxxxxx`, `abxxxx`) are placeholders, not IDs.
-        let masked = 2 * id.bytes().filter(|&b| b == b'x').count() >= id.len();
+        let masked = 2 * id.as_str().bytes().filter(|&b| b == b'x').count() >= id.len();
         if (6..=20).contains(&id.len())
             && !masked
             && !char_at(text, e).is_some_and(|(c, _)| c == '@' || c == '.')
         {
-            push(out, EntityKind::Wechat, q, e, id);
+            out.push(EntityKind::Wechat, q, e, format_args!("{}", id.as_str()));
             return Some(e);
         }
     }
@@ -951,7 +1091,7 @@ fn after_context(
 }
 
 /// An e-mail address around the `@` at `at`. Returns where scanning resumes.
-fn email_at(text: &[u8], at: usize, out: &mut Vec<Entity>) -> Option<usize> {
+fn email_at(text: &[u8], at: usize, out: &mut Sink<'_>) -> Option<usize> {
     let mut s = at;
     let mut n = 0;
     while s > 0 && n < 64 {
@@ -983,24 +1123,37 @@ fn email_at(text: &[u8], at: usize, out: &mut Vec<Entity>) -> Option<usize> {
     while e > dstart && text[e - 1] == b'.' {
         e -= 1;
     }
-    let domain = core::str::from_utf8(&text[dstart..e])
-        .ok()?
-        .to_ascii_lowercase();
+    let domain = core::str::from_utf8(&text[dstart..e]).ok()?;
     let tld = domain.rsplit('.').next()?;
     if !domain.contains('.') || tld.len() < 2 || !tld.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
     }
-    let local = core::str::from_utf8(&text[s..at])
-        .ok()?
-        .to_ascii_lowercase();
-    if domain == "qq.com"
+    let local = core::str::from_utf8(&text[s..at]).ok()?;
+    if domain.eq_ignore_ascii_case("qq.com")
         && (5..=11).contains(&local.len())
         && local.bytes().all(|b| b.is_ascii_digit())
     {
-        push(out, EntityKind::Qq, s, at, local.clone());
+        out.push(EntityKind::Qq, s, at, format_args!("{local}"));
     }
-    push(out, EntityKind::Email, s, e, format!("{local}@{domain}"));
+    out.push(
+        EntityKind::Email,
+        s,
+        e,
+        format_args!("{}@{}", Lower(local), Lower(domain)),
+    );
     Some(e)
+}
+
+/// Displays ASCII text in lower case.
+struct Lower<'a>(&'a str);
+
+impl fmt::Display for Lower<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            f.write_char(c.to_ascii_lowercase())?;
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -171,8 +171,8 @@ fn qq_and_wechat() {
     assert_eq!(
         kinds("微信13812345678"),
         [
-            (Wechat, "13812345678".into()),
-            (Mobile, "13812345678".into())
+            (Mobile, "13812345678".into()),
+            (Wechat, "13812345678".into())
         ]
     );
     // Not IDs: words after the context, glued letters.

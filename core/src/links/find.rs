@@ -53,8 +53,9 @@ enum Kind {
     Stop,
 }
 
+/// One character of a host candidate, read and classified.
 #[derive(Clone, Copy, Debug)]
-struct Unit {
+pub(crate) struct Unit {
     kind: Kind,
     /// The folded character.
     c: char,
@@ -211,11 +212,16 @@ fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
     None
 }
 
-pub(crate) fn find_links(text: &[u8], data: &LinkData, out: &mut Vec<Link>, cap: usize) {
+pub(crate) fn find_links(
+    text: &[u8],
+    data: &LinkData,
+    out: &mut Vec<Link>,
+    cap: usize,
+    units: &mut Vec<Unit>,
+) {
     let limit = out.len() + cap;
     let mut i = 0;
     let mut floor = 0;
-    let mut units: Vec<Unit> = Vec::new();
     while out.len() < limit {
         let Some((t, tlen, trigger)) = next_trigger(text, i) else {
             break;
@@ -230,7 +236,7 @@ pub(crate) fn find_links(text: &[u8], data: &LinkData, out: &mut Vec<Link>, cap:
                 None => i = t + tlen,
             },
             Trigger::Dot => {
-                let resume = bare_links(text, t, &mut floor, data, &mut units, out, limit);
+                let resume = bare_links(text, t, &mut floor, data, units, out, limit);
                 i = resume.max(t + tlen);
             }
         }

@@ -171,11 +171,11 @@ fn analyze_name(
         .find(|b| b.tokens.iter().any(|t| t == tld) && !b.official_domains.is_empty());
     let first = domain.and_then(|d| d.split('.').next()).unwrap_or("");
     let cc = tld.len() == 2 && !contains(&data.risky_tlds, tld);
+    // Only for brands known to run country domains of their name (`google.de` listed).
     let cc_brand = data.brands.iter().find(|b| {
-        cc && b
-            .official_domains
-            .iter()
-            .any(|o| o.split('.').next() == Some(first))
+        cc && b.official_domains.iter().any(|o| {
+            o.split('.').next() == Some(first) && o.rsplit('.').next().is_some_and(|t| t.len() == 2)
+        })
     });
     if let Some(b) = tld_brand.or(cc_brand) {
         *brand = Some(b.name.clone());
@@ -186,6 +186,14 @@ fn analyze_name(
         if b.tokens.iter().any(|t| parts.matches(t)) {
             *flags |= LinkFlags::BRAND_LOOKALIKE;
             *brand = Some(b.name.clone());
+            // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
+            // brands put their name in the registrable label, phishers in front of theirs.
+            if !sub.is_empty() {
+                let sub_parts = Parts::new(sub, &[]);
+                if b.tokens.iter().any(|t| sub_parts.matches(t)) {
+                    *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
+                }
+            }
             break;
         }
     }
@@ -210,7 +218,7 @@ fn random_label(label: &str) -> bool {
     if label.starts_with("xn--") {
         return false;
     }
-    if label.len() >= 25 {
+    if label.len() >= 25 || (label.len() >= 6 && label.bytes().all(|b| b.is_ascii_digit())) {
         return true;
     }
     let mut run = 0;
@@ -410,7 +418,10 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
-    if data.path_words.iter().any(|w| path.contains(w.as_str())) {
+    if data.path_words.iter().any(|w| path.contains(w.as_str()))
+        || has_hash_token(&path)
+        || has_hash_token(&query)
+    {
         *flags |= LinkFlags::SUSPICIOUS_PATH;
     }
     if !has_brand && !flags.contains(LinkFlags::KNOWN_GOOD) {
@@ -435,6 +446,31 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
             *flags |= LinkFlags::BRAND_IN_PATH;
         }
     }
+}
+
+/// A run of 32+ hex digits (an MD5-style per-victim token of phishing kits) in a path or query.
+fn has_hash_token(s: &str) -> bool {
+    let mut run = 0;
+    let mut digits = 0;
+    let mut letters = 0;
+    for b in s.bytes() {
+        if b.is_ascii_hexdigit() {
+            run += 1;
+            if b.is_ascii_digit() {
+                digits += 1;
+            } else {
+                letters += 1;
+            }
+            if run >= 32 && digits >= 4 && letters >= 4 {
+                return true;
+            }
+        } else {
+            run = 0;
+            digits = 0;
+            letters = 0;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -462,6 +498,9 @@ mod tests {
             assert!(!random_label(l), "{l}");
         }
         assert!(is_www("www") && is_www("www3") && !is_www("wwwx"));
+        assert!(random_label("4482254") && !random_label("12306"));
+        assert!(has_hash_token("/p/89d2857496729366f52b39a25960174a"));
+        assert!(!has_hash_token("/p/2024112912345678901234567890123456"));
     }
 
     #[test]

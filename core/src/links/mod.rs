@@ -112,7 +112,8 @@ flags! {
     /// The host is a subdomain of a free hosting platform (private section of the public
     /// suffix list, or the pack's hosting list): `x.workers.dev`, `x.000webhostapp.com`.
     FREE_HOSTING = 17, "free_hosting";
-    /// Subdomains pretend to be a domain: `paypal.com.x.top`, `www-bank.x.cn`, `com-x.xin`.
+    /// Subdomains pretend to be a domain: `paypal.com.x.top`, `www-bank.x.cn`, `com-x.xin`, or
+    /// hold a brand's name in front of someone else's domain (`vpass-jp.x.cn`).
     DECEPTIVE_SUBDOMAIN = 18, "deceptive_subdomain";
     /// A brand of the pack is named in the path (`/netflix/login`) of a non-official host.
     BRAND_IN_PATH = 19, "brand_in_path";
@@ -121,10 +122,10 @@ flags! {
     /// A host label with two or more hyphens (`data-center-policy-check`).
     HYPHENATED = 21, "hyphenated";
     /// A host label that looks machine-made: a run of 5+ consonants, letters and digits
-    /// interleaved (`w9ptyl30wg`), or 25+ characters.
+    /// interleaved (`w9ptyl30wg`), 6+ digits alone, or 25+ characters.
     RANDOM_LABEL = 22, "random_label";
     /// A path into places phishing kits live on hacked sites (`wp-content`, `.well-known`, …,
-    /// the pack's `path_words`).
+    /// the pack's `path_words`), or a 32+ hex-digit per-victim token in the path or query.
     SUSPICIOUS_PATH = 23, "suspicious_path";
     /// Bait words of the pack (`refund`, `reward`, `support`, …) in the host.
     LURE = 24, "lure";
@@ -400,7 +401,23 @@ pub struct Link {
 /// Finds the links of `text` (original bytes; invalid UTF-8 is tolerated) and appends them to
 /// `out`, in text order, at most [`MAX_LINKS`] of them. Linear in the length of the text.
 pub fn find_links(text: &[u8], data: &LinkData, out: &mut Vec<Link>) {
-    find::find_links(text, data, out, MAX_LINKS);
+    find::find_links(text, data, out, MAX_LINKS, &mut Vec::new());
+}
+
+/// Working memory of the link finder, reused across texts by the engine.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FindScratch {
+    units: Vec<find::Unit>,
+}
+
+/// Like [`find_links`], with reusable working memory.
+pub(crate) fn find_links_with(
+    text: &[u8],
+    data: &LinkData,
+    out: &mut Vec<Link>,
+    scratch: &mut FindScratch,
+) {
+    find::find_links(text, data, out, MAX_LINKS, &mut scratch.units);
 }
 
 /// Judges one URL given on its own (a line of a URL list, not a message): canonicalises it and
