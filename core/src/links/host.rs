@@ -78,7 +78,17 @@ fn analyze_name(
         *flags |= LinkFlags::KNOWN_GOOD;
     }
     let private = suffix.as_ref().map(|s| s.typ()) == Some(Some(psl::Type::Private));
-    if (private && domain.is_some()) || strict_subdomain_listed(&data.hosting, host) {
+    // `name.*` in the hosting list covers the platform under every public suffix
+    // (`blogspot.*`: x.blogspot.co.uk).
+    let any_suffix = domain.is_some_and(|d| {
+        let first = d.split('.').next().unwrap_or("");
+        host.len() > d.len()
+            && data
+                .hosting
+                .iter()
+                .any(|h| h.strip_suffix(".*") == Some(first))
+    });
+    if (private && domain.is_some()) || strict_subdomain_listed(&data.hosting, host) || any_suffix {
         *flags |= LinkFlags::FREE_HOSTING;
     }
     let labels = host.split('.').count();
@@ -155,7 +165,9 @@ fn analyze_name(
             break;
         }
     }
-    if let Some(b) = official_for {
+    // User content on a brand's platform (`x.sharepoint.com`, `x.googleusercontent.com`) is
+    // not the brand's page.
+    if let Some(b) = official_for.filter(|_| !flags.contains(LinkFlags::FREE_HOSTING)) {
         *flags |= LinkFlags::BRAND_OFFICIAL | LinkFlags::KNOWN_GOOD;
         *brand = Some(b.name.clone());
         return;
@@ -421,8 +433,14 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     if data.path_words.iter().any(|w| path.contains(w.as_str()))
         || has_hash_token(&path)
         || has_hash_token(&query)
+        || has_encoded_email(&path)
+        || has_email(&query)
     {
         *flags |= LinkFlags::SUSPICIOUS_PATH;
+    }
+    // Content on IPFS, reached through any gateway: anyone can publish it.
+    if path.starts_with("/ipfs/") || path.starts_with("/ipns/") {
+        *flags |= LinkFlags::FREE_HOSTING;
     }
     if !has_brand && !flags.contains(LinkFlags::KNOWN_GOOD) {
         // A token of 5+ letters anywhere in the path; a shorter one as a whole path word
@@ -446,6 +464,37 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
             *flags |= LinkFlags::BRAND_IN_PATH;
         }
     }
+}
+
+/// A path segment that is base64 with `=` padding (how phishing kits pass the victim's
+/// address: `/y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq==`).
+fn has_encoded_email(path: &str) -> bool {
+    path.split('/').any(|seg| {
+        let body = seg.trim_end_matches('=');
+        seg.len() > body.len()
+            && seg.len() - body.len() <= 2
+            && body.len() >= 16
+            && body
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'_')
+    })
+}
+
+/// An e-mail address in a query (`?uid=name@mail.com`): the kit pre-fills the victim's login.
+fn has_email(query: &str) -> bool {
+    query.split(['&', '=', '?']).any(|v| {
+        let v = v.replace("%40", "@");
+        match v.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && domain
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+            }
+            None => false,
+        }
+    })
 }
 
 /// A run of 32+ hex digits (an MD5-style per-victim token of phishing kits) in a path or query.
@@ -500,6 +549,9 @@ mod tests {
         assert!(is_www("www") && is_www("www3") && !is_www("wwwx"));
         assert!(random_label("4482254") && !random_label("12306"));
         assert!(has_hash_token("/p/89d2857496729366f52b39a25960174a"));
+        assert!(has_encoded_email("/a/y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq=="));
+        assert!(!has_encoded_email("/a/b=1"));
+        assert!(has_email("uid=3mail@b.co&x=1") && !has_email("a=b&c=d"));
         assert!(!has_hash_token("/p/2024112912345678901234567890123456"));
     }
 

@@ -246,7 +246,7 @@ pub struct LinkData {
     /// Known-good hosts or domains (a listed domain covers its subdomains).
     pub good_domains: Vec<String>,
     /// Free hosting platforms missing from the public suffix list: any subdomain of them is
-    /// user content (`webcindario.com`).
+    /// user content (`webcindario.com`; `blogspot.*` covers every public suffix).
     pub hosting: Vec<String>,
     /// Login and credential words looked for in the path, query and subdomains (`login`,
     /// `verify`, `renzheng`).
@@ -301,6 +301,7 @@ impl LinkData {
             let d = d.trim();
             !d.is_empty() && !d.contains(['/', ' ', ':', '@'])
         };
+        // `hosting` may name a platform under every public suffix: `blogspot.*`.
         for (what, list) in [
             ("shorteners", &self.shorteners),
             ("risky_tlds", &self.risky_tlds),
