@@ -1,3 +1,5 @@
 //! Cross-crate integration tests (one test binary).
 
 mod corpus;
+mod fuzz_replay;
+mod hostile;
