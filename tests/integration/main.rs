@@ -3,3 +3,4 @@
 mod corpus;
 mod fuzz_replay;
 mod hostile;
+mod privacy;
