@@ -8,33 +8,7 @@ use fanzha::error::PackErrorKind;
 use fanzha::pack::{binary, Pack, Rule, RuleKind};
 use fanzha::{Engine, Limits, LoadError, Message, Verdict};
 use fanzha_tests::fuzz_checks::{check_verdict, starter_pack};
-
-/// The starter pack plus a link cue and a phone-number cue (two more regexes, one unfiltered).
-fn hostile_pack() -> Pack {
-    let mut pack = starter_pack();
-    pack.pack.as_mut().unwrap().version = "0.0.1-hostile".into();
-    pack.rules.push(Rule {
-        id: "cue.link".into(),
-        kind: RuleKind::Regex,
-        // Normalised text has no ':' or '/': a link reads as `http` + host and path letters.
-        regex: Some("https?[a-z0-9]{4,60}".into()),
-        ..Rule::default()
-    });
-    pack.rules.push(Rule {
-        id: "cue.phone".into(),
-        kind: RuleKind::Regex,
-        regex: Some("1[3-9][0-9]{9}".into()),
-        ..Rule::default()
-    });
-    pack.rules.push(Rule {
-        id: "cue.letters".into(),
-        kind: RuleKind::Regex,
-        // No prefilter literal: the regex DFA runs on every text.
-        regex: Some("[a-z][0-9][a-z][0-9][a-z][0-9]".into()),
-        ..Rule::default()
-    });
-    pack
-}
+use fanzha_tests::hostile_pack;
 
 /// Engines built once: (starter, hostile, hostile with an 8 MiB text limit).
 fn engines() -> &'static (Engine, Engine, Engine) {
@@ -333,45 +307,13 @@ fn exponential_dfa_regex_scans_in_bounded_memory() {
     assert!(scan(&e, text.as_bytes()).fired("expo"));
 }
 
-/// `n` distinct three-character Han keywords (9 bytes each), spread over `rules` rules.
-fn keyword_pack(n: usize, rules: usize) -> Pack {
-    let alphabet: Vec<char> = (0x4E00u32..0x9FA5)
-        .filter_map(char::from_u32)
-        .filter(|&c| fanzha::normalize::numeral_value(c).is_none())
-        .filter(|c| fanzha::normalize::normalize(&c.to_string()) == c.to_string())
-        .take(1000)
-        .collect();
-    assert_eq!(alphabet.len(), 1000);
-    let per_rule = n.div_ceil(rules);
-    let mut pack = pack_with(Vec::new());
-    for r in 0..rules {
-        let keywords = (r * per_rule..((r + 1) * per_rule).min(n))
-            .map(|i| {
-                [i / 1_000_000, i / 1000 % 1000, i % 1000]
-                    .iter()
-                    .map(|&d| alphabet[d])
-                    .collect::<String>()
-            })
-            .collect();
-        pack.rules.push(Rule {
-            id: format!("kw{r}"),
-            kind: RuleKind::Keywords,
-            category: Some("order_brushing".into()),
-            weight: 1,
-            keywords,
-            ..Rule::default()
-        });
-    }
-    pack
-}
-
 #[test]
 fn a_million_keywords_build_and_one_more_is_rejected() {
-    // Peak memory of this build is measured in tests/benches/million_keywords.rs and documented
+    // Peak memory of this build is measured by tests/benches/million_keywords.rs and documented
     // on fanzha::Limits.
     let n = Limits::default().max_literals;
     assert_eq!(n, 1_000_000);
-    let mut pack = keyword_pack(n, 100);
+    let mut pack = fanzha_tests::keyword_pack(n, 100);
     let e = Engine::new(&pack).unwrap();
     let kw = pack.rules[77].keywords[7777].clone();
     let v = scan(&e, format!("你好{kw}再见").as_bytes());
