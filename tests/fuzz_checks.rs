@@ -183,7 +183,7 @@ fn pack_binary(data: &[u8]) {
 }
 
 /// Makes the header of `bytes` consistent with its length and content (see [`pack_binary`]).
-pub fn repair_header(bytes: &mut Vec<u8>) {
+pub fn repair_header(bytes: &mut [u8]) {
     if bytes.len() < 21 {
         return;
     }
@@ -261,16 +261,23 @@ fn normalize(data: &[u8]) {
 /// - for valid UTF-8 input, spans lie on char boundaries of the input;
 /// - spans are ordered: starts and ends never decrease, and a character's span either equals
 ///   the previous one (one input character folded to several) or starts at or after its end;
-/// - the text has no [`BREAK`] at either end nor two in a row;
+/// - the text has no [`BREAK`] (nor sentence mark) at either end, nor two in a row;
 /// - `original_span` over a range covers exactly the first start to the last end.
 pub fn check_normalized(input: &[u8], n: &Normalized) {
     let text = n.as_str();
     let valid = std::str::from_utf8(input).ok();
+    // BREAK (U+0000) and, where the normaliser has one, the sentence mark (U+0001): never at
+    // an end, never two in a row.
+    let mark = |c: char| c == BREAK || c == '\u{1}';
     assert!(
-        !text.starts_with(BREAK) && !text.ends_with(BREAK),
+        !text.starts_with(mark) && !text.ends_with(mark),
         "break at an end"
     );
-    assert!(!text.contains("\0\0"), "two breaks in a row");
+    let chars: Vec<char> = text.chars().collect();
+    assert!(
+        !chars.windows(2).any(|w| mark(w[0]) && mark(w[1])),
+        "two breaks in a row"
+    );
     let mut prev: Option<(usize, usize)> = None;
     let mut first: Option<(usize, usize)> = None;
     for (i, c) in text.char_indices() {
