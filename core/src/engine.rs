@@ -182,7 +182,10 @@ struct Unfiltered {
 
 /// Per-scan working memory. Reuse one per thread to scan without allocating beyond the
 /// verdict; a scratch made for one engine also works with another (it re-binds itself).
-#[derive(Clone, Debug, Default)]
+///
+/// It holds the last scanned message in normalised form until the next scan; its `Debug` output
+/// shows none of it.
+#[derive(Clone, Default)]
 pub struct Scratch {
     engine: usize,
     norm: Normalized,
@@ -786,6 +789,15 @@ impl Default for Engine {
             Ok(engine) => engine,
             Err(e) => panic!("the embedded default pack does not load: {e}"),
         }
+    }
+}
+
+impl core::fmt::Debug for Scratch {
+    /// The bound engine's id only: the scratch holds message text, which must not reach logs.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Scratch")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
     }
 }
 
