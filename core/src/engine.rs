@@ -16,7 +16,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::{Anchored, Input, MatchKind};
+use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
@@ -422,7 +422,18 @@ impl Engine {
                 continue;
             }
             s.regex_seen.push(pid.as_u32());
-            let end = hm.offset();
+            s.regex_found.push((pid.as_u32(), 0, hm.offset() as u32));
+            if s.regex_seen.len() == re.rules.len() {
+                break;
+            }
+        }
+        // Spans are found after the overlapping search is over: the anchored forward search
+        // below shares `fcache`, and clearing it mid-search would invalidate `state`.
+        let mut kept = 0;
+        for i in 0..s.regex_found.len() {
+            let (p, _, end) = s.regex_found[i];
+            let pid = PatternID::new_unchecked(p as usize);
+            let end = end as usize;
             let rinput = Input::new(hay)
                 .range(..end)
                 .anchored(Anchored::Pattern(pid));
@@ -440,13 +451,11 @@ impl Engine {
                 _ => end,
             };
             if start < end {
-                s.regex_found
-                    .push((re.rules[pid.as_usize()], start as u32, end as u32));
-            }
-            if s.regex_seen.len() == re.rules.len() {
-                break;
+                s.regex_found[kept] = (re.rules[p as usize], start as u32, end as u32);
+                kept += 1;
             }
         }
+        s.regex_found.truncate(kept);
         for &(rule, a, b) in &s.regex_found {
             s.state.record(rule, a, b);
         }
