@@ -12,11 +12,23 @@ use std::time::Duration;
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use fanzha::normalize::{normalize_into, Normalized};
+use fanzha::pack::Pack;
 use fanzha::{Engine, Message, Verdict};
 use fanzha_benches::{
-    corpus_or_synthetic, default_pack, latencies, long_text, pack_literals, pack_with_keywords,
+    bench_pack, corpus_or_synthetic, latencies, long_text, pack_literals, pack_with_keywords,
     percentile, Haystack,
 };
+
+/// The pack under test: `FANZHA_BENCH_PACK` (a `.fzpack` or pack sources) or the embedded
+/// default pack, and its binary form.
+fn pack() -> &'static (Pack, Vec<u8>) {
+    static P: OnceLock<(Pack, Vec<u8>)> = OnceLock::new();
+    P.get_or_init(bench_pack)
+}
+
+fn engine() -> Engine {
+    Engine::new(&pack().0).expect("the pack under test builds")
+}
 
 fn haystack() -> &'static Haystack {
     static H: OnceLock<Haystack> = OnceLock::new();
@@ -34,7 +46,7 @@ fn haystack() -> &'static Haystack {
 
 fn corpus(c: &mut Criterion) {
     let h = haystack();
-    let engine = Engine::default();
+    let engine = engine();
     let n = h.messages.len() as u64;
     for (name, tp) in [
         ("corpus_msgs", Throughput::Elements(n)),
@@ -76,9 +88,9 @@ fn corpus(c: &mut Criterion) {
 /// Normalisation alone, and the scan split into its parts on the same messages.
 fn parts(c: &mut Criterion) {
     let h = haystack();
-    let engine = Engine::default();
-    let pack = default_pack();
-    let lits = pack_literals(&pack);
+    let engine = engine();
+    let pack = &pack().0;
+    let lits = pack_literals(pack);
     let ac = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
         .kind(Some(AhoCorasickKind::DFA))
@@ -159,39 +171,39 @@ fn parts(c: &mut Criterion) {
 }
 
 fn build_and_load(c: &mut Criterion) {
-    let blob = Engine::default_pack_bytes();
-    let pack = default_pack();
+    let blob = &pack().1[..];
+    let pack = &pack().0;
     let mut g = c.benchmark_group("pack");
     g.sample_size(20).measurement_time(Duration::from_secs(4));
     g.bench_function("load_binary_decode", |b| {
         b.iter(|| fanzha::pack::binary::decode(black_box(blob)).map(|p| p.rules.len()))
     });
-    g.bench_function("build_from_embedded", |b| {
+    g.bench_function("build_from_binary", |b| {
         b.iter(|| Engine::from_bytes(black_box(blob)).map(|e| e.rule_count()))
     });
     g.bench_function("compile_decoded_pack", |b| {
-        b.iter(|| Engine::new(black_box(&pack)).map(|e| e.rule_count()))
+        b.iter(|| Engine::new(black_box(pack)).map(|e| e.rule_count()))
     });
     g.finish();
-    let engine = Engine::default();
+    let engine = engine();
     println!(
         "fanzha-bench: default pack {} {}: {} rules, {} literals, engine heap {} bytes",
         engine.pack_name(),
         engine.pack_version(),
         engine.rule_count(),
-        pack_literals(&pack).len(),
+        pack_literals(pack).len(),
         engine.heap_bytes()
     );
 }
 
 fn pattern_scaling(c: &mut Criterion) {
     let h = haystack();
-    let base = default_pack();
+    let base = &pack().0;
     let mut g = c.benchmark_group("pattern_scaling");
     g.throughput(Throughput::Elements(h.messages.len() as u64));
     g.sample_size(10).measurement_time(Duration::from_secs(4));
     for n in [1_000usize, 10_000, 100_000] {
-        let pack = pack_with_keywords(&base, n);
+        let pack = pack_with_keywords(base, n);
         let t = std::time::Instant::now();
         let engine = Engine::new(&pack).expect("synthetic pack builds");
         println!(
@@ -217,7 +229,7 @@ fn pattern_scaling(c: &mut Criterion) {
 
 fn text_length(c: &mut Criterion) {
     let h = haystack();
-    let engine = Engine::default();
+    let engine = engine();
     let mut g = c.benchmark_group("text_length");
     g.sample_size(10).measurement_time(Duration::from_secs(4));
     let mut scratch = engine.scratch();

@@ -53,8 +53,8 @@ pub fn read_jsonl_texts(path: &Path) -> Result<Vec<String>, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(line)
-            .map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
+        let v: serde_json::Value =
+            serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
         match v.get("text").and_then(|t| t.as_str()) {
             Some(t) => out.push(t.to_string()),
             None => return Err(format!("{}:{}: no \"text\" field", path.display(), i + 1)),
@@ -121,6 +121,37 @@ pub fn default_pack() -> Pack {
     match fanzha::pack::binary::decode(fanzha::Engine::default_pack_bytes()) {
         Ok(p) => p,
         Err(e) => panic!("the embedded default pack does not decode: {e}"),
+    }
+}
+
+/// The pack to benchmark and its binary form: the embedded default pack when `spec` is `None`,
+/// else a binary pack (`*.fzpack`) or pack sources (a TOML file or a directory of them).
+pub fn load_pack(spec: Option<&str>) -> Result<(Pack, Vec<u8>), String> {
+    match spec {
+        None => Ok((
+            default_pack(),
+            fanzha::Engine::default_pack_bytes().to_vec(),
+        )),
+        Some(path) if path.ends_with(".fzpack") => {
+            let bytes = std::fs::read(path).map_err(|e| format!("{path}: {e}"))?;
+            let pack = fanzha::pack::binary::decode(&bytes).map_err(|e| format!("{path}: {e}"))?;
+            Ok((pack, bytes))
+        }
+        Some(path) => {
+            let pack = Pack::from_path(Path::new(path))?;
+            let bytes = fanzha::pack::binary::encode(&pack);
+            Ok((pack, bytes))
+        }
+    }
+}
+
+/// The pack named by the `FANZHA_BENCH_PACK` environment variable (see [`load_pack`]), else the
+/// embedded default pack.
+pub fn bench_pack() -> (Pack, Vec<u8>) {
+    let spec = std::env::var("FANZHA_BENCH_PACK").ok();
+    match load_pack(spec.as_deref()) {
+        Ok(p) => p,
+        Err(e) => panic!("FANZHA_BENCH_PACK: {e}"),
     }
 }
 
@@ -268,8 +299,8 @@ const ASCII_STEMS: &[&str] = &[
     "vip", "app", "pay", "bank", "card", "loan", "cash", "coin", "usdt", "btc", "eth", "gift",
     "prize", "bonus", "claim", "verify", "login", "secure", "update", "account", "wallet",
     "parcel", "toll", "refund", "tax", "job", "task", "click", "link", "code", "win", "free",
-    "urgent", "reward", "invest", "profit", "crypto", "airdrop", "support", "service", "qq",
-    "vx", "wx", "tg", "line", "kf", "dl", "sms", "otp", "pin",
+    "urgent", "reward", "invest", "profit", "crypto", "airdrop", "support", "service", "qq", "vx",
+    "wx", "tg", "line", "kf", "dl", "sms", "otp", "pin",
 ];
 
 /// `n` distinct plausible keywords (about 70% Chinese of 2–6 characters, 30% ASCII stems with
@@ -282,7 +313,9 @@ pub fn synthetic_keywords(n: usize, seed: u64) -> Vec<String> {
     while out.len() < n {
         let kw = if rng.below(10) < 7 {
             let len = 2 + rng.below(5);
-            (0..len).map(|_| hanzi[rng.below(hanzi.len())]).collect::<String>()
+            (0..len)
+                .map(|_| hanzi[rng.below(hanzi.len())])
+                .collect::<String>()
         } else {
             let a = ASCII_STEMS[rng.below(ASCII_STEMS.len())];
             match rng.below(3) {
