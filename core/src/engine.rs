@@ -89,8 +89,8 @@ pub struct Engine {
     literal_targets: Vec<(u32, u32)>,
     targets: Vec<Target>,
     regex: Option<RegexSet>,
-    /// Regexes without prefilter literals: the regex DFA always runs.
-    unfiltered_regexes: bool,
+    /// Regexes without prefilter literals: their DFAs always run.
+    unfiltered_regexes: Vec<u32>,
     combo_order: Vec<u32>,
     limits: Limits,
 }
@@ -120,13 +120,17 @@ enum Target {
         start_boundary: bool,
         end_boundary: bool,
     },
-    /// A prefilter literal of the regexes.
-    RegexAtom,
+    /// A prefilter literal of a regex (index into the regex set).
+    RegexAtom { regex: u32 },
 }
 
 #[derive(Clone, Debug)]
 struct RegexSet {
-    fwd: DFA,
+    /// One unanchored forward DFA per regex. One multi-pattern DFA would be smaller, but its
+    /// states are products of every pattern's states: with bounded repeats (`[^\x00]{0,40}`) the
+    /// lazy DFA keeps filling and clearing its cache, and determinisation dominated the scan.
+    each: Vec<DFA>,
+    /// Reverse DFA of all regexes, searched anchored at one pattern to find match starts.
     rev: DFA,
     /// Rule index of each regex pattern.
     rules: Vec<u32>,
@@ -139,10 +143,13 @@ pub struct Scratch {
     engine: usize,
     norm: Normalized,
     state: RuleState,
-    regex_candidate: bool,
-    caches: Option<(DfaCache, DfaCache)>,
-    regex_seen: Vec<u32>,
-    regex_found: Vec<(u32, u32, u32)>,
+    /// Regexes whose prefilter literals occur in the text (unsorted, may repeat).
+    regex_candidates: Vec<u32>,
+    /// One cache per forward regex DFA.
+    fwd_caches: Vec<DfaCache>,
+    rev_cache: Option<DfaCache>,
+    /// Regex matches: (earliest end, pattern, start, end).
+    regex_found: Vec<(u32, u32, u32, u32)>,
     category_scores: Vec<i32>,
 }
 
@@ -285,10 +292,9 @@ impl Engine {
     /// Heap bytes held by the engine's automata and tables (not counting scratch caches).
     pub fn heap_bytes(&self) -> usize {
         let ac = self.literals.as_ref().map_or(0, AhoCorasick::memory_usage);
-        let re = self
-            .regex
-            .as_ref()
-            .map_or(0, |r| r.fwd.memory_usage() + r.rev.memory_usage());
+        let re = self.regex.as_ref().map_or(0, |r| {
+            r.each.iter().map(DFA::memory_usage).sum::<usize>() + r.rev.memory_usage()
+        });
         let rules: usize = self
             .rules
             .iter()
@@ -313,6 +319,7 @@ impl Engine {
             })
             .sum();
         ac + re
+            + self.unfiltered_regexes.len() * 4
             + rules
             + cats
             + self.literal_targets.len() * 8
@@ -377,7 +384,7 @@ impl Engine {
             let (a, b) = self.literal_targets[m.pattern().as_usize()];
             for t in &self.targets[a as usize..b as usize] {
                 match *t {
-                    Target::RegexAtom => s.regex_candidate = true,
+                    Target::RegexAtom { regex } => s.regex_candidates.push(regex),
                     Target::Keyword {
                         rule,
                         start_boundary,
@@ -397,67 +404,51 @@ impl Engine {
 
     fn match_regexes(&self, s: &mut Scratch) {
         let Some(re) = &self.regex else { return };
-        if !(s.regex_candidate || self.unfiltered_regexes) || s.norm.is_empty() {
+        s.regex_candidates
+            .extend_from_slice(&self.unfiltered_regexes);
+        if s.regex_candidates.is_empty() || s.norm.is_empty() {
             return;
         }
-        let Some((fcache, rcache)) = s.caches.as_mut() else {
+        let Some(rcache) = s.rev_cache.as_mut() else {
             return;
         };
+        s.regex_candidates.sort_unstable();
+        s.regex_candidates.dedup();
         let hay = s.norm.as_str().as_bytes();
-        let input = Input::new(hay);
-        let mut state = regex_automata::hybrid::dfa::OverlappingState::start();
-        s.regex_seen.clear();
         s.regex_found.clear();
-        loop {
-            if re
-                .fwd
-                .try_search_overlapping_fwd(fcache, &input, &mut state)
-                .is_err()
-            {
-                break;
-            }
-            let Some(hm) = state.get_match() else { break };
-            let pid = hm.pattern();
-            if s.regex_seen.contains(&(pid.as_u32())) {
-                continue;
-            }
-            s.regex_seen.push(pid.as_u32());
-            s.regex_found.push((pid.as_u32(), 0, hm.offset() as u32));
-            if s.regex_seen.len() == re.rules.len() {
-                break;
-            }
-        }
-        // Spans are found after the overlapping search is over: the anchored forward search
-        // below shares `fcache`, and clearing it mid-search would invalidate `state`.
-        let mut kept = 0;
-        for i in 0..s.regex_found.len() {
-            let (p, _, end) = s.regex_found[i];
-            let pid = PatternID::new_unchecked(p as usize);
-            let end = end as usize;
+        // Only the regexes whose prefilter literals occur (a regex matches only where one of
+        // them does), each with its own DFA: the earliest end of a match, then its start (reverse,
+        // anchored), then the longest match from that start (forward, anchored).
+        for &p in &s.regex_candidates {
+            let (dfa, fcache) = (&re.each[p as usize], &mut s.fwd_caches[p as usize]);
+            let end = match dfa.try_search_fwd(fcache, &Input::new(hay).earliest(true)) {
+                Ok(Some(h)) => h.offset(),
+                _ => continue,
+            };
             let rinput = Input::new(hay)
                 .range(..end)
-                .anchored(Anchored::Pattern(pid));
+                .anchored(Anchored::Pattern(PatternID::new_unchecked(p as usize)));
             let start = match re.rev.try_search_rev(rcache, &rinput) {
                 Ok(Some(h)) => h.offset(),
                 _ => continue,
             };
-            // The overlapping search reports the earliest end; report the longest match
-            // starting there (an anchored search with `All` semantics runs to the last match).
-            let finput = Input::new(hay)
-                .range(start..)
-                .anchored(Anchored::Pattern(pid));
-            let end = match re.fwd.try_search_fwd(fcache, &finput) {
+            // Report the longest match starting there (an anchored search with `All` semantics
+            // runs to the last match).
+            let finput = Input::new(hay).range(start..).anchored(Anchored::Yes);
+            let longest = match dfa.try_search_fwd(fcache, &finput) {
                 Ok(Some(h)) => h.offset(),
                 _ => end,
             };
-            if start < end {
-                s.regex_found[kept] = (re.rules[p as usize], start as u32, end as u32);
-                kept += 1;
+            if start < longest {
+                s.regex_found
+                    .push((end as u32, p, start as u32, longest as u32));
             }
         }
-        s.regex_found.truncate(kept);
-        for &(rule, a, b) in &s.regex_found {
-            s.state.record(rule, a, b);
+        // Record in the order one multi-pattern overlapping search reports matches: by
+        // earliest end, then pattern.
+        s.regex_found.sort_unstable();
+        for &(_, p, a, b) in &s.regex_found {
+            s.state.record(re.rules[p as usize], a, b);
         }
     }
 
@@ -600,15 +591,16 @@ impl Scratch {
             count: alloc::vec![0; n],
             ..RuleState::default()
         };
-        self.caches = engine
+        self.fwd_caches = engine
             .regex
             .as_ref()
-            .map(|r| (DfaCache::new(&r.fwd), DfaCache::new(&r.rev)));
+            .map_or_else(Vec::new, |r| r.each.iter().map(DfaCache::new).collect());
+        self.rev_cache = engine.regex.as_ref().map(|r| DfaCache::new(&r.rev));
     }
 
     fn reset(&mut self) {
         self.state.reset();
-        self.regex_candidate = false;
+        self.regex_candidates.clear();
     }
 }
 
@@ -784,7 +776,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
     let mut rules = Vec::with_capacity(pack.rules.len());
     let mut hirs: Vec<Hir> = Vec::new();
     let mut regex_rules: Vec<u32> = Vec::new();
-    let mut unfiltered_regexes = false;
+    let mut unfiltered_regexes = Vec::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
         let mut combo = None;
@@ -820,13 +812,14 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
                 let pattern = r.regex.as_deref().unwrap_or_default();
                 let hir = parse_regex(pattern, &r.id)?;
                 check_regex_size(&hir, &r.id, limits)?;
+                let regex = hirs.len() as u32;
                 match prefilter_atoms(&hir) {
                     Some(atoms) => {
                         for atom in atoms {
-                            add_atom(&mut add_literal, atom, &r.id)?;
+                            add_atom(&mut add_literal, atom, regex, &r.id)?;
                         }
                     }
-                    None => unfiltered_regexes = true,
+                    None => unfiltered_regexes.push(regex),
                 }
                 hirs.push(hir);
                 regex_rules.push(i as u32);
@@ -903,6 +896,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
 fn add_atom(
     add_literal: &mut impl FnMut(String, Target, &str) -> Result<(), PackError>,
     atom: Vec<u8>,
+    regex: u32,
     rule: &str,
 ) -> Result<(), PackError> {
     // Extracted literals can end inside a multi-byte character; trim to whole characters
@@ -917,7 +911,7 @@ fn add_atom(
             "regex has no usable prefilter literal".into(),
         ));
     }
-    add_literal(valid.to_string(), Target::RegexAtom, rule)
+    add_literal(valid.to_string(), Target::RegexAtom { regex }, rule)
 }
 
 /// Every way of writing `lit` with variant forms in place of variant words.
@@ -1100,25 +1094,37 @@ fn prefilter_atoms(hir: &Hir) -> Option<Vec<Vec<u8>>> {
 }
 
 fn build_regex_set(hirs: &[Hir], rules: Vec<u32>, limits: Limits) -> Result<RegexSet, PackError> {
-    let build = |reverse: bool| -> Result<DFA, PackError> {
-        let nfa = thompson::Compiler::new()
-            .configure(thompson_config(limits.max_regexes_size, reverse))
-            .build_many_from_hir(hirs)
-            .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
+    let dfa = |nfa: thompson::NFA, each_pattern: bool| -> Result<DFA, PackError> {
         DFA::builder()
             .configure(
                 DFA::config()
                     .match_kind(MatchKind::All)
-                    .starts_for_each_pattern(true)
+                    .starts_for_each_pattern(each_pattern)
                     .cache_capacity(limits.regex_cache_capacity)
                     .skip_cache_capacity_check(true),
             )
             .build_from_nfa(nfa)
             .map_err(|e| PackError::too_large(None, format!("regex DFA: {e}")))
     };
+    // The reverse NFA of all regexes is as large as the forward one: it enforces the limit on
+    // all regexes together.
+    let rev = thompson::Compiler::new()
+        .configure(thompson_config(limits.max_regexes_size, true))
+        .build_many_from_hir(hirs)
+        .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
+    let each = hirs
+        .iter()
+        .map(|hir| {
+            let nfa = thompson::Compiler::new()
+                .configure(thompson_config(limits.max_regexes_size, false))
+                .build_from_hir(hir)
+                .map_err(|e| PackError::too_large(None, format!("regex: {e}")))?;
+            dfa(nfa, false)
+        })
+        .collect::<Result<Vec<DFA>, PackError>>()?;
     Ok(RegexSet {
-        fwd: build(false)?,
-        rev: build(true)?,
+        each,
+        rev: dfa(rev, true)?,
         rules,
     })
 }
