@@ -1,5 +1,7 @@
 //! Scans a JSON-lines corpus with fanzha only, for profilers (callgrind, perf):
-//! `scanloop [--pack PACK] [--passes N] [--limit N] FILE.jsonl`. Prints a checksum.
+//! `scanloop [--pack PACK] [--passes N] [--limit N] [--check] FILE.jsonl`.
+//! Prints the number of hits; with `--check`, also a digest of every verdict (score, risk, hits
+//! with spans, categories), to confirm that an optimisation changes no verdict.
 
 use std::process::ExitCode;
 
@@ -11,17 +13,19 @@ fn main() -> ExitCode {
     let mut passes = 1usize;
     let mut limit = usize::MAX;
     let mut file = None;
+    let mut check = false;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--pack" => pack = it.next(),
+            "--check" => check = true,
             "--passes" => passes = it.next().and_then(|n| n.parse().ok()).unwrap_or(1),
             "--limit" => limit = it.next().and_then(|n| n.parse().ok()).unwrap_or(usize::MAX),
             _ => file = Some(a),
         }
     }
     let Some(file) = file else {
-        eprintln!("usage: scanloop [--pack PACK] [--passes N] [--limit N] FILE.jsonl");
+        eprintln!("usage: scanloop [--pack PACK] [--passes N] [--limit N] [--check] FILE.jsonl");
         return ExitCode::from(2);
     };
     let msgs = match read_jsonl_texts(std::path::Path::new(&file)) {
@@ -43,12 +47,42 @@ fn main() -> ExitCode {
     let mut scratch = engine.scratch();
     let mut verdict = Verdict::default();
     let mut sum = 0usize;
+    let mut digest = Fnv(0xcbf2_9ce4_8422_2325);
     for _ in 0..passes {
         for m in msgs.iter().take(limit) {
             engine.scan_into(&mut scratch, &Message::new(m.as_bytes()), &mut verdict);
             sum += verdict.hits.len();
+            if check {
+                digest.update(&verdict.score.to_le_bytes());
+                digest.update(&[verdict.risk as u8, u8::from(verdict.truncated)]);
+                for h in &verdict.hits {
+                    digest.update(h.rule.as_bytes());
+                    digest.update(&(h.start as u64).to_le_bytes());
+                    digest.update(&(h.end as u64).to_le_bytes());
+                }
+                for c in &verdict.categories {
+                    digest.update(c.id.as_bytes());
+                    digest.update(&c.score.to_le_bytes());
+                }
+            }
         }
     }
-    println!("{sum}");
+    if check {
+        println!("hits {sum} verdict digest {:016x}", digest.0);
+    } else {
+        println!("{sum}");
+    }
     ExitCode::SUCCESS
+}
+
+/// FNV-1a, 64 bits.
+struct Fnv(u64);
+
+impl Fnv {
+    fn update(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= u64::from(b);
+            self.0 = self.0.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
 }
