@@ -64,6 +64,9 @@ impl Default for Limits {
 
 /// Most expansions of one keyword literal through variant words.
 const MAX_EXPANSIONS: usize = 256;
+/// Most prefilter-literal occurrences of one regex searched anchored; past it, one unanchored
+/// search (bounds the work on hostile text full of one literal).
+const MAX_ANCHORED_STARTS: usize = 16;
 /// Most occurrences of one rule remembered for `within` checks.
 const MAX_SPANS_PER_RULE: u32 = 32;
 
@@ -134,6 +137,9 @@ struct RegexSet {
     rev: DFA,
     /// Rule index of each regex pattern.
     rules: Vec<u32>,
+    /// Per regex: every match starts with one of its prefilter literals (prefix atoms), so it is
+    /// searched anchored at their occurrences.
+    prefixed: Vec<bool>,
 }
 
 /// Per-scan working memory. Reuse one per thread to scan without allocating beyond the
@@ -143,8 +149,8 @@ pub struct Scratch {
     engine: usize,
     norm: Normalized,
     state: RuleState,
-    /// Regexes whose prefilter literals occur in the text (unsorted, may repeat).
-    regex_candidates: Vec<u32>,
+    /// (regex, start) of each occurrence of a regex's prefilter literal (unsorted).
+    regex_candidates: Vec<(u32, u32)>,
     /// One cache per forward regex DFA.
     fwd_caches: Vec<DfaCache>,
     rev_cache: Option<DfaCache>,
@@ -384,7 +390,9 @@ impl Engine {
             let (a, b) = self.literal_targets[m.pattern().as_usize()];
             for t in &self.targets[a as usize..b as usize] {
                 match *t {
-                    Target::RegexAtom { regex } => s.regex_candidates.push(regex),
+                    Target::RegexAtom { regex } => {
+                        s.regex_candidates.push((regex, m.start() as u32));
+                    }
                     Target::Keyword {
                         rule,
                         start_boundary,
@@ -405,7 +413,7 @@ impl Engine {
     fn match_regexes(&self, s: &mut Scratch) {
         let Some(re) = &self.regex else { return };
         s.regex_candidates
-            .extend_from_slice(&self.unfiltered_regexes);
+            .extend(self.unfiltered_regexes.iter().map(|&r| (r, 0)));
         if s.regex_candidates.is_empty() || s.norm.is_empty() {
             return;
         }
@@ -419,11 +427,45 @@ impl Engine {
         // Only the regexes whose prefilter literals occur (a regex matches only where one of
         // them does), each with its own DFA: the earliest end of a match, then its start (reverse,
         // anchored), then the longest match from that start (forward, anchored).
-        for &p in &s.regex_candidates {
+        let cands = &s.regex_candidates;
+        let mut i = 0;
+        while i < cands.len() {
+            let p = cands[i].0;
+            let mut j = i;
+            while j < cands.len() && cands[j].0 == p {
+                j += 1;
+            }
+            let starts = &cands[i..j];
+            i = j;
             let (dfa, fcache) = (&re.each[p as usize], &mut s.fwd_caches[p as usize]);
-            let end = match dfa.try_search_fwd(fcache, &Input::new(hay).earliest(true)) {
-                Ok(Some(h)) => h.offset(),
-                _ => continue,
+            let end = if re.prefixed[p as usize] && starts.len() <= MAX_ANCHORED_STARTS {
+                // Every match starts where a prefix literal occurs: the earliest end is the
+                // least earliest end of anchored searches from those places. Anchored searches
+                // keep the lazy DFA small: an unanchored one tracks every pending start of a
+                // bounded repeat at once, and its states rarely repeat between messages.
+                let mut best: Option<usize> = None;
+                for &(_, at) in starts {
+                    let at = at as usize;
+                    if best.is_some_and(|b| at >= b) {
+                        break;
+                    }
+                    let input = Input::new(hay)
+                        .range(at..)
+                        .anchored(Anchored::Yes)
+                        .earliest(true);
+                    if let Ok(Some(h)) = dfa.try_search_fwd(fcache, &input) {
+                        best = Some(best.map_or(h.offset(), |b| b.min(h.offset())));
+                    }
+                }
+                match best {
+                    Some(e) => e,
+                    None => continue,
+                }
+            } else {
+                match dfa.try_search_fwd(fcache, &Input::new(hay).earliest(true)) {
+                    Ok(Some(h)) => h.offset(),
+                    _ => continue,
+                }
             };
             let rinput = Input::new(hay)
                 .range(..end)
@@ -777,6 +819,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
     let mut hirs: Vec<Hir> = Vec::new();
     let mut regex_rules: Vec<u32> = Vec::new();
     let mut unfiltered_regexes = Vec::new();
+    let mut prefixed: Vec<bool> = Vec::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
         let mut combo = None;
@@ -814,12 +857,16 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
                 check_regex_size(&hir, &r.id, limits)?;
                 let regex = hirs.len() as u32;
                 match prefilter_atoms(&hir) {
-                    Some(atoms) => {
+                    Some((atoms, is_prefix)) => {
                         for atom in atoms {
                             add_atom(&mut add_literal, atom, regex, &r.id)?;
                         }
+                        prefixed.push(is_prefix);
                     }
-                    None => unfiltered_regexes.push(regex),
+                    None => {
+                        unfiltered_regexes.push(regex);
+                        prefixed.push(false);
+                    }
                 }
                 hirs.push(hir);
                 regex_rules.push(i as u32);
@@ -869,7 +916,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
     let regex = if hirs.is_empty() {
         None
     } else {
-        Some(build_regex_set(&hirs, regex_rules, limits)?)
+        Some(build_regex_set(&hirs, regex_rules, prefixed, limits)?)
     };
     let combo_order = pack::combo_order(&pack.rules, &ids)?
         .into_iter()
@@ -1077,23 +1124,29 @@ fn check_regex_size(hir: &Hir, rule: &str, limits: Limits) -> Result<(), PackErr
         .map_err(|e| PackError::compile(rule, format!("regex too large or invalid: {e}")))
 }
 
-/// Literals one of which every match must start (or end) with; `None` when there is no small
-/// such set.
-fn prefilter_atoms(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+/// Literals one of which every match must start (or end) with, and whether they are prefixes;
+/// `None` when there is no small such set.
+fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
+    for (kind, is_prefix) in [(ExtractKind::Prefix, true), (ExtractKind::Suffix, false)] {
         let mut seq = Extractor::new().kind(kind).extract(hir);
         seq.optimize_for_prefix_by_preference();
         if let Some(lits) = seq.literals() {
             if !lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty())
             {
-                return Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect());
+                let atoms = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
+                return Some((atoms, is_prefix));
             }
         }
     }
     None
 }
 
-fn build_regex_set(hirs: &[Hir], rules: Vec<u32>, limits: Limits) -> Result<RegexSet, PackError> {
+fn build_regex_set(
+    hirs: &[Hir],
+    rules: Vec<u32>,
+    prefixed: Vec<bool>,
+    limits: Limits,
+) -> Result<RegexSet, PackError> {
     let dfa = |nfa: thompson::NFA, each_pattern: bool| -> Result<DFA, PackError> {
         DFA::builder()
             .configure(
@@ -1126,5 +1179,6 @@ fn build_regex_set(hirs: &[Hir], rules: Vec<u32>, limits: Limits) -> Result<Rege
         each,
         rev: dfa(rev, true)?,
         rules,
+        prefixed,
     })
 }
