@@ -16,7 +16,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::{Anchored, Input, MatchKind, PatternID};
+use regex_automata::{Anchored, Input, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
@@ -133,8 +133,10 @@ struct RegexSet {
     /// states are products of every pattern's states: with bounded repeats (`[^\x00]{0,40}`) the
     /// lazy DFA keeps filling and clearing its cache, and determinisation dominated the scan.
     each: Vec<DFA>,
-    /// Reverse DFA of all regexes, searched anchored at one pattern to find match starts.
-    rev: DFA,
+    /// One reverse DFA per regex, searched anchored to find match starts (one shared reverse
+    /// DFA has a 256-byte-class stride and the working states of every regex in one cache:
+    /// it kept clearing it).
+    rev: Vec<DFA>,
     /// Rule index of each regex pattern.
     rules: Vec<u32>,
     /// Per regex: every match starts with one of its prefilter literals (prefix atoms), so it is
@@ -151,9 +153,8 @@ pub struct Scratch {
     state: RuleState,
     /// (regex, start) of each occurrence of a regex's prefilter literal (unsorted).
     regex_candidates: Vec<(u32, u32)>,
-    /// One cache per forward regex DFA.
-    fwd_caches: Vec<DfaCache>,
-    rev_cache: Option<DfaCache>,
+    /// One (forward, reverse) cache pair per regex.
+    caches: Vec<(DfaCache, DfaCache)>,
     /// Regex matches: (earliest end, pattern, start, end).
     regex_found: Vec<(u32, u32, u32, u32)>,
     category_scores: Vec<i32>,
@@ -299,7 +300,11 @@ impl Engine {
     pub fn heap_bytes(&self) -> usize {
         let ac = self.literals.as_ref().map_or(0, AhoCorasick::memory_usage);
         let re = self.regex.as_ref().map_or(0, |r| {
-            r.each.iter().map(DFA::memory_usage).sum::<usize>() + r.rev.memory_usage()
+            r.each
+                .iter()
+                .chain(&r.rev)
+                .map(DFA::memory_usage)
+                .sum::<usize>()
         });
         let rules: usize = self
             .rules
@@ -417,9 +422,6 @@ impl Engine {
         if s.regex_candidates.is_empty() || s.norm.is_empty() {
             return;
         }
-        let Some(rcache) = s.rev_cache.as_mut() else {
-            return;
-        };
         s.regex_candidates.sort_unstable();
         s.regex_candidates.dedup();
         let hay = s.norm.as_str().as_bytes();
@@ -437,7 +439,10 @@ impl Engine {
             }
             let starts = &cands[i..j];
             i = j;
-            let (dfa, fcache) = (&re.each[p as usize], &mut s.fwd_caches[p as usize]);
+            let (dfa, rdfa) = (&re.each[p as usize], &re.rev[p as usize]);
+            let Some((fcache, rcache)) = s.caches.get_mut(p as usize) else {
+                continue;
+            };
             let end = if re.prefixed[p as usize] && starts.len() <= MAX_ANCHORED_STARTS {
                 // Every match starts where a prefix literal occurs: the earliest end is the
                 // least earliest end of anchored searches from those places. Anchored searches
@@ -467,10 +472,8 @@ impl Engine {
                     _ => continue,
                 }
             };
-            let rinput = Input::new(hay)
-                .range(..end)
-                .anchored(Anchored::Pattern(PatternID::new_unchecked(p as usize)));
-            let start = match re.rev.try_search_rev(rcache, &rinput) {
+            let rinput = Input::new(hay).range(..end).anchored(Anchored::Yes);
+            let start = match rdfa.try_search_rev(rcache, &rinput) {
                 Ok(Some(h)) => h.offset(),
                 _ => continue,
             };
@@ -633,11 +636,13 @@ impl Scratch {
             count: alloc::vec![0; n],
             ..RuleState::default()
         };
-        self.fwd_caches = engine
-            .regex
-            .as_ref()
-            .map_or_else(Vec::new, |r| r.each.iter().map(DfaCache::new).collect());
-        self.rev_cache = engine.regex.as_ref().map(|r| DfaCache::new(&r.rev));
+        self.caches = engine.regex.as_ref().map_or_else(Vec::new, |r| {
+            r.each
+                .iter()
+                .zip(&r.rev)
+                .map(|(f, b)| (DfaCache::new(f), DfaCache::new(b)))
+                .collect()
+        });
     }
 
     fn reset(&mut self) {
@@ -1147,37 +1152,35 @@ fn build_regex_set(
     prefixed: Vec<bool>,
     limits: Limits,
 ) -> Result<RegexSet, PackError> {
-    let dfa = |nfa: thompson::NFA, each_pattern: bool| -> Result<DFA, PackError> {
+    // The limit on all regexes together, as one NFA.
+    thompson::Compiler::new()
+        .configure(thompson_config(limits.max_regexes_size, false))
+        .build_many_from_hir(hirs)
+        .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
+    let dfa = |hir: &Hir, reverse: bool| -> Result<DFA, PackError> {
+        let nfa = thompson::Compiler::new()
+            .configure(thompson_config(limits.max_regexes_size, reverse))
+            .build_from_hir(hir)
+            .map_err(|e| PackError::too_large(None, format!("regex: {e}")))?;
         DFA::builder()
             .configure(
                 DFA::config()
                     .match_kind(MatchKind::All)
-                    .starts_for_each_pattern(each_pattern)
                     .cache_capacity(limits.regex_cache_capacity)
                     .skip_cache_capacity_check(true),
             )
             .build_from_nfa(nfa)
             .map_err(|e| PackError::too_large(None, format!("regex DFA: {e}")))
     };
-    // The reverse NFA of all regexes is as large as the forward one: it enforces the limit on
-    // all regexes together.
-    let rev = thompson::Compiler::new()
-        .configure(thompson_config(limits.max_regexes_size, true))
-        .build_many_from_hir(hirs)
-        .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
-    let each = hirs
-        .iter()
-        .map(|hir| {
-            let nfa = thompson::Compiler::new()
-                .configure(thompson_config(limits.max_regexes_size, false))
-                .build_from_hir(hir)
-                .map_err(|e| PackError::too_large(None, format!("regex: {e}")))?;
-            dfa(nfa, false)
-        })
-        .collect::<Result<Vec<DFA>, PackError>>()?;
     Ok(RegexSet {
-        each,
-        rev: dfa(rev, true)?,
+        each: hirs
+            .iter()
+            .map(|h| dfa(h, false))
+            .collect::<Result<_, _>>()?,
+        rev: hirs
+            .iter()
+            .map(|h| dfa(h, true))
+            .collect::<Result<_, _>>()?,
         rules,
         prefixed,
     })
