@@ -124,7 +124,7 @@ fn regex_costs(pack: &fanzha::pack::Pack, msgs: &[String]) -> ExitCode {
         }
         costs.push((t.elapsed(), worst, r.id.clone()));
     }
-    costs.sort_by(|a, b| b.0.cmp(&a.0));
+    costs.sort_by_key(|c| std::cmp::Reverse(c.0));
     println!(
         "{:>10} {:>12} {:>10}  rule",
         "total ms", "worst us", "worst len"
