@@ -16,7 +16,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::{Anchored, Input, MatchKind};
+use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
@@ -64,11 +64,10 @@ impl Default for Limits {
 
 /// Most expansions of one keyword literal through variant words.
 const MAX_EXPANSIONS: usize = 256;
-/// Most prefilter-literal occurrences of one regex searched anchored; past it, one unanchored
-/// search (bounds the work on hostile text full of one literal).
-const MAX_ANCHORED_STARTS: usize = 16;
 /// Most occurrences of one rule remembered for `within` checks.
 const MAX_SPANS_PER_RULE: u32 = 32;
+/// Most anchored searches of one regex per scan (prefilter hits beyond this are ignored).
+const MAX_REGEX_ATTEMPTS: u8 = 32;
 
 static NEXT_ENGINE_ID: AtomicUsize = AtomicUsize::new(1);
 
@@ -92,8 +91,6 @@ pub struct Engine {
     literal_targets: Vec<(u32, u32)>,
     targets: Vec<Target>,
     regex: Option<RegexSet>,
-    /// Regexes without prefilter literals: their DFAs always run.
-    unfiltered_regexes: Vec<u32>,
     combo_order: Vec<u32>,
     limits: Limits,
 }
@@ -123,25 +120,30 @@ enum Target {
         start_boundary: bool,
         end_boundary: bool,
     },
-    /// A prefilter literal of a regex (index into the regex set).
-    RegexAtom { regex: u32 },
+    /// A prefilter literal of a regex: every match of the regex starts with one of its prefix
+    /// literals (or ends with one of its suffix literals).
+    RegexAtom { regex: u32, suffix: bool },
 }
 
 #[derive(Clone, Debug)]
 struct RegexSet {
-    /// One unanchored forward DFA per regex. One multi-pattern DFA would be smaller, but its
-    /// states are products of every pattern's states: with bounded repeats (`[^\x00]{0,40}`) the
-    /// lazy DFA keeps filling and clearing its cache, and determinisation dominated the scan.
-    each: Vec<DFA>,
-    /// One reverse DFA per regex, searched anchored to find match starts (one shared reverse
-    /// DFA has a 256-byte-class stride and the working states of every regex in one cache:
-    /// it kept clearing it).
-    rev: Vec<DFA>,
+    fwd: DFA,
+    /// Only when some regex is found by a suffix literal.
+    rev: Option<DFA>,
+    /// Regexes with no prefilter literal, searched unanchored on every scan.
+    unfiltered: Option<Unfiltered>,
     /// Rule index of each regex pattern.
     rules: Vec<u32>,
-    /// Per regex: every match starts with one of its prefilter literals (prefix atoms), so it is
-    /// searched anchored at their occurrences.
-    prefixed: Vec<bool>,
+}
+
+/// The regexes without prefilter literals: a multi-pattern DFA searched unanchored (overlapping)
+/// on every scan, and its reverse for match starts.
+#[derive(Clone, Debug)]
+struct Unfiltered {
+    fwd: DFA,
+    rev: DFA,
+    /// Rule index of each pattern.
+    rules: Vec<u32>,
 }
 
 /// Per-scan working memory. Reuse one per thread to scan without allocating beyond the
@@ -151,12 +153,16 @@ pub struct Scratch {
     engine: usize,
     norm: Normalized,
     state: RuleState,
-    /// (regex, start) of each occurrence of a regex's prefilter literal (unsorted).
-    regex_candidates: Vec<(u32, u32)>,
-    /// One (forward, reverse) cache pair per regex.
-    caches: Vec<(DfaCache, DfaCache)>,
-    /// Regex matches: (earliest end, pattern, start, end).
-    regex_found: Vec<(u32, u32, u32, u32)>,
+    /// Forward and (when the pack has suffix-filtered regexes) reverse lazy-DFA caches.
+    caches: Option<(DfaCache, Option<DfaCache>)>,
+    /// Forward and reverse caches of the unfiltered regexes.
+    unfiltered_caches: Option<(DfaCache, DfaCache)>,
+    /// Unfiltered regex matches found: (rule, start, end).
+    unfiltered_found: Vec<(u32, u32, u32)>,
+    /// Regex search attempts from prefilter hits: (regex, position, is suffix).
+    regex_attempts: Vec<(u32, u32, bool)>,
+    /// Per regex: attempts made in this scan, or `u8::MAX` once it matched.
+    regex_tries: Vec<u8>,
     category_scores: Vec<i32>,
 }
 
@@ -202,6 +208,7 @@ impl<'a> Message<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct EngineBuilder {
     limits: Limits,
+    verify_key: Option<[u8; 32]>,
 }
 
 impl EngineBuilder {
@@ -228,6 +235,13 @@ impl EngineBuilder {
         self
     }
 
+    /// Requires binary packs to be signed by the secret key matching this Ed25519 public key
+    /// (see [`crate::pack::binary`]). Applies to [`EngineBuilder::build_from_bytes`].
+    pub fn verify_key(&mut self, public_key: [u8; 32]) -> &mut EngineBuilder {
+        self.verify_key = Some(public_key);
+        self
+    }
+
     /// Compiles a pack.
     pub fn build(&self, pack: &Pack) -> Result<Engine, PackError> {
         compile(pack, self.limits)
@@ -235,7 +249,7 @@ impl EngineBuilder {
 
     /// Loads a binary pack and compiles it.
     pub fn build_from_bytes(&self, bytes: &[u8]) -> Result<Engine, LoadError> {
-        let pack = pack::binary::decode(bytes)?;
+        let pack = pack::binary::decode_verified(bytes, self.verify_key.as_ref())?;
         self.build(&pack).map_err(LoadError::Invalid)
     }
 }
@@ -291,6 +305,20 @@ impl Engine {
         self.rules.len()
     }
 
+    /// Ids of the regex rules that have no literal prefilter: they are searched on every scan,
+    /// so they cost more than the others (`fanzha pack check` warns about them).
+    pub fn unfiltered_regex_rules(&self) -> impl Iterator<Item = &str> {
+        let rules = self
+            .regex
+            .as_ref()
+            .and_then(|r| r.unfiltered.as_ref())
+            .map(|u| &u.rules[..]);
+        rules
+            .unwrap_or(&[])
+            .iter()
+            .map(|&r| self.rules[r as usize].id.as_str())
+    }
+
     /// The pack's categories.
     pub fn categories(&self) -> &[Category] {
         &self.categories
@@ -300,11 +328,7 @@ impl Engine {
     pub fn heap_bytes(&self) -> usize {
         let ac = self.literals.as_ref().map_or(0, AhoCorasick::memory_usage);
         let re = self.regex.as_ref().map_or(0, |r| {
-            r.each
-                .iter()
-                .chain(&r.rev)
-                .map(DFA::memory_usage)
-                .sum::<usize>()
+            r.fwd.memory_usage() + r.rev.as_ref().map_or(0, DFA::memory_usage)
         });
         let rules: usize = self
             .rules
@@ -330,7 +354,6 @@ impl Engine {
             })
             .sum();
         ac + re
-            + self.unfiltered_regexes.len() * 4
             + rules
             + cats
             + self.literal_targets.len() * 8
@@ -395,8 +418,9 @@ impl Engine {
             let (a, b) = self.literal_targets[m.pattern().as_usize()];
             for t in &self.targets[a as usize..b as usize] {
                 match *t {
-                    Target::RegexAtom { regex } => {
-                        s.regex_candidates.push((regex, m.start() as u32));
+                    Target::RegexAtom { regex, suffix } => {
+                        let pos = if suffix { m.end() } else { m.start() };
+                        s.regex_attempts.push((regex, pos as u32, suffix));
                     }
                     Target::Keyword {
                         rule,
@@ -415,85 +439,56 @@ impl Engine {
         }
     }
 
+    /// Runs each regex anchored at the positions its prefilter literals were found (an anchored
+    /// search of one pattern explores only that pattern's states, so the lazy DFA stays small
+    /// and warm). At most [`MAX_REGEX_ATTEMPTS`] attempts per regex and scan.
     fn match_regexes(&self, s: &mut Scratch) {
         let Some(re) = &self.regex else { return };
-        s.regex_candidates
-            .extend(self.unfiltered_regexes.iter().map(|&r| (r, 0)));
-        if s.regex_candidates.is_empty() || s.norm.is_empty() {
+        if let Some(u) = &re.unfiltered {
+            match_unfiltered(u, s);
+        }
+        if s.regex_attempts.is_empty() {
             return;
         }
-        s.regex_candidates.sort_unstable();
-        s.regex_candidates.dedup();
+        let Some((fcache, rcache)) = s.caches.as_mut() else {
+            return;
+        };
         let hay = s.norm.as_str().as_bytes();
-        s.regex_found.clear();
-        // Only the regexes whose prefilter literals occur (a regex matches only where one of
-        // them does), each with its own DFA: the earliest end of a match, then its start (reverse,
-        // anchored), then the longest match from that start (forward, anchored).
-        let cands = &s.regex_candidates;
-        let mut i = 0;
-        while i < cands.len() {
-            let p = cands[i].0;
-            let mut j = i;
-            while j < cands.len() && cands[j].0 == p {
-                j += 1;
-            }
-            let starts = &cands[i..j];
-            i = j;
-            let (dfa, rdfa) = (&re.each[p as usize], &re.rev[p as usize]);
-            let Some((fcache, rcache)) = s.caches.get_mut(p as usize) else {
+        s.regex_tries.clear();
+        s.regex_tries.resize(re.rules.len(), 0);
+        for &(ri, pos, suffix) in &s.regex_attempts {
+            let tries = &mut s.regex_tries[ri as usize];
+            if *tries >= MAX_REGEX_ATTEMPTS {
                 continue;
-            };
-            let end = if re.prefixed[p as usize] && starts.len() <= MAX_ANCHORED_STARTS {
-                // Every match starts where a prefix literal occurs: the earliest end is the
-                // least earliest end of anchored searches from those places. Anchored searches
-                // keep the lazy DFA small: an unanchored one tracks every pending start of a
-                // bounded repeat at once, and its states rarely repeat between messages.
-                let mut best: Option<usize> = None;
-                for &(_, at) in starts {
-                    let at = at as usize;
-                    if best.is_some_and(|b| at >= b) {
-                        break;
-                    }
-                    let input = Input::new(hay)
-                        .range(at..)
-                        .anchored(Anchored::Yes)
-                        .earliest(true);
-                    if let Ok(Some(h)) = dfa.try_search_fwd(fcache, &input) {
-                        best = Some(best.map_or(h.offset(), |b| b.min(h.offset())));
-                    }
-                }
-                match best {
-                    Some(e) => e,
-                    None => continue,
+            }
+            *tries += 1;
+            let pid = PatternID::new_unchecked(ri as usize);
+            let pos = pos as usize;
+            let span = if suffix {
+                let (Some(rev), Some(rcache)) = (re.rev.as_ref(), rcache.as_mut()) else {
+                    continue;
+                };
+                let input = Input::new(hay)
+                    .range(..pos)
+                    .anchored(Anchored::Pattern(pid));
+                match rev.try_search_rev(rcache, &input) {
+                    Ok(Some(h)) => (h.offset(), pos),
+                    _ => continue,
                 }
             } else {
-                match dfa.try_search_fwd(fcache, &Input::new(hay).earliest(true)) {
-                    Ok(Some(h)) => h.offset(),
+                let input = Input::new(hay)
+                    .range(pos..)
+                    .anchored(Anchored::Pattern(pid));
+                match re.fwd.try_search_fwd(fcache, &input) {
+                    Ok(Some(h)) => (pos, h.offset()),
                     _ => continue,
                 }
             };
-            let rinput = Input::new(hay).range(..end).anchored(Anchored::Yes);
-            let start = match rdfa.try_search_rev(rcache, &rinput) {
-                Ok(Some(h)) => h.offset(),
-                _ => continue,
-            };
-            // Report the longest match starting there (an anchored search with `All` semantics
-            // runs to the last match).
-            let finput = Input::new(hay).range(start..).anchored(Anchored::Yes);
-            let longest = match dfa.try_search_fwd(fcache, &finput) {
-                Ok(Some(h)) => h.offset(),
-                _ => end,
-            };
-            if start < longest {
-                s.regex_found
-                    .push((end as u32, p, start as u32, longest as u32));
+            if span.0 < span.1 {
+                s.regex_tries[ri as usize] = u8::MAX;
+                s.state
+                    .record(re.rules[ri as usize], span.0 as u32, span.1 as u32);
             }
-        }
-        // Record in the order one multi-pattern overlapping search reports matches: by
-        // earliest end, then pattern.
-        s.regex_found.sort_unstable();
-        for &(_, p, a, b) in &s.regex_found {
-            s.state.record(re.rules[p as usize], a, b);
         }
     }
 
@@ -636,18 +631,20 @@ impl Scratch {
             count: alloc::vec![0; n],
             ..RuleState::default()
         };
-        self.caches = engine.regex.as_ref().map_or_else(Vec::new, |r| {
-            r.each
-                .iter()
-                .zip(&r.rev)
-                .map(|(f, b)| (DfaCache::new(f), DfaCache::new(b)))
-                .collect()
-        });
+        self.caches = engine
+            .regex
+            .as_ref()
+            .map(|r| (DfaCache::new(&r.fwd), r.rev.as_ref().map(DfaCache::new)));
+        self.unfiltered_caches = engine
+            .regex
+            .as_ref()
+            .and_then(|r| r.unfiltered.as_ref())
+            .map(|u| (DfaCache::new(&u.fwd), DfaCache::new(&u.rev)));
     }
 
     fn reset(&mut self) {
         self.state.reset();
-        self.regex_candidates.clear();
+        self.regex_attempts.clear();
     }
 }
 
@@ -683,8 +680,66 @@ impl RuleState {
     }
 }
 
+/// Searches the unfiltered regexes: one overlapping pass noting each pattern's earliest match
+/// end, then for each the leftmost start (reverse) and the longest match from there.
+fn match_unfiltered(u: &Unfiltered, s: &mut Scratch) {
+    let Some((fcache, rcache)) = s.unfiltered_caches.as_mut() else {
+        return;
+    };
+    let hay = s.norm.as_str().as_bytes();
+    if hay.is_empty() {
+        return;
+    }
+    s.unfiltered_found.clear();
+    let input = Input::new(hay);
+    let mut state = regex_automata::hybrid::dfa::OverlappingState::start();
+    // No other search may use the forward cache until the overlapping search is done: its
+    // state holds lazy state ids that a cache clear would invalidate.
+    loop {
+        if u.fwd
+            .try_search_overlapping_fwd(fcache, &input, &mut state)
+            .is_err()
+        {
+            break;
+        }
+        let Some(hm) = state.get_match() else { break };
+        let pid = hm.pattern().as_u32();
+        if !s.unfiltered_found.iter().any(|f| f.0 == pid) {
+            s.unfiltered_found.push((pid, 0, hm.offset() as u32));
+            if s.unfiltered_found.len() == u.rules.len() {
+                break;
+            }
+        }
+    }
+    for found in s.unfiltered_found.iter_mut() {
+        let pid = PatternID::new_unchecked(found.0 as usize);
+        let end = found.2 as usize;
+        let rinput = Input::new(hay)
+            .range(..end)
+            .anchored(Anchored::Pattern(pid));
+        let start = match u.rev.try_search_rev(rcache, &rinput) {
+            Ok(Some(h)) => h.offset(),
+            _ => end,
+        };
+        let finput = Input::new(hay)
+            .range(start..)
+            .anchored(Anchored::Pattern(pid));
+        let end = match u.fwd.try_search_fwd(fcache, &finput) {
+            Ok(Some(h)) => h.offset().max(end),
+            _ => end,
+        };
+        *found = (u.rules[pid.as_usize()], start as u32, end as u32);
+    }
+    for &(rule, a, b) in &s.unfiltered_found {
+        if a < b {
+            s.state.record(rule, a, b);
+        }
+    }
+}
+
 /// The smallest window holding one span of every `all` rule and one of the fired `any` rules,
-/// if it is at most `within` normalised characters long.
+/// if it is at most `within` normalised characters long. Quadratic in the (capped) number of
+/// recorded spans, and allocation-free.
 fn within_window(norm: &Normalized, s: &RuleState, c: &Combo, within: u32) -> Option<(u32, u32)> {
     let groups: usize = c.all.len() + usize::from(!c.any.is_empty());
     let group_of = |rule: u32| -> Option<usize> {
@@ -693,37 +748,36 @@ fn within_window(norm: &Normalized, s: &RuleState, c: &Combo, within: u32) -> Op
         }
         c.any.contains(&rule).then_some(c.all.len())
     };
-    let spans: Vec<(usize, u32, u32)> = s
-        .spans
-        .iter()
-        .filter_map(|&(r, a, b)| group_of(r).map(|g| (g, a, b)))
-        .collect();
     let text = norm.as_str();
     let mut best: Option<(u32, u32)> = None;
-    for &(_, anchor, _) in &spans {
+    for &(r, anchor, _) in &s.spans {
+        if group_of(r).is_none() {
+            continue;
+        }
+        // For each group, the earliest-ending span that starts at or after the anchor.
         let mut hi = anchor;
-        let mut ok = true;
         for g in 0..groups {
-            let end = spans
+            let end = s
+                .spans
                 .iter()
-                .filter(|&&(gg, a, _)| gg == g && a >= anchor)
+                .filter(|&&(rr, a, _)| a >= anchor && group_of(rr) == Some(g))
                 .map(|&(_, _, b)| b)
                 .min();
             match end {
                 Some(b) => hi = hi.max(b),
                 None => {
-                    ok = false;
+                    hi = u32::MAX;
                     break;
                 }
             }
         }
-        if !ok {
+        if hi == u32::MAX || best.is_some_and(|(a, b)| hi - anchor >= b - a) {
             continue;
         }
         let chars = text
             .get(anchor as usize..hi as usize)
-            .map_or(u32::MAX, |t| t.chars().count() as u32);
-        if chars <= within && best.is_none_or(|(a, b)| hi - anchor < b - a) {
+            .map(|t| t.chars().count());
+        if chars.is_some_and(|n| n <= within as usize) {
             best = Some((anchor, hi));
         }
     }
@@ -821,10 +875,19 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
     };
 
     let mut rules = Vec::with_capacity(pack.rules.len());
+    let mut any_suffix = false;
+    let mut unfiltered_hirs: Vec<Hir> = Vec::new();
+    let mut unfiltered_rules: Vec<u32> = Vec::new();
+    let continue_rule = |rules: &mut Vec<CompiledRule>, r: &pack::Rule, category: Option<u32>| {
+        rules.push(CompiledRule {
+            id: r.id.clone(),
+            category,
+            weight: r.weight,
+            combo: None,
+        });
+    };
     let mut hirs: Vec<Hir> = Vec::new();
     let mut regex_rules: Vec<u32> = Vec::new();
-    let mut unfiltered_regexes = Vec::new();
-    let mut prefixed: Vec<bool> = Vec::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
         let mut combo = None;
@@ -832,11 +895,21 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
             RuleKind::Keywords => {
                 for kw in &r.keywords {
                     let lit = normalize::normalize(kw);
-                    if lit.is_empty() || lit.contains(BREAK) {
+                    if lit.is_empty() {
                         return Err(PackError::compile(
                             &r.id,
                             format!(
                                 "keyword {kw:?} is empty or all separators after normalisation"
+                            ),
+                        ));
+                    }
+                    if lit.contains(BREAK) {
+                        return Err(PackError::compile(
+                            &r.id,
+                            format!(
+                                "keyword {kw:?} contains a break (Chinese sentence punctuation or \
+                                 a long separator run): keywords never match across breaks; \
+                                 split it or use a combination with `within`"
                             ),
                         ));
                     }
@@ -860,18 +933,16 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
                 let pattern = r.regex.as_deref().unwrap_or_default();
                 let hir = parse_regex(pattern, &r.id)?;
                 check_regex_size(&hir, &r.id, limits)?;
+                let Some((atoms, suffix)) = prefilter_atoms(&hir) else {
+                    unfiltered_hirs.push(hir);
+                    unfiltered_rules.push(i as u32);
+                    continue_rule(&mut rules, r, category);
+                    continue;
+                };
+                any_suffix |= suffix;
                 let regex = hirs.len() as u32;
-                match prefilter_atoms(&hir) {
-                    Some((atoms, is_prefix)) => {
-                        for atom in atoms {
-                            add_atom(&mut add_literal, atom, regex, &r.id)?;
-                        }
-                        prefixed.push(is_prefix);
-                    }
-                    None => {
-                        unfiltered_regexes.push(regex);
-                        prefixed.push(false);
-                    }
+                for atom in atoms {
+                    add_atom(&mut add_literal, atom, suffix, regex, &r.id)?;
                 }
                 hirs.push(hir);
                 regex_rules.push(i as u32);
@@ -918,10 +989,18 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         literal_targets.push((a, targets.len() as u32));
     }
 
-    let regex = if hirs.is_empty() {
+    let regex = if hirs.is_empty() && unfiltered_hirs.is_empty() {
         None
     } else {
-        Some(build_regex_set(&hirs, regex_rules, prefixed, limits)?)
+        let mut set = build_regex_set(&hirs, regex_rules, any_suffix, limits)?;
+        if !unfiltered_hirs.is_empty() {
+            set.unfiltered = Some(Unfiltered {
+                fwd: build_dfa(&unfiltered_hirs, false, limits)?,
+                rev: build_dfa(&unfiltered_hirs, true, limits)?,
+                rules: unfiltered_rules,
+            });
+        }
+        Some(set)
     };
     let combo_order = pack::combo_order(&pack.rules, &ids)?
         .into_iter()
@@ -939,7 +1018,6 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         literal_targets,
         targets,
         regex,
-        unfiltered_regexes,
         combo_order,
         limits,
     })
@@ -948,14 +1026,21 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
 fn add_atom(
     add_literal: &mut impl FnMut(String, Target, &str) -> Result<(), PackError>,
     atom: Vec<u8>,
+    suffix: bool,
     regex: u32,
     rule: &str,
 ) -> Result<(), PackError> {
-    // Extracted literals can end inside a multi-byte character; trim to whole characters
-    // (a shorter prefix is still a valid prefilter).
-    let valid = match core::str::from_utf8(&atom) {
-        Ok(s) => s,
-        Err(e) => core::str::from_utf8(&atom[..e.valid_up_to()]).unwrap_or(""),
+    // Extracted literals can begin or end inside a multi-byte character; keep whole characters
+    // (a shorter prefix or suffix is still a valid prefilter).
+    let valid = if suffix {
+        (0..atom.len())
+            .find_map(|i| core::str::from_utf8(&atom[i..]).ok())
+            .unwrap_or("")
+    } else {
+        match core::str::from_utf8(&atom) {
+            Ok(s) => s,
+            Err(e) => core::str::from_utf8(&atom[..e.valid_up_to()]).unwrap_or(""),
+        }
     };
     if valid.is_empty() {
         return Err(PackError::compile(
@@ -963,7 +1048,7 @@ fn add_atom(
             "regex has no usable prefilter literal".into(),
         ));
     }
-    add_literal(valid.to_string(), Target::RegexAtom { regex }, rule)
+    add_literal(valid.to_string(), Target::RegexAtom { regex, suffix }, rule)
 }
 
 /// Every way of writing `lit` with variant forms in place of variant words.
@@ -1129,59 +1214,58 @@ fn check_regex_size(hir: &Hir, rule: &str, limits: Limits) -> Result<(), PackErr
         .map_err(|e| PackError::compile(rule, format!("regex too large or invalid: {e}")))
 }
 
-/// Literals one of which every match must start (or end) with, and whether they are prefixes;
-/// `None` when there is no small such set.
+/// Literals one of which every match must start with (`false`) or end with (`true`); `None`
+/// when there is no small such set.
 fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
-    for (kind, is_prefix) in [(ExtractKind::Prefix, true), (ExtractKind::Suffix, false)] {
+    for (kind, suffix) in [(ExtractKind::Prefix, false), (ExtractKind::Suffix, true)] {
         let mut seq = Extractor::new().kind(kind).extract(hir);
-        seq.optimize_for_prefix_by_preference();
+        if suffix {
+            seq.optimize_for_suffix_by_preference();
+        } else {
+            seq.optimize_for_prefix_by_preference();
+        }
         if let Some(lits) = seq.literals() {
             if !lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty())
             {
-                let atoms = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
-                return Some((atoms, is_prefix));
+                return Some((lits.iter().map(|l| l.as_bytes().to_vec()).collect(), suffix));
             }
         }
     }
     None
 }
 
+fn build_dfa(hirs: &[Hir], reverse: bool, limits: Limits) -> Result<DFA, PackError> {
+    let nfa = thompson::Compiler::new()
+        .configure(thompson_config(limits.max_regexes_size, reverse))
+        .build_many_from_hir(hirs)
+        .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
+    DFA::builder()
+        .configure(
+            DFA::config()
+                .match_kind(MatchKind::All)
+                .starts_for_each_pattern(true)
+                .cache_capacity(limits.regex_cache_capacity)
+                .skip_cache_capacity_check(true),
+        )
+        .build_from_nfa(nfa)
+        .map_err(|e| PackError::too_large(None, format!("regex DFA: {e}")))
+}
+
 fn build_regex_set(
     hirs: &[Hir],
     rules: Vec<u32>,
-    prefixed: Vec<bool>,
+    any_suffix: bool,
     limits: Limits,
 ) -> Result<RegexSet, PackError> {
-    // The limit on all regexes together, as one NFA.
-    thompson::Compiler::new()
-        .configure(thompson_config(limits.max_regexes_size, false))
-        .build_many_from_hir(hirs)
-        .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
-    let dfa = |hir: &Hir, reverse: bool| -> Result<DFA, PackError> {
-        let nfa = thompson::Compiler::new()
-            .configure(thompson_config(limits.max_regexes_size, reverse))
-            .build_from_hir(hir)
-            .map_err(|e| PackError::too_large(None, format!("regex: {e}")))?;
-        DFA::builder()
-            .configure(
-                DFA::config()
-                    .match_kind(MatchKind::All)
-                    .cache_capacity(limits.regex_cache_capacity)
-                    .skip_cache_capacity_check(true),
-            )
-            .build_from_nfa(nfa)
-            .map_err(|e| PackError::too_large(None, format!("regex DFA: {e}")))
+    let rev = if any_suffix {
+        Some(build_dfa(hirs, true, limits)?)
+    } else {
+        None
     };
     Ok(RegexSet {
-        each: hirs
-            .iter()
-            .map(|h| dfa(h, false))
-            .collect::<Result<_, _>>()?,
-        rev: hirs
-            .iter()
-            .map(|h| dfa(h, true))
-            .collect::<Result<_, _>>()?,
+        fwd: build_dfa(hirs, false, limits)?,
+        rev,
         rules,
-        prefixed,
+        unfiltered: None,
     })
 }
