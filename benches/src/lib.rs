@@ -234,21 +234,19 @@ fn regex_atoms(pattern: &str) -> Option<Vec<String>> {
         .build()
         .parse(pattern)
         .ok()?;
-    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+    for (kind, suffix) in [(ExtractKind::Prefix, false), (ExtractKind::Suffix, true)] {
         let mut seq = Extractor::new().kind(kind).extract(&hir);
-        seq.optimize_for_prefix_by_preference();
+        if suffix {
+            seq.optimize_for_suffix_by_preference();
+        } else {
+            seq.optimize_for_prefix_by_preference();
+        }
         if let Some(lits) = seq.literals() {
             if !lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty())
             {
                 let atoms = lits
                     .iter()
-                    .map(|l| {
-                        let b = l.as_bytes();
-                        match std::str::from_utf8(b) {
-                            Ok(s) => s.to_string(),
-                            Err(e) => String::from_utf8_lossy(&b[..e.valid_up_to()]).into_owned(),
-                        }
-                    })
+                    .map(|l| whole_chars(l.as_bytes(), suffix))
                     .filter(|s| !s.is_empty())
                     .collect();
                 return Some(atoms);
@@ -256,6 +254,21 @@ fn regex_atoms(pattern: &str) -> Option<Vec<String>> {
         }
     }
     None
+}
+
+/// The longest prefix (or suffix) of `b` that is whole UTF-8 characters.
+fn whole_chars(b: &[u8], suffix: bool) -> String {
+    if suffix {
+        (0..b.len())
+            .find_map(|i| std::str::from_utf8(&b[i..]).ok())
+            .unwrap_or("")
+            .to_string()
+    } else {
+        match std::str::from_utf8(b) {
+            Ok(s) => s.to_string(),
+            Err(e) => String::from_utf8_lossy(&b[..e.valid_up_to()]).into_owned(),
+        }
+    }
 }
 
 /// A small deterministic PRNG (xorshift64*), so synthetic packs are the same on every run.
