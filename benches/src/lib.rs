@@ -190,7 +190,7 @@ pub fn pack_literals(pack: &Pack) -> Vec<String> {
                     out.extend(atoms);
                 }
             }
-            RuleKind::Combo => {}
+            _ => {}
         }
     }
     out.sort();
