@@ -16,7 +16,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::{Anchored, Input, MatchKind};
+use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
@@ -188,6 +188,7 @@ impl<'a> Message<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct EngineBuilder {
     limits: Limits,
+    verify_key: Option<[u8; 32]>,
 }
 
 impl EngineBuilder {
@@ -214,6 +215,13 @@ impl EngineBuilder {
         self
     }
 
+    /// Requires binary packs to be signed by the secret key matching this Ed25519 public key
+    /// (see [`crate::pack::binary`]). Applies to [`EngineBuilder::build_from_bytes`].
+    pub fn verify_key(&mut self, public_key: [u8; 32]) -> &mut EngineBuilder {
+        self.verify_key = Some(public_key);
+        self
+    }
+
     /// Compiles a pack.
     pub fn build(&self, pack: &Pack) -> Result<Engine, PackError> {
         compile(pack, self.limits)
@@ -221,7 +229,7 @@ impl EngineBuilder {
 
     /// Loads a binary pack and compiles it.
     pub fn build_from_bytes(&self, bytes: &[u8]) -> Result<Engine, LoadError> {
-        let pack = pack::binary::decode(bytes)?;
+        let pack = pack::binary::decode_verified(bytes, self.verify_key.as_ref())?;
         self.build(&pack).map_err(LoadError::Invalid)
     }
 }
@@ -408,6 +416,9 @@ impl Engine {
         let mut state = regex_automata::hybrid::dfa::OverlappingState::start();
         s.regex_seen.clear();
         s.regex_found.clear();
+        // Pass 1: the overlapping search, to its end, noting each pattern's earliest match end.
+        // No other search may use the forward cache until it is done: the overlapping state
+        // holds lazy state ids that a second search could invalidate by clearing the cache.
         loop {
             if re
                 .fwd
@@ -417,38 +428,40 @@ impl Engine {
                 break;
             }
             let Some(hm) = state.get_match() else { break };
-            let pid = hm.pattern();
-            if s.regex_seen.contains(&(pid.as_u32())) {
-                continue;
+            let pid = hm.pattern().as_u32();
+            if !s.regex_seen.contains(&pid) {
+                s.regex_seen.push(pid);
+                s.regex_found.push((pid, 0, hm.offset() as u32));
+                if s.regex_seen.len() == re.rules.len() {
+                    break;
+                }
             }
-            s.regex_seen.push(pid.as_u32());
-            let end = hm.offset();
+        }
+        // Pass 2: for each, the leftmost start (reverse search), then the longest match from
+        // there (an anchored search with `All` semantics runs to the last match).
+        for found in s.regex_found.iter_mut() {
+            let pid = PatternID::new_unchecked(found.0 as usize);
+            let end = found.2 as usize;
             let rinput = Input::new(hay)
                 .range(..end)
                 .anchored(Anchored::Pattern(pid));
             let start = match re.rev.try_search_rev(rcache, &rinput) {
                 Ok(Some(h)) => h.offset(),
-                _ => continue,
+                _ => end,
             };
-            // The overlapping search reports the earliest end; report the longest match
-            // starting there (an anchored search with `All` semantics runs to the last match).
             let finput = Input::new(hay)
                 .range(start..)
                 .anchored(Anchored::Pattern(pid));
             let end = match re.fwd.try_search_fwd(fcache, &finput) {
-                Ok(Some(h)) => h.offset(),
+                Ok(Some(h)) => h.offset().max(end),
                 _ => end,
             };
-            if start < end {
-                s.regex_found
-                    .push((re.rules[pid.as_usize()], start as u32, end as u32));
-            }
-            if s.regex_seen.len() == re.rules.len() {
-                break;
-            }
+            *found = (re.rules[pid.as_usize()], start as u32, end as u32);
         }
         for &(rule, a, b) in &s.regex_found {
-            s.state.record(rule, a, b);
+            if a < b {
+                s.state.record(rule, a, b);
+            }
         }
     }
 
@@ -636,7 +649,8 @@ impl RuleState {
 }
 
 /// The smallest window holding one span of every `all` rule and one of the fired `any` rules,
-/// if it is at most `within` normalised characters long.
+/// if it is at most `within` normalised characters long. Quadratic in the (capped) number of
+/// recorded spans, and allocation-free.
 fn within_window(norm: &Normalized, s: &RuleState, c: &Combo, within: u32) -> Option<(u32, u32)> {
     let groups: usize = c.all.len() + usize::from(!c.any.is_empty());
     let group_of = |rule: u32| -> Option<usize> {
@@ -645,37 +659,36 @@ fn within_window(norm: &Normalized, s: &RuleState, c: &Combo, within: u32) -> Op
         }
         c.any.contains(&rule).then_some(c.all.len())
     };
-    let spans: Vec<(usize, u32, u32)> = s
-        .spans
-        .iter()
-        .filter_map(|&(r, a, b)| group_of(r).map(|g| (g, a, b)))
-        .collect();
     let text = norm.as_str();
     let mut best: Option<(u32, u32)> = None;
-    for &(_, anchor, _) in &spans {
+    for &(r, anchor, _) in &s.spans {
+        if group_of(r).is_none() {
+            continue;
+        }
+        // For each group, the earliest-ending span that starts at or after the anchor.
         let mut hi = anchor;
-        let mut ok = true;
         for g in 0..groups {
-            let end = spans
+            let end = s
+                .spans
                 .iter()
-                .filter(|&&(gg, a, _)| gg == g && a >= anchor)
+                .filter(|&&(rr, a, _)| a >= anchor && group_of(rr) == Some(g))
                 .map(|&(_, _, b)| b)
                 .min();
             match end {
                 Some(b) => hi = hi.max(b),
                 None => {
-                    ok = false;
+                    hi = u32::MAX;
                     break;
                 }
             }
         }
-        if !ok {
+        if hi == u32::MAX || best.is_some_and(|(a, b)| hi - anchor >= b - a) {
             continue;
         }
         let chars = text
             .get(anchor as usize..hi as usize)
-            .map_or(u32::MAX, |t| t.chars().count() as u32);
-        if chars <= within && best.is_none_or(|(a, b)| hi - anchor < b - a) {
+            .map(|t| t.chars().count());
+        if chars.is_some_and(|n| n <= within as usize) {
             best = Some((anchor, hi));
         }
     }
@@ -783,11 +796,21 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
             RuleKind::Keywords => {
                 for kw in &r.keywords {
                     let lit = normalize::normalize(kw);
-                    if lit.is_empty() || lit.contains(BREAK) {
+                    if lit.is_empty() {
                         return Err(PackError::compile(
                             &r.id,
                             format!(
                                 "keyword {kw:?} is empty or all separators after normalisation"
+                            ),
+                        ));
+                    }
+                    if lit.contains(BREAK) {
+                        return Err(PackError::compile(
+                            &r.id,
+                            format!(
+                                "keyword {kw:?} contains a break (Chinese sentence punctuation or \
+                                 a long separator run): keywords never match across breaks; \
+                                 split it or use a combination with `within`"
                             ),
                         ));
                     }
