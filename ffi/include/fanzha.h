@@ -65,6 +65,13 @@ enum fanzha_status
     FANZHA_STATUS_PACK_INVALID = 106,
     // The pack was rejected for a reason this version of the C library has no code for.
     FANZHA_STATUS_PACK_REJECTED = 107,
+    // A signature is required (`fanzha_engine_require_signature`) but the pack is unsigned.
+    FANZHA_STATUS_PACK_UNSIGNED = 108,
+    // The pack's signature does not verify with the required key: tampered with, or signed
+    // with another key.
+    FANZHA_STATUS_PACK_BAD_SIGNATURE = 109,
+    // The required public key is not a valid Ed25519 key.
+    FANZHA_STATUS_PACK_BAD_KEY = 110,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -196,6 +203,7 @@ fanzha_status fanzha_engine_from_pack(const uint8_t *pack,
 //
 // A pack that fails to load changes nothing: the old pack keeps serving, the status is a
 // `FANZHA_STATUS_PACK_*` code and `error_buf` gets a message as in `fanzha_engine_from_pack`.
+// After `fanzha_engine_require_signature`, the pack must also be signed with that key.
 //
 // # Safety
 // `engine` must be NULL or a live engine; `pack` must point to `pack_len` readable bytes;
@@ -205,6 +213,25 @@ fanzha_status fanzha_engine_swap_pack(const fanzha_engine *engine,
                                       size_t pack_len,
                                       char *error_buf,
                                       size_t error_cap);
+
+// Requires every pack given to this engine from now on (`fanzha_engine_swap_pack`) to be signed
+// (`fanzha pack sign`) with the secret key of `public_key`, an Ed25519 public key of
+// `key_len` = 32 bytes. Unsigned packs are then refused with `FANZHA_STATUS_PACK_UNSIGNED`,
+// packs signed otherwise or tampered with with `FANZHA_STATUS_PACK_BAD_SIGNATURE`; a key that is
+// not a valid Ed25519 point makes every swap fail with `FANZHA_STATUS_PACK_BAD_KEY`. The pack
+// in use is kept. Calling it again replaces the key (rotation); the requirement cannot be
+// removed. Typical start-up: `fanzha_engine_new`, this, then `fanzha_engine_swap_pack` with
+// the last downloaded pack.
+//
+// Returns `FANZHA_STATUS_OK`, `FANZHA_STATUS_NULL_ARGUMENT` or
+// `FANZHA_STATUS_INVALID_ARGUMENT` (`key_len` is not 32).
+//
+// # Safety
+// `engine` must be NULL or a live engine; `public_key` must be NULL or point to `key_len`
+// readable bytes.
+fanzha_status fanzha_engine_require_signature(const fanzha_engine *engine,
+                                              const uint8_t *public_key,
+                                              size_t key_len);
 
 // Writes the version of the pack the engine currently uses, NUL-terminated, to `buf` (`cap`
 // bytes; `FANZHA_PACK_VERSION_MAX` always suffices) and its length without the NUL to

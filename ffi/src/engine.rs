@@ -24,6 +24,8 @@ pub struct fanzha_engine {
     current: RwLock<Arc<Engine>>,
     /// Working memory reused between scans.
     scratch: Mutex<Vec<Scratch>>,
+    /// The Ed25519 public key new packs must be signed with, once required.
+    key: RwLock<Option<[u8; 32]>>,
 }
 
 impl fanzha_engine {
@@ -31,6 +33,7 @@ impl fanzha_engine {
         fanzha_engine {
             current: RwLock::new(Arc::new(engine)),
             scratch: Mutex::new(Vec::new()),
+            key: RwLock::new(None),
         }
     }
 
@@ -117,7 +120,7 @@ pub unsafe extern "C" fn fanzha_engine_from_pack(
             return fanzha_status::NullArgument;
         }
         // SAFETY: the caller's contract for pack.
-        let engine = match unsafe { load(pack, pack_len, error_buf, error_cap) } {
+        let engine = match unsafe { load(pack, pack_len, None, error_buf, error_cap) } {
             Ok(e) => e,
             Err(s) => return s,
         };
@@ -135,6 +138,7 @@ pub unsafe extern "C" fn fanzha_engine_from_pack(
 unsafe fn load(
     pack: *const u8,
     pack_len: usize,
+    key: Option<[u8; 32]>,
     error_buf: *mut c_char,
     error_cap: usize,
 ) -> Result<Engine, fanzha_status> {
@@ -147,7 +151,11 @@ unsafe fn load(
             return Err(s);
         }
     };
-    Engine::from_bytes(pack).map_err(|e| {
+    let mut builder = Engine::builder();
+    if let Some(key) = key {
+        builder.verify_key(key);
+    }
+    builder.build_from_bytes(pack).map_err(|e| {
         // SAFETY: the caller's contract.
         unsafe { write_message(error_buf, error_cap, &e.to_string()) };
         load_status(&e)
@@ -161,6 +169,7 @@ unsafe fn load(
 ///
 /// A pack that fails to load changes nothing: the old pack keeps serving, the status is a
 /// `FANZHA_STATUS_PACK_*` code and `error_buf` gets a message as in `fanzha_engine_from_pack`.
+/// After `fanzha_engine_require_signature`, the pack must also be signed with that key.
 ///
 /// # Safety
 /// `engine` must be NULL or a live engine; `pack` must point to `pack_len` readable bytes;
@@ -180,14 +189,54 @@ pub unsafe extern "C" fn fanzha_engine_swap_pack(
             unsafe { write_message(error_buf, error_cap, "engine is NULL") };
             return fanzha_status::NullArgument;
         };
+        let key = *handle.key.read().unwrap_or_else(PoisonError::into_inner);
         // SAFETY: the caller's contract.
-        match unsafe { load(pack, pack_len, error_buf, error_cap) } {
+        match unsafe { load(pack, pack_len, key, error_buf, error_cap) } {
             Ok(new) => {
                 handle.set(new);
                 fanzha_status::Ok
             }
             Err(s) => s,
         }
+    })
+}
+
+/// Requires every pack given to this engine from now on (`fanzha_engine_swap_pack`) to be signed
+/// (`fanzha pack sign`) with the secret key of `public_key`, an Ed25519 public key of
+/// `key_len` = 32 bytes. Unsigned packs are then refused with `FANZHA_STATUS_PACK_UNSIGNED`,
+/// packs signed otherwise or tampered with with `FANZHA_STATUS_PACK_BAD_SIGNATURE`; a key that is
+/// not a valid Ed25519 point makes every swap fail with `FANZHA_STATUS_PACK_BAD_KEY`. The pack
+/// in use is kept. Calling it again replaces the key (rotation); the requirement cannot be
+/// removed. Typical start-up: `fanzha_engine_new`, this, then `fanzha_engine_swap_pack` with
+/// the last downloaded pack.
+///
+/// Returns `FANZHA_STATUS_OK`, `FANZHA_STATUS_NULL_ARGUMENT` or
+/// `FANZHA_STATUS_INVALID_ARGUMENT` (`key_len` is not 32).
+///
+/// # Safety
+/// `engine` must be NULL or a live engine; `public_key` must be NULL or point to `key_len`
+/// readable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn fanzha_engine_require_signature(
+    engine: *const fanzha_engine,
+    public_key: *const u8,
+    key_len: usize,
+) -> fanzha_status {
+    boundary(fanzha_status::Panic, || {
+        // SAFETY: the caller promises a live engine or NULL.
+        let Some(handle) = (unsafe { engine.as_ref() }) else {
+            return fanzha_status::NullArgument;
+        };
+        // SAFETY: the caller's contract.
+        let key = match unsafe { bytes(public_key, key_len) } {
+            Ok(k) => k,
+            Err(s) => return s,
+        };
+        let Ok(key) = <[u8; 32]>::try_from(key) else {
+            return fanzha_status::InvalidArgument;
+        };
+        *handle.key.write().unwrap_or_else(PoisonError::into_inner) = Some(key);
+        fanzha_status::Ok
     })
 }
 

@@ -64,6 +64,13 @@ pub enum fanzha_status {
     PackInvalid = 106,
     /// The pack was rejected for a reason this version of the C library has no code for.
     PackRejected = 107,
+    /// A signature is required (`fanzha_engine_require_signature`) but the pack is unsigned.
+    PackUnsigned = 108,
+    /// The pack's signature does not verify with the required key: tampered with, or signed
+    /// with another key.
+    PackBadSignature = 109,
+    /// The required public key is not a valid Ed25519 key.
+    PackBadKey = 110,
 }
 
 impl fanzha_status {
@@ -83,10 +90,13 @@ impl fanzha_status {
             fanzha_status::PackMalformed => c"binary pack body is malformed",
             fanzha_status::PackInvalid => c"binary pack holds an invalid pack",
             fanzha_status::PackRejected => c"binary pack rejected",
+            fanzha_status::PackUnsigned => c"binary pack is not signed but a signature is required",
+            fanzha_status::PackBadSignature => c"binary pack signature does not verify",
+            fanzha_status::PackBadKey => c"the pack verification key is invalid",
         }
     }
 
-    const ALL: [fanzha_status; 14] = [
+    const ALL: [fanzha_status; 17] = [
         fanzha_status::Ok,
         fanzha_status::NullArgument,
         fanzha_status::Panic,
@@ -101,6 +111,9 @@ impl fanzha_status {
         fanzha_status::PackMalformed,
         fanzha_status::PackInvalid,
         fanzha_status::PackRejected,
+        fanzha_status::PackUnsigned,
+        fanzha_status::PackBadSignature,
+        fanzha_status::PackBadKey,
     ];
 }
 
@@ -244,6 +257,9 @@ fn load_status(e: &fanzha::LoadError) -> fanzha_status {
         E::ChecksumMismatch => fanzha_status::PackChecksumMismatch,
         E::Malformed => fanzha_status::PackMalformed,
         E::Invalid(_) => fanzha_status::PackInvalid,
+        E::Unsigned => fanzha_status::PackUnsigned,
+        E::BadSignature => fanzha_status::PackBadSignature,
+        E::BadKey => fanzha_status::PackBadKey,
         _ => fanzha_status::PackRejected,
     }
 }
@@ -269,7 +285,9 @@ mod tests {
 
     #[test]
     fn status_values_are_never_renumbered() {
-        let pinned = [0, 1, 2, 3, 4, 5, 100, 101, 102, 103, 104, 105, 106, 107];
+        let pinned = [
+            0, 1, 2, 3, 4, 5, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110,
+        ];
         let got: Vec<u32> = fanzha_status::ALL.iter().map(|s| *s as u32).collect();
         assert_eq!(got, pinned);
     }

@@ -89,7 +89,31 @@ fn fixtures(dir: &Path) {
     std::fs::create_dir_all(dir).unwrap();
     let a = encode(PACK_A);
     std::fs::write(dir.join("pack_a.fzpack"), &a).unwrap();
-    std::fs::write(dir.join("pack_b.fzpack"), encode(PACK_B)).unwrap();
+    let b = encode(PACK_B);
+    std::fs::write(dir.join("pack_b.fzpack"), &b).unwrap();
+
+    // Signed packs: pack B signed with the key whose public half is pubkey.bin, and with another.
+    let secret = [7u8; 32];
+    let public = binary::public_key(&secret);
+    std::fs::write(dir.join("pubkey.bin"), public).unwrap();
+    let signed = binary::sign(&b, &secret).unwrap();
+    std::fs::write(dir.join("pack_b_signed.fzpack"), &signed).unwrap();
+    std::fs::write(
+        dir.join("pack_b_other_key.fzpack"),
+        binary::sign(&b, &[9u8; 32]).unwrap(),
+    )
+    .unwrap();
+    // 32 bytes that are not an Ed25519 public key.
+    let bad_key = (0u8..=255)
+        .map(|i| [i; 32])
+        .find(|k| {
+            matches!(
+                Engine::builder().verify_key(*k).build_from_bytes(&signed),
+                Err(fanzha::LoadError::BadKey)
+            )
+        })
+        .expect("some repeated byte is not a curve point");
+    std::fs::write(dir.join("badkey.bin"), bad_key).unwrap();
     let invalid = encode(PACK_INVALID);
     assert!(
         Engine::from_bytes(&invalid).is_err(),

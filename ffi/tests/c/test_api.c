@@ -7,6 +7,9 @@
  * Usage: test_api DIR, where DIR holds the fixtures the Rust harness writes:
  *   pack_a.fzpack, pack_b.fzpack  two test packs (versions "ffi-test-A", "ffi-test-B")
  *   pack_invalid.fzpack           a well-formed binary pack that does not compile
+ *   pack_b_signed.fzpack          pack B signed with the secret key of pubkey.bin
+ *   pack_b_other_key.fzpack       pack B signed with another key
+ *   pubkey.bin, badkey.bin        an Ed25519 public key; 32 bytes that are not one
  *   expect_a.json                 core's Verdict::to_json for TEXT_A scanned with pack A
  *   expect_default.json           the same for TEXT_DEFAULT with the embedded default pack
  */
@@ -99,6 +102,9 @@ static void test_status_and_risk_names(void) {
         FANZHA_STATUS_PACK_MALFORMED,
         FANZHA_STATUS_PACK_INVALID,
         FANZHA_STATUS_PACK_REJECTED,
+        FANZHA_STATUS_PACK_UNSIGNED,
+        FANZHA_STATUS_PACK_BAD_SIGNATURE,
+        FANZHA_STATUS_PACK_BAD_KEY,
     };
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         const char *s = fanzha_status_str(codes[i]);
@@ -109,6 +115,7 @@ static void test_status_and_risk_names(void) {
     /* Pinned values: part of the ABI. */
     CHECK(FANZHA_STATUS_OK == 0 && FANZHA_STATUS_NULL_ARGUMENT == 1 && FANZHA_STATUS_PANIC == 2);
     CHECK(FANZHA_STATUS_PACK_BAD_MAGIC == 100 && FANZHA_STATUS_PACK_REJECTED == 107);
+    CHECK(FANZHA_STATUS_PACK_UNSIGNED == 108 && FANZHA_STATUS_PACK_BAD_KEY == 110);
     CHECK(FANZHA_RISK_NONE == 0 && FANZHA_RISK_CRITICAL == 4);
     CHECK(FANZHA_LANG_ZH == 0 && FANZHA_LANG_EN == 1);
 
@@ -170,7 +177,7 @@ static void test_load_errors(const char *dir) {
         {SIZE_MAX, 0, 12, FANZHA_STATUS_PACK_TRUNCATED},
         {SIZE_MAX, 0, a.len - 1, FANZHA_STATUS_PACK_TRUNCATED},
         {8, 99, a.len, FANZHA_STATUS_PACK_UNSUPPORTED_VERSION},
-        {10, 1, a.len, FANZHA_STATUS_PACK_BAD_HEADER},
+        {10, 2, a.len, FANZHA_STATUS_PACK_BAD_HEADER}, /* an unknown flag */
         {a.len - 1, 0x01, a.len, FANZHA_STATUS_PACK_CHECKSUM_MISMATCH},
         {SIZE_MAX, 0, 0, FANZHA_STATUS_PACK_TRUNCATED},
     };
@@ -471,6 +478,62 @@ static void test_swap(const char *dir) {
     free(invalid.data);
 }
 
+static void test_signatures(const char *dir) {
+    buf a = read_file(dir, "pack_a.fzpack");
+    buf b = read_file(dir, "pack_b.fzpack");
+    buf signed_b = read_file(dir, "pack_b_signed.fzpack");
+    buf other = read_file(dir, "pack_b_other_key.fzpack");
+    buf key = read_file(dir, "pubkey.bin");
+    buf bad_key = read_file(dir, "badkey.bin");
+    CHECK(key.len == 32 && bad_key.len == 32);
+    char err[256];
+    char version[FANZHA_PACK_VERSION_MAX];
+
+    fanzha_engine *e = NULL;
+    CHECK(fanzha_engine_from_pack(a.data, a.len, &e, NULL, 0) == FANZHA_STATUS_OK);
+    /* Without a required key, signed packs load too (the signature is not checked). */
+    CHECK(fanzha_engine_swap_pack(e, other.data, other.len, NULL, 0) == FANZHA_STATUS_OK);
+    CHECK(fanzha_engine_swap_pack(e, a.data, a.len, NULL, 0) == FANZHA_STATUS_OK);
+
+    CHECK(fanzha_engine_require_signature(NULL, key.data, 32) == FANZHA_STATUS_NULL_ARGUMENT);
+    CHECK(fanzha_engine_require_signature(e, NULL, 32) == FANZHA_STATUS_NULL_ARGUMENT);
+    CHECK(fanzha_engine_require_signature(e, key.data, 31) == FANZHA_STATUS_INVALID_ARGUMENT);
+    CHECK(fanzha_engine_require_signature(e, key.data, 33) == FANZHA_STATUS_INVALID_ARGUMENT);
+    /* None of those set a key: an unsigned pack still loads. */
+    CHECK(fanzha_engine_swap_pack(e, a.data, a.len, NULL, 0) == FANZHA_STATUS_OK);
+
+    CHECK(fanzha_engine_require_signature(e, key.data, 32) == FANZHA_STATUS_OK);
+    CHECK(fanzha_engine_swap_pack(e, b.data, b.len, err, sizeof err) == FANZHA_STATUS_PACK_UNSIGNED);
+    CHECK(strstr(err, "not signed") != NULL);
+    CHECK(fanzha_engine_swap_pack(e, other.data, other.len, err, sizeof err) ==
+          FANZHA_STATUS_PACK_BAD_SIGNATURE);
+    CHECK(fanzha_engine_pack_version(e, version, sizeof version, NULL) == FANZHA_STATUS_OK);
+    CHECK_STR(version, "ffi-test-A"); /* the old pack keeps serving */
+    CHECK(fanzha_engine_swap_pack(e, signed_b.data, signed_b.len, err, sizeof err) ==
+          FANZHA_STATUS_OK);
+    CHECK(fanzha_engine_pack_version(e, version, sizeof version, NULL) == FANZHA_STATUS_OK);
+    CHECK_STR(version, "ffi-test-B");
+    fanzha_result *r = scan(e, TEXT_SWAP);
+    CHECK(fanzha_result_score(r) == 120);
+    fanzha_result_free(r);
+
+    /* A key that is not a curve point: every swap fails, the pack in use stays. */
+    CHECK(fanzha_engine_require_signature(e, bad_key.data, 32) == FANZHA_STATUS_OK);
+    CHECK(fanzha_engine_swap_pack(e, signed_b.data, signed_b.len, err, sizeof err) ==
+          FANZHA_STATUS_PACK_BAD_KEY);
+    memset(version, 0, sizeof version);
+    CHECK(fanzha_engine_pack_version(e, version, sizeof version, NULL) == FANZHA_STATUS_OK);
+    CHECK_STR(version, "ffi-test-B");
+    fanzha_engine_free(e);
+
+    free(a.data);
+    free(b.data);
+    free(signed_b.data);
+    free(other.data);
+    free(key.data);
+    free(bad_key.data);
+}
+
 /* Many threads scan one engine while another swaps its pack back and forth. */
 #define SCANNERS 8
 #define SCANS_PER_THREAD 300
@@ -573,6 +636,7 @@ int main(int argc, char **argv) {
     test_scan_pack_a(argv[1]);
     test_null_getters();
     test_swap(argv[1]);
+    test_signatures(argv[1]);
     test_threads(argv[1]);
     printf("c tests: %d checks passed\n", checks);
     return 0;
