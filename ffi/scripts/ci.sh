@@ -36,8 +36,10 @@ export PKG_CONFIG_PATH="$PREFIX/lib/pkgconfig"
 # shellcheck disable=SC2046
 cc -std=c11 -O2 $W ffi/examples/gateway.c $(pkg-config --cflags --libs fanzha) \
   -Wl,-rpath,"$(pkg-config --variable=libdir fanzha)" -o "$tmp/gateway-pkgconfig"
-ldd "$tmp/gateway-shared" | grep -q "$PREFIX/lib/libfanzha.so"
-ldd "$tmp/gateway-static" | grep -q libfanzha && { echo "static gateway links libfanzha.so" >&2; exit 1; }
+deps=$(ldd "$tmp/gateway-shared")
+[[ $deps == *"$PREFIX/lib/libfanzha.so"* ]] || { echo "shared gateway does not load libfanzha.so" >&2; exit 1; }
+deps=$(ldd "$tmp/gateway-static")
+[[ $deps != *libfanzha* ]] || { echo "static gateway links libfanzha.so" >&2; exit 1; }
 
 cargo build -q -p fanzha-cli
 messages=("【京东客服】您的百万保障即将扣费，请添加QQ 12345678 关闭" "在家刷单日赚300，先垫付" "明天下午三点开会")
