@@ -31,4 +31,9 @@ if ! cmp -s "$tmp" core/default.fzpack; then
 fi
 rm -f "$tmp"
 
+# --- C library (ffi/): header check, install + README build commands, valgrind, mobile builds.
+step "C library"
+ffi/scripts/ci.sh
+# --- end C library
+
 step "all checks passed"
