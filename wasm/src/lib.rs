@@ -101,8 +101,15 @@ impl Detector {
     /// Throws an `Error` naming the problem when the bytes are not a valid pack.
     #[cfg(not(feature = "default-pack"))]
     #[wasm_bindgen(constructor)]
-    pub fn new(pack: Box<[u8]>) -> Result<Detector, JsError> {
-        Detector::load(&pack)
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "Uint8Array")] pack: Option<Box<[u8]>>,
+    ) -> Result<Detector, JsError> {
+        match pack {
+            Some(bytes) => Detector::load(&bytes),
+            None => Err(JsError::new(
+                "fanzha: this lite build embeds no pack: pass binary pack bytes",
+            )),
+        }
     }
 
     fn load(bytes: &[u8]) -> Result<Detector, JsError> {
