@@ -77,6 +77,31 @@ enum PackCommand {
         /// A directory of TOML sources, a TOML file or a binary pack.
         source: PathBuf,
     },
+    /// Create an Ed25519 key pair for signing packs: SECRET.key (keep it offline) and
+    /// SECRET.pub (ship it in the app). Both files hold 64 hex digits.
+    Keygen {
+        /// Path prefix of the two files.
+        prefix: PathBuf,
+    },
+    /// Sign a binary pack with a secret key file (replaces an earlier signature).
+    Sign {
+        /// The binary pack.
+        pack: PathBuf,
+        /// The secret key file (64 hex digits).
+        #[arg(long)]
+        key: PathBuf,
+        /// Where to write the signed pack (default: overwrite the input).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Verify a signed binary pack against a public key file; exit 1 when it does not verify.
+    Verify {
+        /// The binary pack.
+        pack: PathBuf,
+        /// The public key file (64 hex digits).
+        #[arg(long)]
+        key: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -114,6 +139,15 @@ fn main() -> ExitCode {
         Command::Pack {
             command: PackCommand::Check { source },
         } => check(&source),
+        Command::Pack {
+            command: PackCommand::Keygen { prefix },
+        } => keygen(&prefix),
+        Command::Pack {
+            command: PackCommand::Sign { pack, key, output },
+        } => sign(&pack, &key, output.as_deref()),
+        Command::Pack {
+            command: PackCommand::Verify { pack, key },
+        } => verify(&pack, &key),
     };
     match result {
         Ok(code) => code,
@@ -389,6 +423,84 @@ fn check(source: &Path) -> Result<ExitCode> {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn read_key(path: &Path) -> Result<[u8; 32]> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let hex = text.trim();
+    let mut key = [0u8; 32];
+    if hex.len() != 64 {
+        return Err(format!(
+            "{}: a key file holds 64 hex digits",
+            path.display()
+        ));
+    }
+    for (i, byte) in key.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16)
+            .map_err(|_| format!("{}: a key file holds 64 hex digits", path.display()))?;
+    }
+    Ok(key)
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn keygen(prefix: &Path) -> Result<ExitCode> {
+    let mut secret = [0u8; 32];
+    let mut f = std::fs::File::open("/dev/urandom").map_err(|e| format!("/dev/urandom: {e}"))?;
+    io::Read::read_exact(&mut f, &mut secret).map_err(|e| format!("/dev/urandom: {e}"))?;
+    let public = binary::public_key(&secret);
+    let sec_path = prefix.with_extension("key");
+    let pub_path = prefix.with_extension("pub");
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    let mut file = opts
+        .open(&sec_path)
+        .map_err(|e| format!("{}: {e}", sec_path.display()))?;
+    writeln!(file, "{}", to_hex(&secret)).map_err(|e| format!("{}: {e}", sec_path.display()))?;
+    std::fs::write(&pub_path, format!("{}\n", to_hex(&public)))
+        .map_err(|e| format!("{}: {e}", pub_path.display()))?;
+    println!(
+        "wrote {} (secret: keep offline) and {} (public)",
+        sec_path.display(),
+        pub_path.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sign(pack: &Path, key: &Path, output: Option<&Path>) -> Result<ExitCode> {
+    let secret = read_key(key)?;
+    let bytes = std::fs::read(pack).map_err(|e| format!("{}: {e}", pack.display()))?;
+    // Refuse to sign something that does not load.
+    binary::decode(&bytes).map_err(|e| format!("{}: {e}", pack.display()))?;
+    let signed = binary::sign(&bytes, &secret).map_err(|e| format!("{}: {e}", pack.display()))?;
+    let out = output.unwrap_or(pack);
+    std::fs::write(out, &signed).map_err(|e| format!("{}: {e}", out.display()))?;
+    println!("signed {} -> {}", pack.display(), out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn verify(pack: &Path, key: &Path) -> Result<ExitCode> {
+    let public = read_key(key)?;
+    let bytes = std::fs::read(pack).map_err(|e| format!("{}: {e}", pack.display()))?;
+    match binary::decode_verified(&bytes, Some(&public)) {
+        Ok(p) => {
+            println!(
+                "{}: signature OK (pack {} {})",
+                pack.display(),
+                p.pack.as_ref().map_or("", |m| m.name.as_str()),
+                p.version()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            println!("{}: {e}", pack.display());
+            Ok(ExitCode::from(1))
+        }
+    }
 }
 
 /// The tier a string names, for `--threshold`.

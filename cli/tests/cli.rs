@@ -242,3 +242,65 @@ fn eval_reports_recall_and_false_positives() {
     assert!(stdout(&out).contains("MISS"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn pack_keygen_sign_verify() {
+    let dir = std::env::temp_dir().join(format!("fanzha-sign-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = |n: &str| dir.join(n).to_str().unwrap().to_string();
+    assert!(fanzha(&["pack", "keygen", &p("k")], None).status.success());
+    assert!(fanzha(&["pack", "keygen", &p("other")], None)
+        .status
+        .success());
+    assert!(
+        fanzha(&["pack", "build", &starter(), "-o", &p("a.fzpack")], None)
+            .status
+            .success()
+    );
+    // Unsigned: does not verify.
+    assert_eq!(
+        fanzha(
+            &["pack", "verify", &p("a.fzpack"), "--key", &p("k.pub")],
+            None
+        )
+        .status
+        .code(),
+        Some(1)
+    );
+    let out = fanzha(
+        &[
+            "pack",
+            "sign",
+            &p("a.fzpack"),
+            "--key",
+            &p("k.key"),
+            "-o",
+            &p("s.fzpack"),
+        ],
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(fanzha(
+        &["pack", "verify", &p("s.fzpack"), "--key", &p("k.pub")],
+        None
+    )
+    .status
+    .success());
+    let out = fanzha(
+        &["pack", "verify", &p("s.fzpack"), "--key", &p("other.pub")],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("signature does not verify"));
+    // A signed pack still scans without a key.
+    assert!(
+        fanzha(&["scan", "--pack", &p("s.fzpack"), "您涉嫌洗钱"], None)
+            .status
+            .success()
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

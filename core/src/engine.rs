@@ -188,6 +188,7 @@ impl<'a> Message<'a> {
 #[derive(Clone, Debug, Default)]
 pub struct EngineBuilder {
     limits: Limits,
+    verify_key: Option<[u8; 32]>,
 }
 
 impl EngineBuilder {
@@ -214,6 +215,13 @@ impl EngineBuilder {
         self
     }
 
+    /// Requires binary packs to be signed by the secret key matching this Ed25519 public key
+    /// (see [`crate::pack::binary`]). Applies to [`EngineBuilder::build_from_bytes`].
+    pub fn verify_key(&mut self, public_key: [u8; 32]) -> &mut EngineBuilder {
+        self.verify_key = Some(public_key);
+        self
+    }
+
     /// Compiles a pack.
     pub fn build(&self, pack: &Pack) -> Result<Engine, PackError> {
         compile(pack, self.limits)
@@ -221,7 +229,7 @@ impl EngineBuilder {
 
     /// Loads a binary pack and compiles it.
     pub fn build_from_bytes(&self, bytes: &[u8]) -> Result<Engine, LoadError> {
-        let pack = pack::binary::decode(bytes)?;
+        let pack = pack::binary::decode_verified(bytes, self.verify_key.as_ref())?;
         self.build(&pack).map_err(LoadError::Invalid)
     }
 }
@@ -636,7 +644,8 @@ impl RuleState {
 }
 
 /// The smallest window holding one span of every `all` rule and one of the fired `any` rules,
-/// if it is at most `within` normalised characters long.
+/// if it is at most `within` normalised characters long. Quadratic in the (capped) number of
+/// recorded spans, and allocation-free.
 fn within_window(norm: &Normalized, s: &RuleState, c: &Combo, within: u32) -> Option<(u32, u32)> {
     let groups: usize = c.all.len() + usize::from(!c.any.is_empty());
     let group_of = |rule: u32| -> Option<usize> {
@@ -645,37 +654,36 @@ fn within_window(norm: &Normalized, s: &RuleState, c: &Combo, within: u32) -> Op
         }
         c.any.contains(&rule).then_some(c.all.len())
     };
-    let spans: Vec<(usize, u32, u32)> = s
-        .spans
-        .iter()
-        .filter_map(|&(r, a, b)| group_of(r).map(|g| (g, a, b)))
-        .collect();
     let text = norm.as_str();
     let mut best: Option<(u32, u32)> = None;
-    for &(_, anchor, _) in &spans {
+    for &(r, anchor, _) in &s.spans {
+        if group_of(r).is_none() {
+            continue;
+        }
+        // For each group, the earliest-ending span that starts at or after the anchor.
         let mut hi = anchor;
-        let mut ok = true;
         for g in 0..groups {
-            let end = spans
+            let end = s
+                .spans
                 .iter()
-                .filter(|&&(gg, a, _)| gg == g && a >= anchor)
+                .filter(|&&(rr, a, _)| a >= anchor && group_of(rr) == Some(g))
                 .map(|&(_, _, b)| b)
                 .min();
             match end {
                 Some(b) => hi = hi.max(b),
                 None => {
-                    ok = false;
+                    hi = u32::MAX;
                     break;
                 }
             }
         }
-        if !ok {
+        if hi == u32::MAX || best.is_some_and(|(a, b)| hi - anchor >= b - a) {
             continue;
         }
         let chars = text
             .get(anchor as usize..hi as usize)
-            .map_or(u32::MAX, |t| t.chars().count() as u32);
-        if chars <= within && best.is_none_or(|(a, b)| hi - anchor < b - a) {
+            .map(|t| t.chars().count());
+        if chars.is_some_and(|n| n <= within as usize) {
             best = Some((anchor, hi));
         }
     }

@@ -112,6 +112,13 @@ pub enum LoadError {
     Malformed,
     /// The pack decoded but is not a valid pack.
     Invalid(PackError),
+    /// A verification key is configured but the pack is not signed.
+    Unsigned,
+    /// The pack's signature does not verify with the configured key: it was tampered with or
+    /// signed by another key.
+    BadSignature,
+    /// The configured verification key is not a valid Ed25519 public key.
+    BadKey,
 }
 
 impl fmt::Display for LoadError {
@@ -127,6 +134,9 @@ impl fmt::Display for LoadError {
             LoadError::ChecksumMismatch => f.write_str("binary pack checksum mismatch (corrupted)"),
             LoadError::Malformed => f.write_str("binary pack body is malformed"),
             LoadError::Invalid(e) => write!(f, "binary pack holds an invalid pack: {e}"),
+            LoadError::Unsigned => f.write_str("binary pack is not signed but a signature is required"),
+            LoadError::BadSignature => f.write_str("binary pack signature does not verify (tampered or wrong key)"),
+            LoadError::BadKey => f.write_str("the configured pack verification key is invalid"),
         }
     }
 }

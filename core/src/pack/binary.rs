@@ -6,15 +6,27 @@
 //! |---|---|---|
 //! | 0 | 8 | magic `FANZHAPK` |
 //! | 8 | 2 | format version ([`FORMAT_VERSION`]) |
-//! | 10 | 2 | reserved, zero |
+//! | 10 | 2 | flags: bit 0 = signed; other bits zero |
 //! | 12 | 4 | length of everything after the checksum field |
-//! | 16 | 4 | CRC-32 of everything after this field |
+//! | 16 | 4 | CRC-32 of the flags followed by everything after this field |
 //! | 20 | 1 | length `n` of the pack version string |
 //! | 21 | n | pack version (UTF-8) |
 //! | 21+n | … | body: the [`Pack`] without examples, serialised with postcard |
+//! | end-64 | 64 | signed packs only: Ed25519 signature |
 //!
-//! CRC-32 detects every single-byte corruption of the checked bytes; corruptions of the header
-//! fields before it are caught by the magic, version, reserved and length checks.
+//! CRC-32 detects every single-byte corruption of the checked bytes (the signature included);
+//! corruptions of the header fields before it are caught by the magic, version, flags and length
+//! checks. The signature covers bytes 0..12 followed by the checked bytes before the signature,
+//! so a tampered pack fails verification even when its checksum was recomputed.
+//!
+//! # Signed packs
+//!
+//! Integrators who ship pack updates sign them with [`sign`] (`fanzha pack sign`) and build
+//! engines with [`crate::EngineBuilder::verify_key`]: such an engine refuses unsigned packs
+//! ([`LoadError::Unsigned`]) and packs whose signature does not verify
+//! ([`LoadError::BadSignature`]). Keep the 32-byte secret key offline (on the build machine
+//! that publishes packs); ship only the 32-byte public key inside the app. Without a key
+//! configured, signatures are not checked and unsigned packs load as before.
 
 use alloc::vec::Vec;
 
@@ -26,6 +38,9 @@ pub const MAGIC: &[u8; 8] = b"FANZHAPK";
 /// The binary format version this library writes and reads.
 pub const FORMAT_VERSION: u16 = 1;
 const HEADER: usize = 20;
+const SIGNED: u16 = 1;
+/// Length of an Ed25519 signature.
+pub const SIGNATURE_LEN: usize = 64;
 
 /// Serialises a pack (examples stripped). The output is deterministic.
 pub fn encode(pack: &Pack) -> Vec<u8> {
@@ -33,6 +48,7 @@ pub fn encode(pack: &Pack) -> Vec<u8> {
     pack.strip_examples();
     let version = pack.version().as_bytes();
     let version = &version[..version.len().min(255)];
+    // Cannot fail: every field of `Pack` serialises.
     let body = postcard::to_allocvec(&pack).unwrap_or_default();
     let mut checked = Vec::with_capacity(1 + version.len() + body.len());
     checked.push(version.len() as u8);
@@ -43,14 +59,25 @@ pub fn encode(pack: &Pack) -> Vec<u8> {
     out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
     out.extend_from_slice(&[0, 0]);
     out.extend_from_slice(&(checked.len() as u32).to_le_bytes());
-    out.extend_from_slice(&crc32fast::hash(&checked).to_le_bytes());
+    out.extend_from_slice(&checksum(&[0, 0], &checked).to_le_bytes());
     out.extend_from_slice(&checked);
     out
 }
 
+fn checksum(flags: &[u8], checked: &[u8]) -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    h.update(flags);
+    h.update(checked);
+    h.finalize()
+}
+
+fn stored_checksum(bytes: &[u8]) -> u32 {
+    u32::from_le_bytes([bytes[16], bytes[17], bytes[18], bytes[19]])
+}
+
 /// Reads the pack version from a binary pack's header without decoding the body.
 pub fn peek_version(bytes: &[u8]) -> Result<&str, LoadError> {
-    let checked = check_header(bytes)?;
+    let (checked, _) = check_header(bytes)?;
     let n = checked[0] as usize;
     checked
         .get(1..1 + n)
@@ -58,16 +85,41 @@ pub fn peek_version(bytes: &[u8]) -> Result<&str, LoadError> {
         .ok_or(LoadError::Malformed)
 }
 
-/// Decodes and validates a binary pack.
+/// Whether the bytes carry a signature (header check only).
+pub fn is_signed(bytes: &[u8]) -> Result<bool, LoadError> {
+    check_header(bytes).map(|(_, signed)| signed)
+}
+
+/// Decodes and validates a binary pack, without checking any signature.
 pub fn decode(bytes: &[u8]) -> Result<Pack, LoadError> {
-    let checked = check_header(bytes)?;
-    if crc32fast::hash(checked) != u32::from_le_bytes(bytes[16..20].try_into().unwrap_or_default())
-    {
+    decode_verified(bytes, None)
+}
+
+/// Decodes and validates a binary pack; with `key` (an Ed25519 public key), also requires a
+/// valid signature by the matching secret key.
+pub fn decode_verified(bytes: &[u8], key: Option<&[u8; 32]>) -> Result<Pack, LoadError> {
+    let (checked, signed) = check_header(bytes)?;
+    if checksum(&bytes[10..12], checked) != stored_checksum(bytes) {
         return Err(LoadError::ChecksumMismatch);
     }
-    let n = checked[0] as usize;
-    let version = checked.get(1..1 + n).ok_or(LoadError::Malformed)?;
-    let body = &checked[1 + n..];
+    let content = if signed {
+        let split = checked
+            .len()
+            .checked_sub(SIGNATURE_LEN)
+            .ok_or(LoadError::Malformed)?;
+        if let Some(key) = key {
+            verify(&bytes[..12], &checked[..split], &checked[split..], key)?;
+        }
+        &checked[..split]
+    } else {
+        if key.is_some() {
+            return Err(LoadError::Unsigned);
+        }
+        checked
+    };
+    let n = *content.first().ok_or(LoadError::Malformed)? as usize;
+    let version = content.get(1..1 + n).ok_or(LoadError::Malformed)?;
+    let body = &content[1 + n..];
     let pack: Pack = match postcard::take_from_bytes::<Pack>(body) {
         Ok((pack, [])) => pack,
         _ => return Err(LoadError::Malformed),
@@ -79,8 +131,57 @@ pub fn decode(bytes: &[u8]) -> Result<Pack, LoadError> {
     Ok(pack)
 }
 
-/// Checks magic, version, reserved bytes and length; returns the checked bytes.
-fn check_header(bytes: &[u8]) -> Result<&[u8], LoadError> {
+fn verify(head: &[u8], content: &[u8], sig: &[u8], key: &[u8; 32]) -> Result<(), LoadError> {
+    use ed25519_dalek::{Signature, VerifyingKey};
+    let key = VerifyingKey::from_bytes(key).map_err(|_| LoadError::BadKey)?;
+    let sig = Signature::from_slice(sig).map_err(|_| LoadError::BadSignature)?;
+    let mut msg = Vec::with_capacity(head.len() + content.len());
+    msg.extend_from_slice(head);
+    msg.extend_from_slice(content);
+    key.verify_strict(&msg, &sig)
+        .map_err(|_| LoadError::BadSignature)
+}
+
+/// Signs a binary pack with an Ed25519 secret key (32 bytes), replacing any old signature.
+/// The input must be an intact binary pack (its checksum is checked first).
+pub fn sign(bytes: &[u8], secret: &[u8; 32]) -> Result<Vec<u8>, LoadError> {
+    use ed25519_dalek::{Signer, SigningKey};
+    let (checked, signed) = check_header(bytes)?;
+    if checksum(&bytes[10..12], checked) != stored_checksum(bytes) {
+        return Err(LoadError::ChecksumMismatch);
+    }
+    let content = if signed {
+        &checked[..checked.len() - SIGNATURE_LEN]
+    } else {
+        checked
+    };
+    let mut head = [0u8; 12];
+    head[..10].copy_from_slice(&bytes[..10]);
+    head[10..12].copy_from_slice(&SIGNED.to_le_bytes());
+    let mut msg = Vec::with_capacity(12 + content.len());
+    msg.extend_from_slice(&head);
+    msg.extend_from_slice(content);
+    let sig = SigningKey::from_bytes(secret).sign(&msg).to_bytes();
+    let mut new_checked = Vec::with_capacity(content.len() + SIGNATURE_LEN);
+    new_checked.extend_from_slice(content);
+    new_checked.extend_from_slice(&sig);
+    let mut out = Vec::with_capacity(HEADER + new_checked.len());
+    out.extend_from_slice(&head);
+    out.extend_from_slice(&(new_checked.len() as u32).to_le_bytes());
+    out.extend_from_slice(&checksum(&head[10..12], &new_checked).to_le_bytes());
+    out.extend_from_slice(&new_checked);
+    Ok(out)
+}
+
+/// The Ed25519 public key of a secret key, to configure engines with.
+pub fn public_key(secret: &[u8; 32]) -> [u8; 32] {
+    ed25519_dalek::SigningKey::from_bytes(secret)
+        .verifying_key()
+        .to_bytes()
+}
+
+/// Checks magic, version, flags and length; returns the checked bytes and the signed flag.
+fn check_header(bytes: &[u8]) -> Result<(&[u8], bool), LoadError> {
     if bytes.len() < MAGIC.len() {
         return Err(if MAGIC.starts_with(bytes) {
             LoadError::Truncated
@@ -101,7 +202,8 @@ fn check_header(bytes: &[u8]) -> Result<&[u8], LoadError> {
             supported: FORMAT_VERSION,
         });
     }
-    if bytes[10] != 0 || bytes[11] != 0 {
+    let flags = u16::from_le_bytes([bytes[10], bytes[11]]);
+    if flags & !SIGNED != 0 {
         return Err(LoadError::BadHeader);
     }
     let len = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]) as usize;
@@ -112,5 +214,5 @@ fn check_header(bytes: &[u8]) -> Result<&[u8], LoadError> {
     if rest.len() > len || len == 0 {
         return Err(LoadError::BadHeader);
     }
-    Ok(rest)
+    Ok((rest, flags & SIGNED != 0))
 }

