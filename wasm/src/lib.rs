@@ -112,6 +112,16 @@ impl Detector {
         }
     }
 
+    /// A detector for a signed binary pack (`fanzha pack sign`): throws unless the pack's
+    /// Ed25519 signature verifies with `publicKey` (32 bytes). Use it for packs fetched at
+    /// runtime.
+    pub fn verified(pack: &[u8], public_key: &[u8]) -> Result<Detector, JsError> {
+        let key: [u8; 32] = public_key
+            .try_into()
+            .map_err(|_| JsError::new("fanzha: an Ed25519 public key is 32 bytes"))?;
+        Detector::build(Engine::builder().verify_key(key).build_from_bytes(pack))
+    }
+
     fn load(bytes: &[u8]) -> Result<Detector, JsError> {
         Detector::build(Engine::from_bytes(bytes))
     }

@@ -90,7 +90,12 @@ test("MV3 extension marks risky links and shows verdicts", { skip: browserSkip()
 
     // Selected text: the context-menu handler, called in the service worker (headless Chromium
     // has no menus to click).
-    const selected = await tab.$eval("#selected", (e) => e.textContent);
+    const selected = await tab.$eval("#selected", (e) => {
+      const range = document.createRange();
+      range.selectNodeContents(e);
+      getSelection().addRange(range);
+      return getSelection().toString();
+    });
     const worker = await sw.worker();
     const shown = await worker.evaluate(async (text) => {
       const [t] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });

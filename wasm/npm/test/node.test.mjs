@@ -2,7 +2,9 @@
 // Imports go through the package's own "exports" map (self-reference), as a user's would.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync, mkdtempSync, writeFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -212,4 +214,30 @@ test("verdicts equal `fanzha scan --format jsonl`", { skip: !existsSync(cli) && 
   const lines = out.trim().split("\n").map((l) => JSON.parse(l));
   assert.equal(lines.length, texts.length);
   texts.forEach((text, i) => assert.deepEqual(d.scan(text), lines[i], text));
+});
+
+test("signed packs: Detector.verified checks the Ed25519 signature", { skip: !existsSync(cli) && `no CLI at ${cli} (cargo build -p fanzha-cli)` }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "fanzha-sign-"));
+  try {
+    const key = (name) => {
+      execFileSync(cli, ["pack", "keygen", join(dir, name)]);
+      return Uint8Array.from(Buffer.from(readFileSync(join(dir, `${name}.pub`), "utf8").trim(), "hex"));
+    };
+    const good = key("good");
+    const other = key("other");
+    writeFileSync(join(dir, "pack.fzpack"), packBytes);
+    execFileSync(cli, ["pack", "sign", join(dir, "pack.fzpack"), "--key", join(dir, "good.key"), "-o", join(dir, "signed.fzpack")]);
+    const signed = new Uint8Array(readFileSync(join(dir, "signed.fzpack")));
+    for (const m of [full, lite]) {
+      const d = m.Detector.verified(signed, good);
+      assert.deepEqual(d.scan(ZH_SCAM), new full.Detector().scan(ZH_SCAM));
+      assert.throws(() => m.Detector.verified(signed, other), /^Error: fanzha: .*signature/);
+      assert.throws(() => m.Detector.verified(packBytes, good), /^Error: fanzha: .*not signed/);
+      assert.throws(() => m.Detector.verified(signed, good.slice(0, 31)), /^Error: fanzha: .*32 bytes/);
+      // A signed pack still loads without a key (the signature is then not checked).
+      assert.equal(new m.Detector(signed).packVersion, d.packVersion);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -21,7 +21,8 @@ export function usage(pack: Uint8Array): string[] {
   const links: Verdict[] = d.scanLinks(["https://example.com/"]);
   const spans: Uint32Array = utf16Offsets("text", Uint32Array.of(hits[0].start, hits[0].end));
   const lite = new LiteDetector(pack);
-  const names: string[] = [d.packName, d.packVersion, Detector.version, version(), lite.packVersion];
+  const signed: Detector = Detector.verified(pack, new Uint8Array(32));
+  const names: string[] = [d.packName, d.packVersion, Detector.version, version(), lite.packVersion, signed.packName];
   const n: number = d.ruleCount + links.length + spans.length + score + cats.length;
   // @ts-expect-error the lite build needs pack bytes
   new LiteDetector();
