@@ -409,6 +409,13 @@ fn check(source: &Path) -> Result<ExitCode> {
         println!("warning: {w}");
         warnings += 1;
     }
+    for rule in engine.unfiltered_regex_rules() {
+        println!(
+            "warning: rule {rule}: regex has no literal prefix or suffix to find it by; it is \
+             searched on every message (slower): start or end it with literal text"
+        );
+        warnings += 1;
+    }
     println!(
         "{}: {} rules, {} categories, {} examples, {} failing, {} warnings",
         source.display(),

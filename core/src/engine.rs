@@ -16,12 +16,12 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
-use regex_automata::{Anchored, Input, MatchKind};
+use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
 use crate::error::{LoadError, PackError};
-use crate::normalize::{self, Normalized, BREAK};
+use crate::normalize::{self, Normalized, BREAK, SENTENCE};
 use crate::pack::{self, Category, Localized, Pack, RuleKind, Tiers};
 use crate::verdict::{Advice, CategoryScore, Hit, Risk, Verdict};
 
@@ -66,6 +66,8 @@ impl Default for Limits {
 const MAX_EXPANSIONS: usize = 256;
 /// Most occurrences of one rule remembered for `within` checks.
 const MAX_SPANS_PER_RULE: u32 = 32;
+/// Most anchored searches of one regex per scan (prefilter hits beyond this are ignored).
+const MAX_REGEX_ATTEMPTS: u8 = 32;
 
 static NEXT_ENGINE_ID: AtomicUsize = AtomicUsize::new(1);
 
@@ -89,8 +91,6 @@ pub struct Engine {
     literal_targets: Vec<(u32, u32)>,
     targets: Vec<Target>,
     regex: Option<RegexSet>,
-    /// Regexes without prefilter literals: the regex DFA always runs.
-    unfiltered_regexes: bool,
     combo_order: Vec<u32>,
     limits: Limits,
 }
@@ -120,15 +120,29 @@ enum Target {
         start_boundary: bool,
         end_boundary: bool,
     },
-    /// A prefilter literal of the regexes.
-    RegexAtom,
+    /// A prefilter literal of a regex: every match of the regex starts with one of its prefix
+    /// literals (or ends with one of its suffix literals).
+    RegexAtom { regex: u32, suffix: bool },
 }
 
 #[derive(Clone, Debug)]
 struct RegexSet {
     fwd: DFA,
-    rev: DFA,
+    /// Only when some regex is found by a suffix literal.
+    rev: Option<DFA>,
+    /// Regexes with no prefilter literal, searched unanchored on every scan.
+    unfiltered: Option<Unfiltered>,
     /// Rule index of each regex pattern.
+    rules: Vec<u32>,
+}
+
+/// The regexes without prefilter literals: a multi-pattern DFA searched unanchored (overlapping)
+/// on every scan, and its reverse for match starts.
+#[derive(Clone, Debug)]
+struct Unfiltered {
+    fwd: DFA,
+    rev: DFA,
+    /// Rule index of each pattern.
     rules: Vec<u32>,
 }
 
@@ -139,10 +153,16 @@ pub struct Scratch {
     engine: usize,
     norm: Normalized,
     state: RuleState,
-    regex_candidate: bool,
-    caches: Option<(DfaCache, DfaCache)>,
-    regex_seen: Vec<u32>,
-    regex_found: Vec<(u32, u32, u32)>,
+    /// Forward and (when the pack has suffix-filtered regexes) reverse lazy-DFA caches.
+    caches: Option<(DfaCache, Option<DfaCache>)>,
+    /// Forward and reverse caches of the unfiltered regexes.
+    unfiltered_caches: Option<(DfaCache, DfaCache)>,
+    /// Unfiltered regex matches found: (rule, start, end).
+    unfiltered_found: Vec<(u32, u32, u32)>,
+    /// Regex search attempts from prefilter hits: (regex, position, is suffix).
+    regex_attempts: Vec<(u32, u32, bool)>,
+    /// Per regex: attempts made in this scan, or `u8::MAX` once it matched.
+    regex_tries: Vec<u8>,
     category_scores: Vec<i32>,
 }
 
@@ -285,6 +305,20 @@ impl Engine {
         self.rules.len()
     }
 
+    /// Ids of the regex rules that have no literal prefilter: they are searched on every scan,
+    /// so they cost more than the others (`fanzha pack check` warns about them).
+    pub fn unfiltered_regex_rules(&self) -> impl Iterator<Item = &str> {
+        let rules = self
+            .regex
+            .as_ref()
+            .and_then(|r| r.unfiltered.as_ref())
+            .map(|u| &u.rules[..]);
+        rules
+            .unwrap_or(&[])
+            .iter()
+            .map(|&r| self.rules[r as usize].id.as_str())
+    }
+
     /// The pack's categories.
     pub fn categories(&self) -> &[Category] {
         &self.categories
@@ -293,10 +327,9 @@ impl Engine {
     /// Heap bytes held by the engine's automata and tables (not counting scratch caches).
     pub fn heap_bytes(&self) -> usize {
         let ac = self.literals.as_ref().map_or(0, AhoCorasick::memory_usage);
-        let re = self
-            .regex
-            .as_ref()
-            .map_or(0, |r| r.fwd.memory_usage() + r.rev.memory_usage());
+        let re = self.regex.as_ref().map_or(0, |r| {
+            r.fwd.memory_usage() + r.rev.as_ref().map_or(0, DFA::memory_usage)
+        });
         let rules: usize = self
             .rules
             .iter()
@@ -385,7 +418,10 @@ impl Engine {
             let (a, b) = self.literal_targets[m.pattern().as_usize()];
             for t in &self.targets[a as usize..b as usize] {
                 match *t {
-                    Target::RegexAtom => s.regex_candidate = true,
+                    Target::RegexAtom { regex, suffix } => {
+                        let pos = if suffix { m.end() } else { m.start() };
+                        s.regex_attempts.push((regex, pos as u32, suffix));
+                    }
                     Target::Keyword {
                         rule,
                         start_boundary,
@@ -403,60 +439,56 @@ impl Engine {
         }
     }
 
+    /// Runs each regex anchored at the positions its prefilter literals were found (an anchored
+    /// search of one pattern explores only that pattern's states, so the lazy DFA stays small
+    /// and warm). At most [`MAX_REGEX_ATTEMPTS`] attempts per regex and scan.
     fn match_regexes(&self, s: &mut Scratch) {
         let Some(re) = &self.regex else { return };
-        if !(s.regex_candidate || self.unfiltered_regexes) || s.norm.is_empty() {
+        if let Some(u) = &re.unfiltered {
+            match_unfiltered(u, s);
+        }
+        if s.regex_attempts.is_empty() {
             return;
         }
         let Some((fcache, rcache)) = s.caches.as_mut() else {
             return;
         };
         let hay = s.norm.as_str().as_bytes();
-        let input = Input::new(hay);
-        let mut state = regex_automata::hybrid::dfa::OverlappingState::start();
-        s.regex_seen.clear();
-        s.regex_found.clear();
-        loop {
-            if re
-                .fwd
-                .try_search_overlapping_fwd(fcache, &input, &mut state)
-                .is_err()
-            {
-                break;
-            }
-            let Some(hm) = state.get_match() else { break };
-            let pid = hm.pattern();
-            if s.regex_seen.contains(&(pid.as_u32())) {
+        s.regex_tries.clear();
+        s.regex_tries.resize(re.rules.len(), 0);
+        for &(ri, pos, suffix) in &s.regex_attempts {
+            let tries = &mut s.regex_tries[ri as usize];
+            if *tries >= MAX_REGEX_ATTEMPTS {
                 continue;
             }
-            s.regex_seen.push(pid.as_u32());
-            let end = hm.offset();
-            let rinput = Input::new(hay)
-                .range(..end)
-                .anchored(Anchored::Pattern(pid));
-            let start = match re.rev.try_search_rev(rcache, &rinput) {
-                Ok(Some(h)) => h.offset(),
-                _ => continue,
+            *tries += 1;
+            let pid = PatternID::new_unchecked(ri as usize);
+            let pos = pos as usize;
+            let span = if suffix {
+                let (Some(rev), Some(rcache)) = (re.rev.as_ref(), rcache.as_mut()) else {
+                    continue;
+                };
+                let input = Input::new(hay)
+                    .range(..pos)
+                    .anchored(Anchored::Pattern(pid));
+                match rev.try_search_rev(rcache, &input) {
+                    Ok(Some(h)) => (h.offset(), pos),
+                    _ => continue,
+                }
+            } else {
+                let input = Input::new(hay)
+                    .range(pos..)
+                    .anchored(Anchored::Pattern(pid));
+                match re.fwd.try_search_fwd(fcache, &input) {
+                    Ok(Some(h)) => (pos, h.offset()),
+                    _ => continue,
+                }
             };
-            // The overlapping search reports the earliest end; report the longest match
-            // starting there (an anchored search with `All` semantics runs to the last match).
-            let finput = Input::new(hay)
-                .range(start..)
-                .anchored(Anchored::Pattern(pid));
-            let end = match re.fwd.try_search_fwd(fcache, &finput) {
-                Ok(Some(h)) => h.offset(),
-                _ => end,
-            };
-            if start < end {
-                s.regex_found
-                    .push((re.rules[pid.as_usize()], start as u32, end as u32));
+            if span.0 < span.1 {
+                s.regex_tries[ri as usize] = u8::MAX;
+                s.state
+                    .record(re.rules[ri as usize], span.0 as u32, span.1 as u32);
             }
-            if s.regex_seen.len() == re.rules.len() {
-                break;
-            }
-        }
-        for &(rule, a, b) in &s.regex_found {
-            s.state.record(rule, a, b);
         }
     }
 
@@ -602,12 +634,17 @@ impl Scratch {
         self.caches = engine
             .regex
             .as_ref()
-            .map(|r| (DfaCache::new(&r.fwd), DfaCache::new(&r.rev)));
+            .map(|r| (DfaCache::new(&r.fwd), r.rev.as_ref().map(DfaCache::new)));
+        self.unfiltered_caches = engine
+            .regex
+            .as_ref()
+            .and_then(|r| r.unfiltered.as_ref())
+            .map(|u| (DfaCache::new(&u.fwd), DfaCache::new(&u.rev)));
     }
 
     fn reset(&mut self) {
         self.state.reset();
-        self.regex_candidate = false;
+        self.regex_attempts.clear();
     }
 }
 
@@ -639,6 +676,63 @@ impl RuleState {
         if self.count[r] < MAX_SPANS_PER_RULE {
             self.count[r] += 1;
             self.spans.push((rule, start, end));
+        }
+    }
+}
+
+/// Searches the unfiltered regexes: one overlapping pass noting each pattern's earliest match
+/// end, then for each the leftmost start (reverse) and the longest match from there.
+fn match_unfiltered(u: &Unfiltered, s: &mut Scratch) {
+    let Some((fcache, rcache)) = s.unfiltered_caches.as_mut() else {
+        return;
+    };
+    let hay = s.norm.as_str().as_bytes();
+    if hay.is_empty() {
+        return;
+    }
+    s.unfiltered_found.clear();
+    let input = Input::new(hay);
+    let mut state = regex_automata::hybrid::dfa::OverlappingState::start();
+    // No other search may use the forward cache until the overlapping search is done: its
+    // state holds lazy state ids that a cache clear would invalidate.
+    loop {
+        if u.fwd
+            .try_search_overlapping_fwd(fcache, &input, &mut state)
+            .is_err()
+        {
+            break;
+        }
+        let Some(hm) = state.get_match() else { break };
+        let pid = hm.pattern().as_u32();
+        if !s.unfiltered_found.iter().any(|f| f.0 == pid) {
+            s.unfiltered_found.push((pid, 0, hm.offset() as u32));
+            if s.unfiltered_found.len() == u.rules.len() {
+                break;
+            }
+        }
+    }
+    for found in s.unfiltered_found.iter_mut() {
+        let pid = PatternID::new_unchecked(found.0 as usize);
+        let end = found.2 as usize;
+        let rinput = Input::new(hay)
+            .range(..end)
+            .anchored(Anchored::Pattern(pid));
+        let start = match u.rev.try_search_rev(rcache, &rinput) {
+            Ok(Some(h)) => h.offset(),
+            _ => end,
+        };
+        let finput = Input::new(hay)
+            .range(start..)
+            .anchored(Anchored::Pattern(pid));
+        let end = match u.fwd.try_search_fwd(fcache, &finput) {
+            Ok(Some(h)) => h.offset().max(end),
+            _ => end,
+        };
+        *found = (u.rules[pid.as_usize()], start as u32, end as u32);
+    }
+    for &(rule, a, b) in &s.unfiltered_found {
+        if a < b {
+            s.state.record(rule, a, b);
         }
     }
 }
@@ -781,9 +875,19 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
     };
 
     let mut rules = Vec::with_capacity(pack.rules.len());
+    let mut any_suffix = false;
+    let mut unfiltered_hirs: Vec<Hir> = Vec::new();
+    let mut unfiltered_rules: Vec<u32> = Vec::new();
+    let continue_rule = |rules: &mut Vec<CompiledRule>, r: &pack::Rule, category: Option<u32>| {
+        rules.push(CompiledRule {
+            id: r.id.clone(),
+            category,
+            weight: r.weight,
+            combo: None,
+        });
+    };
     let mut hirs: Vec<Hir> = Vec::new();
     let mut regex_rules: Vec<u32> = Vec::new();
-    let mut unfiltered_regexes = false;
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
         let mut combo = None;
@@ -791,11 +895,21 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
             RuleKind::Keywords => {
                 for kw in &r.keywords {
                     let lit = normalize::normalize(kw);
-                    if lit.is_empty() || lit.contains(BREAK) {
+                    if lit.is_empty() {
                         return Err(PackError::compile(
                             &r.id,
                             format!(
                                 "keyword {kw:?} is empty or all separators after normalisation"
+                            ),
+                        ));
+                    }
+                    if lit.contains(BREAK) || lit.contains(SENTENCE) {
+                        return Err(PackError::compile(
+                            &r.id,
+                            format!(
+                                "keyword {kw:?} contains a break (Chinese sentence punctuation or \
+                                 a long separator run): keywords never match across breaks; \
+                                 split it or use a combination with `within`"
                             ),
                         ));
                     }
@@ -819,13 +933,16 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
                 let pattern = r.regex.as_deref().unwrap_or_default();
                 let hir = parse_regex(pattern, &r.id)?;
                 check_regex_size(&hir, &r.id, limits)?;
-                match prefilter_atoms(&hir) {
-                    Some(atoms) => {
-                        for atom in atoms {
-                            add_atom(&mut add_literal, atom, &r.id)?;
-                        }
-                    }
-                    None => unfiltered_regexes = true,
+                let Some((atoms, suffix)) = prefilter_atoms(&hir) else {
+                    unfiltered_hirs.push(hir);
+                    unfiltered_rules.push(i as u32);
+                    continue_rule(&mut rules, r, category);
+                    continue;
+                };
+                any_suffix |= suffix;
+                let regex = hirs.len() as u32;
+                for atom in atoms {
+                    add_atom(&mut add_literal, atom, suffix, regex, &r.id)?;
                 }
                 hirs.push(hir);
                 regex_rules.push(i as u32);
@@ -872,10 +989,18 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         literal_targets.push((a, targets.len() as u32));
     }
 
-    let regex = if hirs.is_empty() {
+    let regex = if hirs.is_empty() && unfiltered_hirs.is_empty() {
         None
     } else {
-        Some(build_regex_set(&hirs, regex_rules, limits)?)
+        let mut set = build_regex_set(&hirs, regex_rules, any_suffix, limits)?;
+        if !unfiltered_hirs.is_empty() {
+            set.unfiltered = Some(Unfiltered {
+                fwd: build_dfa(&unfiltered_hirs, false, limits)?,
+                rev: build_dfa(&unfiltered_hirs, true, limits)?,
+                rules: unfiltered_rules,
+            });
+        }
+        Some(set)
     };
     let combo_order = pack::combo_order(&pack.rules, &ids)?
         .into_iter()
@@ -893,7 +1018,6 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         literal_targets,
         targets,
         regex,
-        unfiltered_regexes,
         combo_order,
         limits,
     })
@@ -902,13 +1026,21 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
 fn add_atom(
     add_literal: &mut impl FnMut(String, Target, &str) -> Result<(), PackError>,
     atom: Vec<u8>,
+    suffix: bool,
+    regex: u32,
     rule: &str,
 ) -> Result<(), PackError> {
-    // Extracted literals can end inside a multi-byte character; trim to whole characters
-    // (a shorter prefix is still a valid prefilter).
-    let valid = match core::str::from_utf8(&atom) {
-        Ok(s) => s,
-        Err(e) => core::str::from_utf8(&atom[..e.valid_up_to()]).unwrap_or(""),
+    // Extracted literals can begin or end inside a multi-byte character; keep whole characters
+    // (a shorter prefix or suffix is still a valid prefilter).
+    let valid = if suffix {
+        (0..atom.len())
+            .find_map(|i| core::str::from_utf8(&atom[i..]).ok())
+            .unwrap_or("")
+    } else {
+        match core::str::from_utf8(&atom) {
+            Ok(s) => s,
+            Err(e) => core::str::from_utf8(&atom[..e.valid_up_to()]).unwrap_or(""),
+        }
     };
     if valid.is_empty() {
         return Err(PackError::compile(
@@ -916,7 +1048,7 @@ fn add_atom(
             "regex has no usable prefilter literal".into(),
         ));
     }
-    add_literal(valid.to_string(), Target::RegexAtom, rule)
+    add_literal(valid.to_string(), Target::RegexAtom { regex, suffix }, rule)
 }
 
 /// Every way of writing `lit` with variant forms in place of variant words.
@@ -1041,7 +1173,7 @@ fn check_normalised(hir: &Hir, rule: &str) -> Result<(), PackError> {
     match hir.kind() {
         HirKind::Literal(lit) => {
             let s = core::str::from_utf8(&lit.0).unwrap_or("");
-            for c in s.chars() {
+            for c in s.chars().filter(|&c| c != BREAK && c != SENTENCE) {
                 let mut buf = [0u8; 4];
                 let cs: &str = c.encode_utf8(&mut buf);
                 if normalize::normalize(cs) != cs {
@@ -1082,42 +1214,58 @@ fn check_regex_size(hir: &Hir, rule: &str, limits: Limits) -> Result<(), PackErr
         .map_err(|e| PackError::compile(rule, format!("regex too large or invalid: {e}")))
 }
 
-/// Literals one of which every match must start (or end) with; `None` when there is no small
-/// such set.
-fn prefilter_atoms(hir: &Hir) -> Option<Vec<Vec<u8>>> {
-    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+/// Literals one of which every match must start with (`false`) or end with (`true`); `None`
+/// when there is no small such set.
+fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
+    for (kind, suffix) in [(ExtractKind::Prefix, false), (ExtractKind::Suffix, true)] {
         let mut seq = Extractor::new().kind(kind).extract(hir);
-        seq.optimize_for_prefix_by_preference();
+        if suffix {
+            seq.optimize_for_suffix_by_preference();
+        } else {
+            seq.optimize_for_prefix_by_preference();
+        }
         if let Some(lits) = seq.literals() {
             if !lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty())
             {
-                return Some(lits.iter().map(|l| l.as_bytes().to_vec()).collect());
+                return Some((lits.iter().map(|l| l.as_bytes().to_vec()).collect(), suffix));
             }
         }
     }
     None
 }
 
-fn build_regex_set(hirs: &[Hir], rules: Vec<u32>, limits: Limits) -> Result<RegexSet, PackError> {
-    let build = |reverse: bool| -> Result<DFA, PackError> {
-        let nfa = thompson::Compiler::new()
-            .configure(thompson_config(limits.max_regexes_size, reverse))
-            .build_many_from_hir(hirs)
-            .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
-        DFA::builder()
-            .configure(
-                DFA::config()
-                    .match_kind(MatchKind::All)
-                    .starts_for_each_pattern(true)
-                    .cache_capacity(limits.regex_cache_capacity)
-                    .skip_cache_capacity_check(true),
-            )
-            .build_from_nfa(nfa)
-            .map_err(|e| PackError::too_large(None, format!("regex DFA: {e}")))
+fn build_dfa(hirs: &[Hir], reverse: bool, limits: Limits) -> Result<DFA, PackError> {
+    let nfa = thompson::Compiler::new()
+        .configure(thompson_config(limits.max_regexes_size, reverse))
+        .build_many_from_hir(hirs)
+        .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
+    DFA::builder()
+        .configure(
+            DFA::config()
+                .match_kind(MatchKind::All)
+                .starts_for_each_pattern(true)
+                .cache_capacity(limits.regex_cache_capacity)
+                .skip_cache_capacity_check(true),
+        )
+        .build_from_nfa(nfa)
+        .map_err(|e| PackError::too_large(None, format!("regex DFA: {e}")))
+}
+
+fn build_regex_set(
+    hirs: &[Hir],
+    rules: Vec<u32>,
+    any_suffix: bool,
+    limits: Limits,
+) -> Result<RegexSet, PackError> {
+    let rev = if any_suffix {
+        Some(build_dfa(hirs, true, limits)?)
+    } else {
+        None
     };
     Ok(RegexSet {
-        fwd: build(false)?,
-        rev: build(true)?,
+        fwd: build_dfa(hirs, false, limits)?,
+        rev,
         rules,
+        unfiltered: None,
     })
 }
