@@ -1,5 +1,5 @@
 // Service worker: owns the WASM detector; content scripts and the context menu ask it.
-import { scanLinks, scanText } from "./verdicts.js";
+import { scanMessages, scanText } from "./verdicts.js";
 
 const MENU_ID = "fanzha-scan-selection";
 
@@ -27,8 +27,8 @@ chrome.contextMenus.onClicked.addListener((info, tab) => {
 });
 
 chrome.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
-  if (msg && msg.type === "fanzha-scan-links" && Array.isArray(msg.links)) {
-    scanLinks(msg.links).then(sendResponse, (e) => sendResponse({ error: e.message }));
+  if (msg && msg.type === "fanzha-scan-messages" && Array.isArray(msg.texts)) {
+    scanMessages(msg.texts).then(sendResponse, (e) => sendResponse({ error: e.message }));
     return true; // answers asynchronously
   }
   return false;

@@ -1,5 +1,5 @@
-// Content script: sends the page's links (and the message text around each) to the service
-// worker, marks the risky ones, and shows the verdict for selected text on request.
+// Content script: sends the message around each link on the page to the service worker, marks
+// the links of risky messages, and shows the verdict for selected text on request.
 (() => {
   const RANK = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
   // Links at or above this tier are marked (the pack's "warn before a link is opened").
@@ -14,9 +14,23 @@
     }
   }
 
-  function context(a) {
-    const block = a.closest("p, li, td, blockquote, article, section, div") || a;
-    return (block.innerText || "").slice(0, 4000);
+  // The message a link belongs to: its nearest block (paragraph, list item, cell, chat bubble…),
+  // as text with every link's URL written after the link text, the way an SMS carries it.
+  function messageText(a) {
+    const block = a.closest("p, li, td, dd, blockquote, article, section, div") || a;
+    let out = "";
+    const walk = (node) => {
+      for (const n of node.childNodes) {
+        if (n.nodeType === Node.TEXT_NODE) {
+          out += n.data;
+        } else if (n.nodeType === Node.ELEMENT_NODE && !/^(SCRIPT|STYLE|NOSCRIPT)$/.test(n.tagName)) {
+          walk(n);
+          if (n.tagName === "A" && /^https?:/i.test(n.href)) out += " " + decoded(n.href);
+        }
+      }
+    };
+    walk(block);
+    return out.replace(/\s+/g, " ").trim().slice(0, 8000);
   }
 
   function describe(v) {
@@ -34,8 +48,8 @@
         (a) => !a.dataset.fanzhaRisk && /^https?:/i.test(a.href),
       );
       if (anchors.length === 0) return;
-      const links = anchors.map((a) => ({ url: decoded(a.href), context: context(a) }));
-      const verdicts = await chrome.runtime.sendMessage({ type: "fanzha-scan-links", links });
+      const texts = anchors.map(messageText);
+      const verdicts = await chrome.runtime.sendMessage({ type: "fanzha-scan-messages", texts });
       if (!Array.isArray(verdicts)) return;
       anchors.forEach((a, i) => {
         const v = verdicts[i];

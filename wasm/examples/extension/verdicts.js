@@ -1,8 +1,6 @@
 // Shared by the service worker and the popup: the detector and how verdicts are summarised.
 import init, { Detector } from "./fanzha/fanzha.js";
 
-export const RANK = { none: 0, low: 1, medium: 2, high: 3, critical: 4 };
-
 let detector = null;
 
 /** The detector for the embedded default pack, loaded once per worker/page. */
@@ -26,25 +24,20 @@ export function summary(v, source) {
   };
 }
 
-function worse(a, b) {
-  return RANK[b.risk] > RANK[a.risk] || (RANK[b.risk] === RANK[a.risk] && b.score > a.score) ? b : a;
-}
-
 /**
- * Verdicts for links: each link is judged by its URL (all URLs in one `scanLinks` call) and by
- * the message around it; the worse of the two wins.
+ * Verdicts for the messages around links (each message's text with its links' URLs written
+ * out, as in an SMS): one per text, identical texts scanned once.
  */
-export async function scanLinks(links) {
+export async function scanMessages(texts) {
   const d = await getDetector();
-  const byUrl = d.scanLinks(links.map((l) => l.url));
-  const byContext = new Map();
-  return links.map((l, i) => {
-    let ctx = byContext.get(l.context);
-    if (ctx === undefined) {
-      ctx = l.context ? d.scan(l.context) : byUrl[i];
-      byContext.set(l.context, ctx);
+  const seen = new Map();
+  return texts.map((text) => {
+    let v = seen.get(text);
+    if (v === undefined) {
+      v = summary(d.scan(text), "message");
+      seen.set(text, v);
     }
-    return worse(summary(byUrl[i], "link"), summary(ctx, "message"));
+    return v;
   });
 }
 
