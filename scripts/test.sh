@@ -36,4 +36,12 @@ step "C library"
 ffi/scripts/ci.sh
 # --- end C library
 
+# ---- wasm: npm package `fanzha` and the example extension (block owned by wasm/) ----
+# Needs what .ci/run's wasm block installs: wasm-bindgen-cli (pinned), node + npm, chromium.
+step "wasm: build the npm package, check the gzipped size budget"
+./wasm/build.sh
+step "wasm: node --test (package API, headless Chromium page, MV3 extension)"
+(cd wasm/npm && node --test test/)
+# ---- end wasm ----
+
 step "all checks passed"
