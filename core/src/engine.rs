@@ -1286,7 +1286,9 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
     } else {
         let ac = AhoCorasick::builder()
             .match_kind(AcMatchKind::Standard)
-            .kind(Some(if patterns.len() <= 20_000 {
+            // A DFA is ~15% faster on this step but its table grows to ~14 MB at ~5k literals
+            // (measured on the default pack); the contiguous NFA holds them in <1 MB.
+            .kind(Some(if patterns.len() <= 500 {
                 AhoCorasickKind::DFA
             } else {
                 AhoCorasickKind::ContiguousNFA
