@@ -3,5 +3,6 @@
 mod corpus;
 mod fuzz_replay;
 mod hostile;
+mod obfuscation;
 mod privacy;
 mod targets;
