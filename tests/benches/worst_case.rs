@@ -174,6 +174,20 @@ fn run(label: &str, engine: &Engine, messages: &[String]) {
         }
     });
     let avg = t.as_nanos() as f64 / total as f64;
+    // Per message (after the pass above warmed the lazy DFA caches): the spread of ns/byte.
+    let mut per: Vec<f64> = messages
+        .iter()
+        .filter(|m| !m.is_empty())
+        .map(|m| {
+            let t = Instant::now();
+            for _ in 0..3 {
+                black_box(engine.scan_with(&mut scratch, &Message::new(black_box(m.as_bytes()))));
+            }
+            t.elapsed().as_nanos() as f64 / 3.0 / m.len() as f64
+        })
+        .collect();
+    per.sort_by(f64::total_cmp);
+    let pct = |p: usize| per[(per.len() - 1) * p / 100];
     let mut joined = String::new();
     for m in messages {
         if joined.len() > 1_000_000 {
@@ -201,6 +215,14 @@ fn run(label: &str, engine: &Engine, messages: &[String]) {
         total,
         total as f64 / messages.len() as f64,
         t.as_nanos() as f64 / messages.len() as f64
+    );
+    println!(
+        "per message, ns/byte: median {:.0}, p90 {:.0}, p99 {:.0}, max {:.0} ({:.1}x the average)",
+        pct(50),
+        pct(90),
+        pct(99),
+        pct(100),
+        pct(100) / avg
     );
     println!(
         "{:<40} {:>10} {:>10} {:>8}",
