@@ -23,7 +23,7 @@ use regex_syntax::hir::{Hir, HirKind};
 use crate::entities::{self, EntityKind};
 use crate::error::{LoadError, PackError};
 use crate::links::{self, LinkData, LinkFlags};
-use crate::normalize::{self, Normalized, BREAK};
+use crate::normalize::{self, Normalized, BREAK, SENTENCE};
 use crate::pack::{self, Category, Localized, Pack, RuleKind, Tiers};
 use crate::sender::{self, SenderKind};
 use crate::verdict::{Advice, CategoryScore, Hit, Risk, Verdict};
@@ -1143,7 +1143,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
                             ),
                         ));
                     }
-                    if lit.contains(BREAK) {
+                    if lit.contains(BREAK) || lit.contains(SENTENCE) {
                         return Err(PackError::compile(
                             &r.id,
                             format!(
@@ -1466,7 +1466,7 @@ fn check_normalised(hir: &Hir, rule: &str) -> Result<(), PackError> {
     match hir.kind() {
         HirKind::Literal(lit) => {
             let s = core::str::from_utf8(&lit.0).unwrap_or("");
-            for c in s.chars() {
+            for c in s.chars().filter(|&c| c != BREAK && c != SENTENCE) {
                 let mut buf = [0u8; 4];
                 let cs: &str = c.encode_utf8(&mut buf);
                 if normalize::normalize(cs) != cs {

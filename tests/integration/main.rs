@@ -1,3 +1,4 @@
 //! Cross-crate integration tests (one test binary).
 
 mod corpus;
+mod targets;
