@@ -159,6 +159,21 @@ pub(crate) fn find_entities_pooled(
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
+        // Fast path: most characters start nothing.
+        let may_start = match c {
+            '0'..='9' | '+' | '@' | 'v' | 'V' | 'w' | 'W' | 'q' | 'Q' => true,
+            _ if c.is_ascii() => false,
+            '\u{3400}'..='\u{9FFF}' => {
+                matches!(c, '微' | '威' | '薇' | '徽' | '加' | '扣' | '企')
+                    || is_cn_numeral(c)
+                    || matches!(fold_char(c), Fold::Char(f) if f.is_ascii_alphanumeric())
+            }
+            _ => true,
+        };
+        if !may_start {
+            p += len;
+            continue;
+        }
         if let Some((ctx, after)) = context_at(text, p) {
             if let Some(next) = after_context(text, ctx, p, after, out) {
                 p = next;

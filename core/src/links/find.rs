@@ -255,6 +255,19 @@ fn left_ok(c: char) -> bool {
         || c == '點'
 }
 
+/// Whether a dot (or a defanged dot) follows at `pos`, after at most two spaces.
+fn dot_ahead(text: &[u8], mut pos: usize) -> bool {
+    for _ in 0..3 {
+        match char_at(text, pos) {
+            Some((' ' | '\u{3000}' | '\u{A0}', l)) => pos += l,
+            Some(('.' | '。' | '．' | '｡' | '点' | '點', _)) => return true,
+            Some((c, _)) => return is_open_bracket(c) && defanged_dot(text, pos).is_some(),
+            None => return false,
+        }
+    }
+    false
+}
+
 /// Links without scheme in the run of host characters around the dot trigger at `t`. Every
 /// host of the run is tried (the run is read once); returns where scanning resumes.
 fn bare_links(
@@ -266,6 +279,23 @@ fn bare_links(
     out: &mut Vec<Link>,
     limit: usize,
 ) -> usize {
+    // 0. A dot between two characters that cannot touch a host (CJK text, punctuation): the
+    // common case in Chinese prose (`。`), settled without reading further.
+    let tlen = char_at(text, t).map_or(1, |(_, l)| l);
+    let near_host = |c: char| {
+        let u = c as u32;
+        is_open_bracket(c)
+            || is_close_bracket(c)
+            || !(c.is_ascii_punctuation()
+                || (0x3000..=0x9FFF).contains(&u)
+                || (0xFF01..=0xFF0F).contains(&u))
+    };
+    let before = char_before(text, t).is_some_and(|(c, _)| near_host(c));
+    let after = char_at(text, t + tlen).is_some_and(|(c, _)| near_host(c) || c == '点');
+    if !before && !after {
+        return t + tlen;
+    }
+
     // 1. Back over host characters (spaces only next to a dot).
     let mut s = t;
     let mut n = 0;
@@ -316,7 +346,14 @@ fn bare_links(
             Kind::Stop | Kind::Cjk => true,
             Kind::Space => {
                 spaces += 1;
-                spaces > 2
+                // A space belongs to a host only next to a dot: otherwise prose goes on here
+                // and the run ends (keeps the work on sentences small).
+                let after_dot = units
+                    .iter()
+                    .rev()
+                    .find(|u| u.kind != Kind::Space)
+                    .is_some_and(|u| matches!(u.kind, Kind::Dot | Kind::DianDot));
+                spaces > 2 || !(after_dot || dot_ahead(text, p + len))
             }
             _ => {
                 spaces = 0;
