@@ -31,4 +31,17 @@ if ! cmp -s "$tmp" core/default.fzpack; then
 fi
 rm -f "$tmp"
 
+# --- C library (ffi/): header check, install + README build commands, valgrind, mobile builds.
+step "C library"
+ffi/scripts/ci.sh
+# --- end C library
+
+# ---- wasm: npm package `fanzha` and the example extension (block owned by wasm/) ----
+# Needs what .ci/run's wasm block installs: wasm-bindgen-cli (pinned), node + npm, chromium.
+step "wasm: build the npm package, check the gzipped size budget"
+./wasm/build.sh
+step "wasm: node --test (package API, headless Chromium page, MV3 extension)"
+(cd wasm/npm && node --test test/)
+# ---- end wasm ----
+
 step "all checks passed"

@@ -161,9 +161,12 @@ enum Target {
 
 #[derive(Clone, Debug)]
 struct RegexSet {
-    fwd: DFA,
-    /// Only when some regex is found by a suffix literal.
-    rev: Option<DFA>,
+    /// One forward DFA per regex, each with its own cache in a [`Scratch`]. One multi-pattern
+    /// DFA has a 256-byte-class stride and the working states of every regex in one cache:
+    /// with the default pack's bounded repeats it kept clearing the cache and determinising.
+    fwd: Vec<DFA>,
+    /// One reverse DFA per regex, only when some regex is found by a suffix literal.
+    rev: Option<Vec<DFA>>,
     /// Regexes with no prefilter literal, searched unanchored on every scan.
     unfiltered: Option<Unfiltered>,
     /// Rule index of each regex pattern.
@@ -182,13 +185,17 @@ struct Unfiltered {
 
 /// Per-scan working memory. Reuse one per thread to scan without allocating beyond the
 /// verdict; a scratch made for one engine also works with another (it re-binds itself).
-#[derive(Clone, Debug, Default)]
+///
+/// It holds the last scanned message in normalised form until the next scan; its `Debug` output
+/// shows none of it.
+#[derive(Clone, Default)]
 pub struct Scratch {
     engine: usize,
     norm: Normalized,
     state: RuleState,
-    /// Forward and (when the pack has suffix-filtered regexes) reverse lazy-DFA caches.
-    caches: Option<(DfaCache, Option<DfaCache>)>,
+    /// Per regex: forward and (when the pack has suffix-filtered regexes) reverse lazy-DFA
+    /// caches.
+    caches: Vec<(DfaCache, Option<DfaCache>)>,
     /// Forward and reverse caches of the unfiltered regexes.
     unfiltered_caches: Option<(DfaCache, DfaCache)>,
     /// Unfiltered regex matches found: (rule, start, end).
@@ -366,7 +373,11 @@ impl Engine {
     pub fn heap_bytes(&self) -> usize {
         let ac = self.literals.as_ref().map_or(0, AhoCorasick::memory_usage);
         let re = self.regex.as_ref().map_or(0, |r| {
-            r.fwd.memory_usage() + r.rev.as_ref().map_or(0, DFA::memory_usage)
+            r.fwd
+                .iter()
+                .chain(r.rev.iter().flatten())
+                .map(DFA::memory_usage)
+                .sum::<usize>()
         });
         let rules: usize = self
             .rules
@@ -545,9 +556,6 @@ impl Engine {
         if s.regex_attempts.is_empty() {
             return;
         }
-        let Some((fcache, rcache)) = s.caches.as_mut() else {
-            return;
-        };
         let hay = s.norm.as_str().as_bytes();
         s.regex_tries.clear();
         s.regex_tries.resize(re.rules.len(), 0);
@@ -557,24 +565,25 @@ impl Engine {
                 continue;
             }
             *tries += 1;
-            let pid = PatternID::new_unchecked(ri as usize);
+            let Some((fcache, rcache)) = s.caches.get_mut(ri as usize) else {
+                continue;
+            };
             let pos = pos as usize;
             let span = if suffix {
-                let (Some(rev), Some(rcache)) = (re.rev.as_ref(), rcache.as_mut()) else {
+                let (Some(rev), Some(rcache)) = (
+                    re.rev.as_ref().and_then(|r| r.get(ri as usize)),
+                    rcache.as_mut(),
+                ) else {
                     continue;
                 };
-                let input = Input::new(hay)
-                    .range(..pos)
-                    .anchored(Anchored::Pattern(pid));
+                let input = Input::new(hay).range(..pos).anchored(Anchored::Yes);
                 match rev.try_search_rev(rcache, &input) {
                     Ok(Some(h)) => (h.offset(), pos),
                     _ => continue,
                 }
             } else {
-                let input = Input::new(hay)
-                    .range(pos..)
-                    .anchored(Anchored::Pattern(pid));
-                match re.fwd.try_search_fwd(fcache, &input) {
+                let input = Input::new(hay).range(pos..).anchored(Anchored::Yes);
+                match re.fwd[ri as usize].try_search_fwd(fcache, &input) {
                     Ok(Some(h)) => (pos, h.offset()),
                     _ => continue,
                 }
@@ -789,6 +798,15 @@ impl Default for Engine {
     }
 }
 
+impl core::fmt::Debug for Scratch {
+    /// The bound engine's id only: the scratch holds message text, which must not reach logs.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Scratch")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Scratch {
     /// An empty scratch; it binds itself to the engine it is first used with.
     pub fn new() -> Scratch {
@@ -807,10 +825,16 @@ impl Scratch {
             count: alloc::vec![0; n],
             ..RuleState::default()
         };
-        self.caches = engine
-            .regex
-            .as_ref()
-            .map(|r| (DfaCache::new(&r.fwd), r.rev.as_ref().map(DfaCache::new)));
+        self.caches = engine.regex.as_ref().map_or_else(Vec::new, |r| {
+            r.fwd
+                .iter()
+                .enumerate()
+                .map(|(i, f)| {
+                    let rev = r.rev.as_ref().and_then(|v| v.get(i)).map(DfaCache::new);
+                    (DfaCache::new(f), rev)
+                })
+                .collect()
+        });
         self.unfiltered_caches = engine
             .regex
             .as_ref()
@@ -1550,13 +1574,19 @@ fn build_regex_set(
     any_suffix: bool,
     limits: Limits,
 ) -> Result<RegexSet, PackError> {
-    let rev = if any_suffix {
-        Some(build_dfa(hirs, true, limits)?)
-    } else {
-        None
+    // The limit on all regexes together, as one NFA.
+    thompson::Compiler::new()
+        .configure(thompson_config(limits.max_regexes_size, false))
+        .build_many_from_hir(hirs)
+        .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
+    let each = |reverse: bool| -> Result<Vec<DFA>, PackError> {
+        hirs.iter()
+            .map(|h| build_dfa(core::slice::from_ref(h), reverse, limits))
+            .collect()
     };
+    let rev = if any_suffix { Some(each(true)?) } else { None };
     Ok(RegexSet {
-        fwd: build_dfa(hirs, false, limits)?,
+        fwd: each(false)?,
         rev,
         rules,
         unfiltered: None,
