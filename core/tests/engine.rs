@@ -172,11 +172,11 @@ fn binary_pack_errors_are_distinct() {
         LoadError::BadMagic
     );
     let mut v2 = bytes.clone();
-    v2[8] = 2;
+    v2[8] = 3;
     assert_eq!(
         Engine::from_bytes(&v2).unwrap_err(),
         LoadError::UnsupportedVersion {
-            found: 2,
+            found: 3,
             supported: binary::FORMAT_VERSION
         }
     );

@@ -35,8 +35,10 @@ use crate::error::LoadError;
 
 /// The first bytes of every binary pack.
 pub const MAGIC: &[u8; 8] = b"FANZHAPK";
-/// The binary format version this library writes and reads.
-pub const FORMAT_VERSION: u16 = 1;
+/// The binary format version this library writes and reads. History: 1 = first release;
+/// 2 = rules gained link/entity/sender fields and packs a `[links]` table (version 1 blobs are
+/// rejected as unsupported, never misread).
+pub const FORMAT_VERSION: u16 = 2;
 const HEADER: usize = 20;
 const SIGNED: u16 = 1;
 /// Length of an Ed25519 signature.
