@@ -62,6 +62,35 @@ export interface Verdict {
   advice: Advice | null;
   /** The text was longer than the engine's limit (1 MiB) and only its start was scanned. */
   truncated: boolean;
+  /** The links of the text, in text order. */
+  links: Link[];
+  /** Numbers and IDs outside the links, in text order. */
+  entities: Entity[];
+}
+
+/** A link found in the text (UTF-8 byte offsets, like `Hit`). */
+export interface Link {
+  start: number;
+  end: number;
+  /** Canonical URL (Safe Browsing rules). */
+  url: string;
+  host: string;
+  /** Registrable domain (public suffix list), or `null` for IPs and unknown suffixes. */
+  domain: string | null;
+  /** Flag names, e.g. "shortener", "risky_tld", "brand_lookalike". */
+  flags: string[];
+  /** The brand the host imitates or belongs to, or `null`. */
+  brand: string | null;
+}
+
+/** A number or ID found in the text (UTF-8 byte offsets). */
+export interface Entity {
+  /** e.g. "mobile", "virtual_mobile", "qq", "wechat", "bank_card", "money". */
+  type: string;
+  start: number;
+  end: number;
+  /** The normalised value (digits of a number, amount of money, …). */
+  value: string;
 }
 "#;
 

@@ -22,7 +22,7 @@ const ZH_HAM = "妈，我周六回家吃饭，记得买点水果";
 const EN_HAM = "Hi Sam, the meeting moved to 3pm on Thursday. See you there.";
 const EN_CONTACT = "Hello, to cancel your membership add QQ 12345678 today";
 
-const VERDICT_KEYS = ["risk", "score", "categories", "hits", "advice", "truncated"];
+const VERDICT_KEYS = ["risk", "score", "categories", "hits", "advice", "truncated", "links", "entities"];
 const HIT_KEYS = ["rule", "category", "weight", "start", "end", "text"];
 const RISKS = ["none", "low", "medium", "high", "critical"];
 
