@@ -31,6 +31,20 @@ if ! cmp -s "$tmp" core/default.fzpack; then
 fi
 rm -f "$tmp"
 
+# --- C library (ffi/): header check, install + README build commands, valgrind, mobile builds.
+step "C library"
+ffi/scripts/ci.sh
+# --- end C library
+
+# ---- wasm: npm package `fanzha` and the example extension (block owned by wasm/) ----
+# Needs what .ci/run's wasm block installs: wasm-bindgen-cli (pinned), node + npm, chromium.
+step "wasm: build the npm package, check the gzipped size budget"
+./wasm/build.sh
+step "wasm: node --test (package API, headless Chromium page, MV3 extension)"
+(cd wasm/npm && node --test test/)
+# ---- end wasm ----
+
+# ---- benches (owned by benches/) ----
 step "benches: compare --quick smoke run (debug build, committed synthetic haystack)"
 # Checks that the comparison binary runs and prints every key other tools read; the numbers of a
 # debug build mean nothing (see benches/README.md for real measurements).
@@ -42,5 +56,6 @@ for key in messages bytes fanzha_msgs_per_s aho_corasick_msgs_per_s hyperscan_ms
     exit 1
   fi
 done
+# ---- end benches ----
 
 step "all checks passed"

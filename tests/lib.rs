@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+pub mod fuzz_checks;
+
 /// The workspace root.
 pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -53,4 +55,71 @@ pub fn read_labelled(path: &std::path::Path) -> Vec<Labelled> {
             }
         })
         .collect()
+}
+
+/// A pack of the starter pack's categories and `n` distinct three-character Han keywords
+/// (9 bytes each, none folded by the normaliser) spread evenly over `rules` keyword rules
+/// `kw0`, `kw1`, ... of category `order_brushing`, weight 1.
+pub fn keyword_pack(n: usize, rules: usize) -> fanzha::pack::Pack {
+    use fanzha::normalize::{normalize, numeral_value};
+    use fanzha::pack::{Rule, RuleKind};
+    let alphabet: Vec<char> = (0x4E00u32..0x9FA5)
+        .filter_map(char::from_u32)
+        .filter(|&c| numeral_value(c).is_none() && normalize(&c.to_string()) == c.to_string())
+        .take(1000)
+        .collect();
+    assert_eq!(alphabet.len(), 1000);
+    assert!(n <= 1_000_000_000);
+    let per_rule = n.div_ceil(rules);
+    let mut pack = fuzz_checks::starter_pack();
+    pack.rules.clear();
+    for r in 0..rules {
+        let keywords = (r * per_rule..((r + 1) * per_rule).min(n))
+            .map(|i| {
+                [i / 1_000_000, i / 1000 % 1000, i % 1000]
+                    .iter()
+                    .map(|&d| alphabet[d])
+                    .collect::<String>()
+            })
+            .collect();
+        pack.rules.push(Rule {
+            id: format!("kw{r}"),
+            kind: RuleKind::Keywords,
+            category: Some("order_brushing".into()),
+            weight: 1,
+            keywords,
+            ..Rule::default()
+        });
+    }
+    pack
+}
+
+/// The starter pack (version `0.0.1-hostile`) plus three regex cues without weight: `cue.link`,
+/// `cue.phone`, and `cue.letters` (which has no prefilter literal, so the regex DFA runs on every
+/// text).
+pub fn hostile_pack() -> fanzha::pack::Pack {
+    use fanzha::pack::{Rule, RuleKind};
+    let mut pack = fuzz_checks::starter_pack();
+    pack.pack.as_mut().unwrap().version = "0.0.1-hostile".into();
+    pack.rules.push(Rule {
+        id: "cue.link".into(),
+        kind: RuleKind::Regex,
+        // Normalised text has no ':' or '/': a link reads as `http` + host and path letters.
+        regex: Some("https?[a-z0-9]{4,60}".into()),
+        ..Rule::default()
+    });
+    pack.rules.push(Rule {
+        id: "cue.phone".into(),
+        kind: RuleKind::Regex,
+        regex: Some("1[3-9][0-9]{9}".into()),
+        ..Rule::default()
+    });
+    pack.rules.push(Rule {
+        id: "cue.letters".into(),
+        kind: RuleKind::Regex,
+        // No prefilter literal: the regex DFA runs on every text.
+        regex: Some("[a-z][0-9][a-z][0-9][a-z][0-9]".into()),
+        ..Rule::default()
+    });
+    pack
 }

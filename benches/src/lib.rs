@@ -193,7 +193,7 @@ pub fn pack_literals(pack: &Pack) -> Vec<String> {
                     out.extend(atoms);
                 }
             }
-            RuleKind::Combo => {}
+            _ => {}
         }
     }
     out.sort();

@@ -36,6 +36,8 @@ pub struct EvalArgs {
 
 struct Row {
     text: String,
+    /// The row is a URL (`"url"` field): judged as one link, not as message text.
+    url: bool,
     label: Label,
     source: String,
     lang: String,
@@ -59,6 +61,7 @@ fn parse_line(line: &str) -> Result<Row, String> {
         lang = "url".into();
     }
     Ok(Row {
+        url: v.get("text").is_none(),
         text,
         label,
         source: field("source"),
@@ -105,7 +108,11 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, String> {
         if args.source.as_deref().is_some_and(|s| s != row.source) {
             continue;
         }
-        let v = engine.scan_with(&mut scratch, &Message::new(row.text.as_bytes()));
+        let v = if row.url {
+            engine.scan_url_with(&mut scratch, row.text.as_bytes())
+        } else {
+            engine.scan_with(&mut scratch, &Message::new(row.text.as_bytes()))
+        };
         let flagged = v.risk >= args.threshold;
         tally.add(row.label, &row.source, &row.lang, &row.category, flagged);
         let rules = || v.hits.iter().map(|h| h.rule).collect::<Vec<_>>().join(",");
@@ -165,6 +172,17 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, String> {
         );
         for (d, k, c) in tally.rows() {
             println!("{}", format_row(d, k, &c));
+        }
+        if let Some(u) = tally.get("lang", "url") {
+            println!(
+                "urls: {}/{} phishing URLs flagged ({}), {}/{} legitimate domains flagged ({})",
+                u.fraud_flagged,
+                u.fraud,
+                pct(u.recall()),
+                u.ham_flagged,
+                u.ham,
+                pct(u.false_positive_rate())
+            );
         }
         if bad > 0 {
             println!("{bad} lines could not be read");

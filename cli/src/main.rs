@@ -358,6 +358,42 @@ fn explain(
             h.text(text)
         );
     }
+    if !v.links.is_empty() {
+        println!("links:");
+        for l in &v.links {
+            let flags: Vec<&str> = l.flags.names().collect();
+            println!(
+                "  {}..{}  {:?}  {}  domain {}  brand {}  [{}]",
+                l.start,
+                l.end,
+                text.get(l.start..l.end).unwrap_or(""),
+                l.url,
+                l.domain.as_deref().unwrap_or("-"),
+                l.brand.as_deref().unwrap_or("-"),
+                flags.join(" ")
+            );
+        }
+    }
+    if !v.entities.is_empty() {
+        println!("entities:");
+        for e in &v.entities {
+            println!(
+                "  {}..{}  {:<15} {:?} = {}",
+                e.start,
+                e.end,
+                e.kind.as_str(),
+                text.get(e.start..e.end).unwrap_or(""),
+                e.value
+            );
+        }
+    }
+    if let Some(s) = &sender {
+        println!(
+            "sender: {} ({})",
+            s,
+            fanzha::sender::classify_sender(s.as_bytes()).as_str()
+        );
+    }
     if let Some(a) = v.advice {
         println!("advice ({}: {} / {}):", a.category, a.title.zh, a.title.en);
         println!("  {}", a.advice.zh);

@@ -20,9 +20,12 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
+use crate::entities::{self, EntityKind};
 use crate::error::{LoadError, PackError};
-use crate::normalize::{self, Normalized, BREAK};
+use crate::links::{self, LinkData, LinkFlags};
+use crate::normalize::{self, Normalized, BREAK, SENTENCE};
 use crate::pack::{self, Category, Localized, Pack, RuleKind, Tiers};
+use crate::sender::{self, SenderKind};
 use crate::verdict::{Advice, CategoryScore, Hit, Risk, Verdict};
 
 /// Limits that keep a hostile pack or message from eating memory or time.
@@ -93,6 +96,37 @@ pub struct Engine {
     regex: Option<RegexSet>,
     combo_order: Vec<u32>,
     limits: Limits,
+    /// The pack's link lists, prepared for lookups.
+    link_data: LinkData,
+    /// Link, entity and sender rules.
+    signal_rules: Vec<SignalRule>,
+    /// Normalised brand names and short codes: (brand index, text, is a short code).
+    brand_names: Vec<(u32, String, bool)>,
+}
+
+#[derive(Clone, Debug)]
+struct SignalRule {
+    rule: u32,
+    signal: Signal,
+}
+
+#[derive(Clone, Debug)]
+enum Signal {
+    Link {
+        all: LinkFlags,
+        not: LinkFlags,
+        /// Sorted; empty means any host.
+        domains: Vec<String>,
+    },
+    Entity(Vec<EntityKind>),
+    Sender(Vec<SenderCheck>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SenderCheck {
+    Kind(SenderKind),
+    Personal,
+    BrandMismatch,
 }
 
 #[derive(Clone, Debug)]
@@ -151,7 +185,10 @@ struct Unfiltered {
 
 /// Per-scan working memory. Reuse one per thread to scan without allocating beyond the
 /// verdict; a scratch made for one engine also works with another (it re-binds itself).
-#[derive(Clone, Debug, Default)]
+///
+/// It holds the last scanned message in normalised form until the next scan; its `Debug` output
+/// shows none of it.
+#[derive(Clone, Default)]
 pub struct Scratch {
     engine: usize,
     norm: Normalized,
@@ -168,6 +205,10 @@ pub struct Scratch {
     /// Per regex: attempts made in this scan, or `u8::MAX` once it matched.
     regex_tries: Vec<u8>,
     category_scores: Vec<i32>,
+    link_spans: Vec<(usize, usize)>,
+    link_find: links::FindScratch,
+    /// Spare strings for entity values (taken back from the previous verdict).
+    strings: Vec<String>,
 }
 
 /// Which rules fired in the current scan, and where.
@@ -400,6 +441,32 @@ impl Engine {
         msg: &Message<'_>,
         verdict: &mut Verdict<'e>,
     ) {
+        self.scan_inner(scratch, msg, verdict, false);
+    }
+
+    /// Scans one URL given on its own (a link on a page, from a QR code, a line of a URL list)
+    /// rather than a message: the whole input is judged as one link, whatever its top-level
+    /// domain (in messages, a bare `word.tld` needs a common TLD to count as a link), and the
+    /// text rules run over it as usual. No entities are extracted.
+    ///
+    /// ```
+    /// let engine = fanzha::Engine::default();
+    /// let v = engine.scan_url_with(&mut engine.scratch(), b"http://0x7f.0.0.1/login");
+    /// assert_eq!(v.links[0].host, "127.0.0.1");
+    /// ```
+    pub fn scan_url_with(&self, scratch: &mut Scratch, url: &[u8]) -> Verdict<'_> {
+        let mut verdict = Verdict::default();
+        self.scan_inner(scratch, &Message::new(url), &mut verdict, true);
+        verdict
+    }
+
+    fn scan_inner<'e>(
+        &'e self,
+        scratch: &mut Scratch,
+        msg: &Message<'_>,
+        verdict: &mut Verdict<'e>,
+        url_mode: bool,
+    ) {
         scratch.bind(self);
         scratch.reset();
         verdict.hits.clear();
@@ -412,6 +479,37 @@ impl Engine {
         normalize::normalize_into(text, &mut scratch.norm);
         self.match_literals(scratch);
         self.match_regexes(scratch);
+        verdict.links.clear();
+        scratch
+            .strings
+            .extend(verdict.entities.drain(..).map(|e| e.value));
+        if url_mode {
+            let url = core::str::from_utf8(text).unwrap_or("");
+            let lead = url.len() - url.trim_start().len();
+            if let Some(mut link) = links::analyze_url(url.trim(), &self.link_data) {
+                link.start = lead;
+                link.end = lead + url.trim().len();
+                verdict.links.push(link);
+            }
+        } else {
+            links::find_links_with(
+                text,
+                &self.link_data,
+                &mut verdict.links,
+                &mut scratch.link_find,
+            );
+            scratch.link_spans.clear();
+            scratch
+                .link_spans
+                .extend(verdict.links.iter().map(|l| (l.start, l.end)));
+            entities::find_entities_pooled(
+                text,
+                &scratch.link_spans,
+                &mut verdict.entities,
+                &mut scratch.strings,
+            );
+        }
+        self.match_signals(scratch, msg.sender, verdict);
         self.evaluate_combos(scratch);
         self.score(scratch, verdict);
     }
@@ -498,6 +596,82 @@ impl Engine {
         }
     }
 
+    /// Fires link, entity and sender rules from the links and entities found and the sender.
+    fn match_signals(&self, s: &mut Scratch, sender: Option<&[u8]>, v: &Verdict<'_>) {
+        if self.signal_rules.is_empty() {
+            return;
+        }
+        let sender_kind = sender.map(sender::classify_sender);
+        for sr in &self.signal_rules {
+            match &sr.signal {
+                Signal::Link { all, not, domains } => {
+                    for l in &v.links {
+                        if l.flags.contains(*all)
+                            && !l.flags.intersects(*not)
+                            && (domains.is_empty() || LinkData::listed(domains, &l.host))
+                        {
+                            let (a, b) = norm_range(&s.norm, l.start, l.end);
+                            s.state.record(sr.rule, a, b);
+                        }
+                    }
+                }
+                Signal::Entity(kinds) => {
+                    for e in &v.entities {
+                        if kinds.contains(&e.kind) {
+                            let (a, b) = norm_range(&s.norm, e.start, e.end);
+                            s.state.record(sr.rule, a, b);
+                        }
+                    }
+                }
+                Signal::Sender(checks) => {
+                    let (Some(kind), Some(sender)) = (sender_kind, sender) else {
+                        continue;
+                    };
+                    for c in checks {
+                        let span = match *c {
+                            SenderCheck::Kind(k) => (k == kind).then_some((0, 0)),
+                            SenderCheck::Personal => kind.is_personal().then_some((0, 0)),
+                            SenderCheck::BrandMismatch => {
+                                self.brand_mismatch(&s.norm, sender, kind)
+                            }
+                        };
+                        if let Some((a, b)) = span {
+                            s.state.record(sr.rule, a, b);
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A brand of the pack named in the text (normalised span) that cannot have sent the
+    /// message: the sender is a personal number, or a service number other than the brand's.
+    fn brand_mismatch(
+        &self,
+        norm: &Normalized,
+        sender: &[u8],
+        kind: SenderKind,
+    ) -> Option<(u32, u32)> {
+        if !(kind.is_personal() || kind == SenderKind::ServiceNumber) {
+            return None;
+        }
+        let digits = sender::sender_digits(sender).unwrap_or_default();
+        let text = norm.as_str();
+        for (bi, name, code) in &self.brand_names {
+            let Some(pos) = find_name(text, name, *code) else {
+                continue;
+            };
+            let brand = &self.link_data.brands[*bi as usize];
+            let mismatch = kind.is_personal()
+                || (!brand.short_codes.is_empty() && !brand.short_codes.contains(&digits));
+            if mismatch {
+                return Some((pos as u32, (pos + name.len()) as u32));
+            }
+        }
+        None
+    }
+
     fn evaluate_combos(&self, s: &mut Scratch) {
         for &r in &self.combo_order {
             let Some(c) = &self.rules[r as usize].combo else {
@@ -528,7 +702,8 @@ impl Engine {
                     (lo, hi)
                 }
             };
-            if span.0 < span.1 {
+            // Sender hits have no text span (0, 0); a combo of them still fires.
+            if span.0 <= span.1 {
                 s.state.record(r, span.0, span.1);
             }
         }
@@ -582,7 +757,11 @@ impl Engine {
             }
             let rule = &self.rules[r as usize];
             let (a, b) = s.state.first[r as usize];
-            let (start, end) = s.norm.original_span(a as usize, b as usize);
+            let (start, end) = if a < b {
+                s.norm.original_span(a as usize, b as usize)
+            } else {
+                (0, 0)
+            };
             verdict.hits.push(Hit {
                 rule: &rule.id,
                 category: rule
@@ -616,6 +795,15 @@ impl Default for Engine {
             Ok(engine) => engine,
             Err(e) => panic!("the embedded default pack does not load: {e}"),
         }
+    }
+}
+
+impl core::fmt::Debug for Scratch {
+    /// The bound engine's id only: the scratch holds message text, which must not reach logs.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Scratch")
+            .field("engine", &self.engine)
+            .finish_non_exhaustive()
     }
 }
 
@@ -796,6 +984,55 @@ fn within_window(norm: &Normalized, s: &RuleState, c: &Combo, within: u32) -> Op
     best
 }
 
+/// The normalised byte range of the original range `start..end`: from the first normalised
+/// character that starts at or after `start` to the last that starts before `end`. `(0, 0)` when
+/// no normalised character comes from that range.
+fn norm_range(norm: &Normalized, start: usize, end: usize) -> (u32, u32) {
+    let n = norm.len();
+    let first_from = |x: usize| -> usize {
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            if norm.original_span(mid, mid + 1).0 < x {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        lo
+    };
+    let (a, b) = (first_from(start), first_from(end));
+    if a < b {
+        (a as u32, b as u32)
+    } else {
+        (0, 0)
+    }
+}
+
+/// `name` in normalised `text`; a short code must not touch other digits.
+fn find_name(text: &str, name: &str, code: bool) -> Option<usize> {
+    if name.is_empty() {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(name) {
+        let pos = from + i;
+        let end = pos + name.len();
+        let touches = |j: Option<&u8>| j.is_some_and(u8::is_ascii_digit);
+        if !code
+            || !(touches(pos.checked_sub(1).and_then(|j| bytes.get(j))) || touches(bytes.get(end)))
+        {
+            return Some(pos);
+        }
+        from = pos + 1;
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    None
+}
+
 #[derive(PartialEq, Eq, Clone, Copy)]
 enum Class {
     Letter,
@@ -886,6 +1123,21 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         Ok(())
     };
 
+    let mut link_data = pack.links.clone().unwrap_or_default();
+    link_data.prepare();
+    let mut brand_names = Vec::new();
+    for (i, b) in link_data.brands.iter().enumerate() {
+        for n in &b.names {
+            let n = normalize::normalize(n);
+            if !n.is_empty() && !n.contains(BREAK) {
+                brand_names.push((i as u32, n, false));
+            }
+        }
+        for c in &b.short_codes {
+            brand_names.push((i as u32, c.clone(), true));
+        }
+    }
+    let mut signal_rules = Vec::new();
     let mut rules = Vec::with_capacity(pack.rules.len());
     let mut any_suffix = false;
     let mut unfiltered_hirs: Vec<Hir> = Vec::new();
@@ -915,7 +1167,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
                             ),
                         ));
                     }
-                    if lit.contains(BREAK) {
+                    if lit.contains(BREAK) || lit.contains(SENTENCE) {
                         return Err(PackError::compile(
                             &r.id,
                             format!(
@@ -958,6 +1210,56 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
                 }
                 hirs.push(hir);
                 regex_rules.push(i as u32);
+            }
+            RuleKind::Link => {
+                let flags = |names: &[String]| {
+                    names
+                        .iter()
+                        .filter_map(|n| LinkFlags::from_name(n))
+                        .fold(LinkFlags::NONE, |a, f| a | f)
+                };
+                let mut domains: Vec<String> = r
+                    .domains
+                    .iter()
+                    .map(|d| d.trim().trim_matches('.').to_ascii_lowercase())
+                    .collect();
+                domains.sort();
+                domains.dedup();
+                signal_rules.push(SignalRule {
+                    rule: i as u32,
+                    signal: Signal::Link {
+                        all: flags(&r.flags),
+                        not: flags(&r.not_flags),
+                        domains,
+                    },
+                });
+            }
+            RuleKind::Entity => signal_rules.push(SignalRule {
+                rule: i as u32,
+                signal: Signal::Entity(
+                    r.entities
+                        .iter()
+                        .filter_map(|e| EntityKind::from_name(e))
+                        .collect(),
+                ),
+            }),
+            RuleKind::Sender => {
+                let checks = r
+                    .sender
+                    .iter()
+                    .filter_map(|c| match c.as_str() {
+                        "personal" => Some(SenderCheck::Personal),
+                        "brand_mismatch" => Some(SenderCheck::BrandMismatch),
+                        name => SenderKind::ALL
+                            .into_iter()
+                            .find(|k| k.as_str() == name)
+                            .map(SenderCheck::Kind),
+                    })
+                    .collect();
+                signal_rules.push(SignalRule {
+                    rule: i as u32,
+                    signal: Signal::Sender(checks),
+                });
             }
             RuleKind::Combo => {
                 combo = Some(Combo {
@@ -1032,6 +1334,9 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         regex,
         combo_order,
         limits,
+        link_data,
+        signal_rules,
+        brand_names,
     })
 }
 
@@ -1185,7 +1490,7 @@ fn check_normalised(hir: &Hir, rule: &str) -> Result<(), PackError> {
     match hir.kind() {
         HirKind::Literal(lit) => {
             let s = core::str::from_utf8(&lit.0).unwrap_or("");
-            for c in s.chars() {
+            for c in s.chars().filter(|&c| c != BREAK && c != SENTENCE) {
                 let mut buf = [0u8; 4];
                 let cs: &str = c.encode_utf8(&mut buf);
                 if normalize::normalize(cs) != cs {

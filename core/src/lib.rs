@@ -73,10 +73,13 @@ extern crate alloc;
 extern crate std;
 
 mod engine;
+pub mod entities;
 pub mod error;
 pub mod eval;
+pub mod links;
 pub mod normalize;
 pub mod pack;
+pub mod sender;
 mod verdict;
 
 pub use engine::{Engine, EngineBuilder, Limits, Message, Scratch};

@@ -3,6 +3,8 @@
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::entities::Entity;
+use crate::links::Link;
 use crate::pack::Localized;
 
 /// Risk tier, mapped onto the intervention ladder of the pack's `[tiers]`:
@@ -102,6 +104,10 @@ pub struct Verdict<'e> {
     pub advice: Option<Advice<'e>>,
     /// Whether the text was longer than the engine's limit and only its start was scanned.
     pub truncated: bool,
+    /// The links of the text, in text order (see [`crate::links`]).
+    pub links: Vec<Link>,
+    /// Numbers and IDs of the text outside its links, in text order (see [`crate::entities`]).
+    pub entities: Vec<Entity>,
 }
 
 /// Title and advice text of a category.
@@ -134,7 +140,9 @@ impl Verdict<'_> {
     ///
     /// Fields: `risk`, `score`, `categories` (`id`, `score`), `hits` (`rule`, `category`,
     /// `weight`, `start`, `end`, `text`), `advice` (`category`, `title`, `advice`, each text
-    /// with `zh` and `en`; or `null`), `truncated`. Offsets are bytes of `text`.
+    /// with `zh` and `en`; or `null`), `truncated`, `links` (`start`, `end`, `url`, `host`,
+    /// `domain` or `null`, `flags`: list of flag names, `brand` or `null`), `entities` (`type`,
+    /// `start`, `end`, `value`). Offsets are bytes of `text`.
     pub fn to_json(&self, text: &[u8]) -> alloc::string::String {
         use alloc::string::String;
         use core::fmt::Write;
@@ -186,7 +194,47 @@ impl Verdict<'_> {
             }
             None => out.push_str("null"),
         }
-        let _ = write!(out, ",\"truncated\":{}}}", self.truncated);
+        let _ = write!(out, ",\"truncated\":{}", self.truncated);
+        out.push_str(",\"links\":[");
+        for (i, l) in self.links.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "{{\"start\":{},\"end\":{},\"url\":", l.start, l.end);
+            json_str(&mut out, &l.url);
+            out.push_str(",\"host\":");
+            json_str(&mut out, &l.host);
+            out.push_str(",\"domain\":");
+            match &l.domain {
+                Some(d) => json_str(&mut out, d),
+                None => out.push_str("null"),
+            }
+            out.push_str(",\"flags\":[");
+            for (j, n) in l.flags.names().enumerate() {
+                if j > 0 {
+                    out.push(',');
+                }
+                json_str(&mut out, n);
+            }
+            out.push_str("],\"brand\":");
+            match &l.brand {
+                Some(b) => json_str(&mut out, b),
+                None => out.push_str("null"),
+            }
+            out.push('}');
+        }
+        out.push_str("],\"entities\":[");
+        for (i, e) in self.entities.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"type\":");
+            json_str(&mut out, e.kind.as_str());
+            let _ = write!(out, ",\"start\":{},\"end\":{},\"value\":", e.start, e.end);
+            json_str(&mut out, &e.value);
+            out.push('}');
+        }
+        out.push_str("]}");
         out
     }
 }

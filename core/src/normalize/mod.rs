@@ -25,8 +25,9 @@
 //!   of at most [`MAX_SKIPPED_RUN`]; a longer run becomes one [`BREAK`]. Marks, zero-width and
 //!   format characters, variation selectors, ZWJ and emoji skin-tone modifiers are skipped too
 //!   but do not count towards the run (an emoji sequence counts like one symbol).
-//! - Chinese sentence punctuation (`，。！？；：、` in full-width or ideographic form) is a
-//!   [`BREAK`]: `刷，单位` must not read as `刷单`. Measured on the mostly-Chinese messages of
+//! - Chinese sentence punctuation (`，。！？；、` in full-width or ideographic form) in a short
+//!   run becomes one [`SENTENCE`] character (a long run is a [`BREAK`]): `刷，单位` must not read
+//!   as `刷单`, while regexes can still span sentences. Measured on the mostly-Chinese messages of
 //!   the shared corpus (test `sentence_punctuation_choice`): skipping it instead would not add
 //!   one hit of 60 cue words (刷单, 微信, 转账, 验证码, …) to any of 3,721 ham or 2,021 fraud
 //!   messages, but would join 215 ham messages (5.8%) into a Han bigram that is frequent
@@ -56,6 +57,12 @@ mod tests;
 /// across it.
 pub const BREAK: char = '\0';
 
+/// The character written into normalised text in place of Chinese sentence punctuation
+/// (`，。！？；、`; not the colon of `微信：abc`) in a short separator run (and for U+0001 in the input). No normalised literal
+/// contains it, so keywords never match across a sentence boundary (`刷，单位` is not `刷单`);
+/// regexes can cross it (`.` and `[^\x00]` match it), unlike [`BREAK`].
+pub const SENTENCE: char = '\u{1}';
+
 /// The longest run of separator characters that is skipped between two characters of a word.
 pub const MAX_SKIPPED_RUN: usize = 3;
 
@@ -75,6 +82,7 @@ pub enum Fold {
 /// ASCII fold table: the folded byte, or `A_SKIP` / `A_BREAK`.
 const A_SKIP: u8 = 0x80;
 const A_BREAK: u8 = 0x81;
+const A_SENTENCE: u8 = 0x82;
 static ASCII_FOLD: [u8; 128] = {
     let mut t = [A_SKIP; 128];
     let mut b = 0;
@@ -84,6 +92,7 @@ static ASCII_FOLD: [u8; 128] = {
             b'A'..=b'Z' => c + 32,
             b'a'..=b'z' | b'0'..=b'9' => c,
             0 => A_BREAK,
+            1 => A_SENTENCE,
             _ => A_SKIP,
         };
         b += 1;
@@ -114,6 +123,7 @@ pub fn fold_char(c: char) -> Fold {
         return match ASCII_FOLD[u as usize] {
             A_SKIP => Fold::Skip,
             A_BREAK => Fold::Break,
+            A_SENTENCE => Fold::Skip,
             b => Fold::Char(b as char),
         };
     }
@@ -251,7 +261,7 @@ fn is_ignorable(c: char) -> bool {
 fn is_sentence_punct(c: char) -> bool {
     matches!(
         c,
-        '，' | '。' | '！' | '？' | '；' | '：' | '、' | '｡' | '､'
+        '，' | '。' | '！' | '？' | '；' | '、' | '｡' | '､' | SENTENCE
     )
 }
 
@@ -360,6 +370,8 @@ struct Writer<'a> {
     run_until: usize,
     /// ...whose numerals become digits.
     run_converts: bool,
+    /// The pending run holds sentence punctuation.
+    sentence: bool,
 }
 
 impl Writer<'_> {
@@ -379,6 +391,12 @@ impl Writer<'_> {
         self.seps = MAX_SKIPPED_RUN + 1;
     }
 
+    #[inline]
+    fn sentence_break(&mut self, start: usize) {
+        self.skip(start);
+        self.sentence = true;
+    }
+
     /// Ends the pending separator run before a character at original offset `here`.
     #[inline]
     fn flush(&mut self, here: usize) {
@@ -387,8 +405,17 @@ impl Writer<'_> {
             if !self.out.is_empty() && !self.out.text.ends_with(BREAK) {
                 self.out.push_char(BREAK, self.sep_start, here);
             }
+        } else if self.sentence {
+            self.digits = 0;
+            if !self.out.is_empty()
+                && !self.out.text.ends_with(BREAK)
+                && !self.out.text.ends_with(SENTENCE)
+            {
+                self.out.push_char(SENTENCE, self.sep_start, here);
+            }
         }
         self.seps = 0;
+        self.sentence = false;
     }
 
     #[inline]
@@ -436,6 +463,7 @@ impl Writer<'_> {
                 match ASCII_FOLD[b as usize] {
                     A_SKIP => self.skip(pos + i),
                     A_BREAK => self.hard_break(pos + i),
+                    A_SENTENCE => self.sentence_break(pos + i),
                     f => self.ascii(f, pos + i, pos + i + 1),
                 }
                 i += 1;
@@ -459,7 +487,7 @@ impl Writer<'_> {
                 }
             }
             if is_sentence_punct(c) {
-                self.hard_break(start);
+                self.sentence_break(start);
                 continue;
             }
             let mut f = fold_char(c);
@@ -534,6 +562,7 @@ pub fn normalize_into(input: &[u8], out: &mut Normalized) {
         digits: 0,
         run_until: 0,
         run_converts: false,
+        sentence: false,
     };
     match core::str::from_utf8(input) {
         Ok(text) => w.run(text, 0),

@@ -14,7 +14,9 @@ use alloc::string::ToString;
 use alloc::vec::Vec;
 use serde::{Deserialize, Serialize};
 
+use crate::entities::EntityKind;
 use crate::error::PackError;
+use crate::links::{LinkData, LinkFlags};
 
 /// Largest absolute rule weight.
 pub const MAX_WEIGHT: i32 = 1000;
@@ -40,6 +42,10 @@ pub struct Pack {
     /// The rules.
     #[serde(default, rename = "rule")]
     pub rules: Vec<Rule>,
+    /// Link lists: shorteners, risky TLDs, brands, known-bad and known-good domains, … (the
+    /// `[links]` table; several source files may each hold part of it).
+    #[serde(default)]
+    pub links: Option<LinkData>,
 }
 
 /// Pack metadata.
@@ -123,7 +129,31 @@ pub enum RuleKind {
     Regex,
     /// Fires from the set of other rules that fired (`all`, `any`, `none`, `within`).
     Combo,
+    /// Fires when a link of the text has every flag of `flags`, none of `not_flags`, and (when
+    /// `domains` is given) is on one of `domains`.
+    Link,
+    /// Fires when the text holds an entity of one of the kinds in `entities`.
+    Entity,
+    /// Fires when the message's sender passes one of the checks in `sender`.
+    Sender,
 }
+
+/// Checks a `sender` rule can name: a [`SenderKind`](crate::sender::SenderKind) name,
+/// `personal` (mobile, virtual, international or landline), or `brand_mismatch` (the text names
+/// a brand of the pack's `[links]` data and the sender is a personal number, or a service
+/// number that is not one of the brand's short codes).
+pub const SENDER_CHECKS: &[&str] = &[
+    "mobile",
+    "virtual_mobile",
+    "international",
+    "landline",
+    "service_number",
+    "gateway",
+    "alphanumeric",
+    "unknown",
+    "personal",
+    "brand_mismatch",
+];
 
 /// One rule.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -167,6 +197,21 @@ pub struct Rule {
     /// normalised characters.
     #[serde(default)]
     pub within: Option<u32>,
+    /// `link`: flag names (see [`LinkFlags::ALL`]) a link must all have.
+    #[serde(default)]
+    pub flags: Vec<String>,
+    /// `link`: flag names the link must not have.
+    #[serde(default)]
+    pub not_flags: Vec<String>,
+    /// `link`: hosts or registrable domains (subdomains included) the link must be on.
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// `entity`: entity kind names (see [`EntityKind::as_str`]), any of which fires the rule.
+    #[serde(default)]
+    pub entities: Vec<String>,
+    /// `sender`: checks (see [`SENDER_CHECKS`]), any of which fires the rule.
+    #[serde(default)]
+    pub sender: Vec<String>,
     /// Examples that must fire the rule (checked by `fanzha pack check`; not in binary packs).
     #[serde(default, rename = "match")]
     pub must_match: Vec<String>,
@@ -205,6 +250,12 @@ impl Pack {
         self.categories.extend(other.categories);
         self.variants.extend(other.variants);
         self.rules.extend(other.rules);
+        if let Some(more) = other.links {
+            match &mut self.links {
+                Some(links) => links.extend(more),
+                None => self.links = Some(more),
+            }
+        }
         Ok(())
     }
 
@@ -287,6 +338,11 @@ impl Pack {
         for r in &self.rules {
             r.validate_fields(&cats, &ids)?;
         }
+        if let Some(links) = &self.links {
+            links
+                .validate()
+                .map_err(|e| PackError::invalid(None, format!("[links]: {e}")))?;
+        }
         combo_order(&self.rules, &ids).map(|_| ())
     }
 }
@@ -318,7 +374,62 @@ impl Rule {
             || !self.none.is_empty()
             || self.within.is_some()
             || self.min_any.is_some();
+        let has_link =
+            !self.flags.is_empty() || !self.not_flags.is_empty() || !self.domains.is_empty();
+        let has_signal = has_link || !self.entities.is_empty() || !self.sender.is_empty();
+        let has_text = !self.keywords.is_empty() || self.regex.is_some();
+        if has_signal
+            && matches!(
+                self.kind,
+                RuleKind::Keywords | RuleKind::Regex | RuleKind::Combo
+            )
+        {
+            return Err(self.err(
+                "flags/not_flags/domains/entities/sender belong to link, entity and sender rules",
+            ));
+        }
         match self.kind {
+            RuleKind::Link | RuleKind::Entity | RuleKind::Sender if has_text || has_combo => {
+                return Err(self
+                    .err("link, entity and sender rules take no keywords, regex or combo fields"));
+            }
+            RuleKind::Link => {
+                if !self.entities.is_empty() || !self.sender.is_empty() {
+                    return Err(self.err("a link rule takes only flags, not_flags and domains"));
+                }
+                for f in self.flags.iter().chain(&self.not_flags) {
+                    if LinkFlags::from_name(f).is_none() {
+                        return Err(self.err(&format!("unknown link flag {f:?}")));
+                    }
+                }
+                if self
+                    .domains
+                    .iter()
+                    .any(|d| d.trim().is_empty() || d.contains('/'))
+                {
+                    return Err(self.err("domains are host names without scheme or path"));
+                }
+            }
+            RuleKind::Entity => {
+                if self.entities.is_empty() || has_link || !self.sender.is_empty() {
+                    return Err(self.err("kind = \"entity\" needs `entities` and nothing else"));
+                }
+                for e in &self.entities {
+                    if EntityKind::from_name(e).is_none() {
+                        return Err(self.err(&format!("unknown entity kind {e:?}")));
+                    }
+                }
+            }
+            RuleKind::Sender => {
+                if self.sender.is_empty() || has_link || !self.entities.is_empty() {
+                    return Err(self.err("kind = \"sender\" needs `sender` and nothing else"));
+                }
+                for c in &self.sender {
+                    if !SENDER_CHECKS.contains(&c.as_str()) {
+                        return Err(self.err(&format!("unknown sender check {c:?}")));
+                    }
+                }
+            }
             RuleKind::Keywords => {
                 if self.keywords.is_empty() {
                     return Err(self.err("kind = \"keywords\" needs a non-empty `keywords` list"));

@@ -1,0 +1,306 @@
+//! Entity extraction tests. Every example here is written for this file; numbers are made up
+//! (ID and card numbers are built to pass their checksums).
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+
+use super::*;
+
+fn find(text: &str) -> Vec<(EntityKind, String, String)> {
+    let mut out = Vec::new();
+    find_entities(text.as_bytes(), &mut out);
+    out.into_iter()
+        .map(|e| (e.kind, text[e.start..e.end].to_string(), e.value))
+        .collect()
+}
+
+fn kinds(text: &str) -> Vec<(EntityKind, String)> {
+    find(text).into_iter().map(|(k, _, v)| (k, v)).collect()
+}
+
+fn one(text: &str, kind: EntityKind, span: &str, value: &str) {
+    let v = find(text);
+    assert_eq!(v, [(kind, span.to_string(), value.to_string())], "{text:?}");
+}
+
+use EntityKind::*;
+
+#[test]
+fn chinese_mobiles() {
+    one("电话13812345678联系", Mobile, "13812345678", "13812345678");
+    one(
+        "电话 138 1234 5678 联系",
+        Mobile,
+        "138 1234 5678",
+        "13812345678",
+    );
+    one("电话138-1234-5678", Mobile, "138-1234-5678", "13812345678");
+    one(
+        "call +86 13812345678",
+        Mobile,
+        "+86 13812345678",
+        "13812345678",
+    );
+    one(
+        "call +8613812345678",
+        Mobile,
+        "+8613812345678",
+        "13812345678",
+    );
+    one(
+        "拨0086-138-1234-5678",
+        Mobile,
+        "0086-138-1234-5678",
+        "13812345678",
+    );
+    one("拨8613812345678", Mobile, "8613812345678", "13812345678");
+    one(
+        "号码１３８１２３４５６７８",
+        Mobile,
+        "１３８１２３４５６７８",
+        "13812345678",
+    );
+    one(
+        "号码1 3 8 1 2 3 4 5 6 7 8呢",
+        Mobile,
+        "1 3 8 1 2 3 4 5 6 7 8",
+        "13812345678",
+    );
+    one(
+        "号码138\u{200B}1234\u{200B}5678",
+        Mobile,
+        "138\u{200B}1234\u{200B}5678",
+        "13812345678",
+    );
+}
+
+#[test]
+fn virtual_operator_and_service_numbers() {
+    one(
+        "回电17012345678",
+        VirtualMobile,
+        "17012345678",
+        "17012345678",
+    );
+    one(
+        "回电16512345678",
+        VirtualMobile,
+        "16512345678",
+        "16512345678",
+    );
+    one(
+        "回电171 2345 6789",
+        VirtualMobile,
+        "171 2345 6789",
+        "17123456789",
+    );
+    one("客服热线95588", ServiceNumber, "95588", "95588");
+    one("请拨96110咨询", ServiceNumber, "96110", "96110");
+    one("致电10086查询", ServiceNumber, "10086", "10086");
+    one("举报12321", ServiceNumber, "12321", "12321");
+    one(
+        "热线400-123-4567",
+        ServiceNumber,
+        "400-123-4567",
+        "4001234567",
+    );
+    one(
+        "热线800 820 8820",
+        ServiceNumber,
+        "800 820 8820",
+        "8008208820",
+    );
+}
+
+#[test]
+fn international_and_landline() {
+    one(
+        "WhatsApp +1 415 555 0100 now",
+        InternationalPhone,
+        "+1 415 555 0100",
+        "+14155550100",
+    );
+    one(
+        "ring +44 7911 123456",
+        InternationalPhone,
+        "+44 7911 123456",
+        "+447911123456",
+    );
+    one(
+        "拨00852 2345 6789",
+        InternationalPhone,
+        "00852 2345 6789",
+        "+85223456789",
+    );
+    one(
+        "call 1-833-555-0100",
+        InternationalPhone,
+        "1-833-555-0100",
+        "+18335550100",
+    );
+    assert_eq!(find("微信xxxxxxx"), []);
+    one("座机021-12345678", Landline, "021-12345678", "02112345678");
+    one("座机0755-8765432", Landline, "0755-8765432", "07558765432");
+}
+
+#[test]
+fn qq_and_wechat() {
+    one("加QQ：123456789领", Qq, "123456789", "123456789");
+    one("扣扣 98765432", Qq, "98765432", "98765432");
+    one("企鹅号是 55667788", Qq, "55667788", "55667788");
+    one("qq12345678", Qq, "12345678", "12345678");
+    one(
+        "加微信：zhang_san88 了解",
+        Wechat,
+        "zhang_san88",
+        "zhang_san88",
+    );
+    one("vx: Abc-12345", Wechat, "Abc-12345", "abc-12345");
+    one(
+        "加ＶＸ ｈｅｌｌｏ２０２４",
+        Wechat,
+        "ｈｅｌｌｏ２０２４",
+        "hello2024",
+    );
+    one("威信号：qwe123rty", Wechat, "qwe123rty", "qwe123rty");
+    one("薇信 id: lucky_cat7", Wechat, "lucky_cat7", "lucky_cat7");
+    assert_eq!(
+        kinds("微信同号13812345678"),
+        [(Mobile, "13812345678".into())]
+    );
+    assert_eq!(
+        kinds("微信13812345678"),
+        [
+            (Mobile, "13812345678".into()),
+            (Wechat, "13812345678".into())
+        ]
+    );
+    // Not IDs: words after the context, glued letters.
+    assert!(find("微信支付成功").is_empty());
+    assert!(find("用微信扫码").is_empty());
+    assert!(find("avxb123456").is_empty());
+    assert!(find("qqmusic 2024").is_empty());
+}
+
+#[test]
+fn cards_and_ids() {
+    // Luhn-valid test numbers.
+    one(
+        "卡号6222020200112233446",
+        BankCard,
+        "6222020200112233446",
+        "6222020200112233446",
+    );
+    one(
+        "card 4111 1111 1111 1111",
+        BankCard,
+        "4111 1111 1111 1111",
+        "4111111111111111",
+    );
+    assert!(find("卡号6222020200112233445").is_empty());
+    // A checksum-valid ID number (made up), with and without X.
+    one(
+        "身份证11010519491231002X",
+        IdCard,
+        "11010519491231002X",
+        "11010519491231002X",
+    );
+    one(
+        "身份证 110105194912310038",
+        IdCard,
+        "110105194912310038",
+        "110105194912310038",
+    );
+    assert!(find("身份证110105194912310039")
+        .iter()
+        .all(|e| e.0 != IdCard));
+}
+
+#[test]
+fn money() {
+    one("转账5000元", Money, "5000元", "CNY 5000");
+    one("收益¥1,234.5", Money, "¥1,234.5", "CNY 1234.50");
+    one("日赚300块", Money, "300块", "CNY 300");
+    one("月入3万", Money, "3万", "CNY 30000");
+    one("贷款1.5万元", Money, "1.5万元", "CNY 15000");
+    one("额度20万元", Money, "20万元", "CNY 200000");
+    one("pay $20.99 now", Money, "$20.99", "USD 20.99");
+    one("RMB 800 only", Money, "RMB 800", "CNY 800");
+    one("共2亿", Money, "2亿", "CNY 200000000");
+    one("100美元", Money, "100美元", "USD 100");
+    one("奖金五万元", Money, "五万元", "CNY 50000");
+    one("罚款叁仟伍佰元", Money, "叁仟伍佰元", "CNY 3500");
+    one("共一百二十元", Money, "一百二十元", "CNY 120");
+    assert!(find("已有3万人参加").is_empty());
+    assert!(find("一元复始").is_empty());
+    assert!(find("版本3.5.1").is_empty());
+}
+
+#[test]
+fn email() {
+    assert_eq!(
+        kinds("发到 12345678@qq.com 或 Zhang.San@Example.CN。"),
+        [
+            (Qq, "12345678".into()),
+            (Email, "12345678@qq.com".into()),
+            (Email, "zhang.san@example.cn".into())
+        ]
+    );
+}
+
+#[test]
+fn not_numbers() {
+    for text in [
+        "验证码123456，5分钟内有效",
+        "订单号SF1234567890123已发货",
+        "2024-11-29 13:45",
+        "第3期",
+        "尾号1234的卡",
+        "https://t.cn/13812345678x",
+        "ip 192.168.1.1",
+    ] {
+        assert!(find(text).is_empty(), "{text:?}: {:?}", find(text));
+    }
+}
+
+#[test]
+fn skip_ranges() {
+    let text = "打开 abc.com/13812345678 或拨13912345678";
+    let link_end = text.find(" 或").unwrap();
+    let mut out = Vec::new();
+    find_entities_outside(text.as_bytes(), &[(3, link_end)], &mut out);
+    assert_eq!(out.len(), 1);
+    assert_eq!(out[0].value, "13912345678");
+}
+
+#[test]
+fn names_are_stable() {
+    for k in EntityKind::ALL {
+        assert_eq!(EntityKind::from_name(k.as_str()), Some(k));
+    }
+    assert_eq!(Mobile.as_str(), "mobile");
+    assert_eq!(VirtualMobile.as_str(), "virtual_mobile");
+}
+
+#[test]
+fn hostile_inputs() {
+    let mut out = Vec::new();
+    for text in [
+        "1".repeat(100_000),
+        "1 ".repeat(50_000),
+        "1-".repeat(50_000),
+        "1,000".repeat(20_000),
+        "1.".repeat(50_000),
+        "五".repeat(50_000) + "元",
+        "微信".repeat(30_000),
+        "@".repeat(100_000),
+        "a@".repeat(50_000),
+        "13812345678 ".repeat(10_000),
+    ] {
+        out.clear();
+        find_entities(text.as_bytes(), &mut out);
+        assert!(out.len() <= MAX_ENTITIES);
+    }
+    let bytes: Vec<u8> = (0..60_000u32).map(|i| (i * 7919 % 251) as u8).collect();
+    find_entities(&bytes, &mut out);
+}

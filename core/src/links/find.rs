@@ -1,0 +1,909 @@
+//! The link finder: reads original bytes and finds links as a person reads them.
+//!
+//! Work is done only around trigger characters (`.`, `:`, `。`, `．`, `｡`, `点`, `：`): most
+//! texts have none near letters and cost one byte scan. Around a trigger the finder reads the
+//! characters on both sides (folding full-width and fancy letters through
+//! [`fold_char`](crate::normalize::fold_char)), cuts the host at CJK text and punctuation, and
+//! resumes after what it read, so hostile texts (100k dots) stay linear.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use unicode_script::{Script, UnicodeScript};
+
+use super::canon::{canonicalize, parse_ipv4};
+use super::{host, punycode, Link, LinkData, LinkFlags};
+use crate::normalize::{fold_char, Fold};
+
+/// Characters read back from a dot trigger.
+const LEFT_CAP: usize = 256;
+/// Units read forward from the start of a host candidate.
+const UNIT_CAP: usize = 512;
+/// Characters of a path.
+const PATH_CAP: usize = 1024;
+/// Characters of an authority after a scheme.
+const AUTH_CAP: usize = 320;
+
+/// Top-level domains accepted for a bare host (no scheme, no `www.`, no path): common in links
+/// and unlikely as words glued to a full stop. Short English words (`in`, `it`, `me`, `to`, …)
+/// are missing on purpose.
+const BARE_TLDS: &[&str] = &[
+    "ai", "app", "asia", "bid", "biz", "bond", "buzz", "cam", "cc", "cf", "cfd", "club", "cn",
+    "co", "com", "cyou", "de", "email", "fun", "ga", "gd", "gq", "hk", "icu", "info", "ink", "io",
+    "jp", "kim", "kr", "la", "live", "ltd", "ly", "ml", "mo", "net", "online", "org", "pw", "ren",
+    "ru", "sbs", "sg", "shop", "site", "store", "tk", "top", "tv", "tw", "uk", "vip", "wang",
+    "website", "win", "work", "ws", "xin", "xyz",
+];
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A host character: folded ASCII letter/digit, `-`, `_`, or a letter of another script.
+    Label,
+    /// A Han, kana or hangul character: part of a host only after a scheme.
+    Cjk,
+    /// A dot (`.`, `。`, `．`, `｡`, or a defanged `[.]`).
+    Dot,
+    /// `点`: a dot only between ASCII host characters.
+    DianDot,
+    /// A space: part of a host only next to a dot.
+    Space,
+    /// A zero-width character: skipped.
+    Invisible,
+    /// Anything else.
+    Stop,
+}
+
+/// One character of a host candidate, read and classified.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Unit {
+    kind: Kind,
+    /// The folded character.
+    c: char,
+    start: usize,
+    end: usize,
+    /// Written to dodge filters (full-width, `。`, `点`, brackets, spaces, zero-width).
+    dodge: bool,
+    /// An ASCII upper-case letter in the original.
+    upper: bool,
+}
+
+/// Decodes the character at `pos`; an invalid byte reads as U+FFFD of length 1.
+pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
+    let b = *text.get(pos)?;
+    if b < 0x80 {
+        return Some((b as char, 1));
+    }
+    let len = match b {
+        0xC2..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        0xF0..=0xF4 => 4,
+        _ => return Some(('\u{FFFD}', 1)),
+    };
+    match text
+        .get(pos..pos + len)
+        .and_then(|s| core::str::from_utf8(s).ok())
+        .and_then(|s| s.chars().next())
+    {
+        Some(c) => Some((c, len)),
+        None => Some(('\u{FFFD}', 1)),
+    }
+}
+
+/// The character ending at `pos` and its start.
+pub(crate) fn char_before(text: &[u8], pos: usize) -> Option<(char, usize)> {
+    if pos == 0 || pos > text.len() {
+        return None;
+    }
+    let mut s = pos - 1;
+    let lim = pos.saturating_sub(4);
+    while s > lim && text[s] & 0xC0 == 0x80 {
+        s -= 1;
+    }
+    match char_at(text, s) {
+        Some((c, len)) if s + len == pos => Some((c, s)),
+        _ => Some(('\u{FFFD}', pos - 1)),
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(
+        c.script(),
+        Script::Han | Script::Hiragana | Script::Katakana | Script::Hangul | Script::Bopomofo
+    )
+}
+
+/// Reads one character for a host: its kind, folded form and whether it dodges.
+fn classify(c: char) -> (Kind, char, bool) {
+    match c {
+        'a'..='z' | '0'..='9' | '-' | '_' => (Kind::Label, c, false),
+        'A'..='Z' => (Kind::Label, c.to_ascii_lowercase(), false),
+        '.' => (Kind::Dot, '.', false),
+        '。' | '．' | '｡' => (Kind::Dot, '.', true),
+        '点' => (Kind::DianDot, '.', true),
+        ' ' | '\u{3000}' | '\u{A0}' => (Kind::Space, ' ', true),
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => (Kind::Invisible, c, true),
+        '\u{FF0D}' | '\u{2010}' | '\u{2011}' => (Kind::Label, '-', true),
+        '\u{FF3F}' => (Kind::Label, '_', true),
+        _ if c.is_ascii() => (Kind::Stop, c, false),
+        '\u{FF01}'..='\u{FF5E}' => match fold_char(c) {
+            Fold::Char(f) if f.is_ascii_alphanumeric() => (Kind::Label, f, true),
+            _ => (Kind::Stop, c, false),
+        },
+        _ if is_cjk(c) => (Kind::Cjk, c, false),
+        _ if c.is_alphanumeric() => {
+            if matches!(c.script(), Script::Common | Script::Inherited) {
+                // Fancy letters and digits (𝐚, ⓐ, ①): read through the normaliser's folding.
+                match fold_char(c) {
+                    Fold::Char(f) if f.is_ascii_alphanumeric() => {
+                        (Kind::Label, f.to_ascii_lowercase(), true)
+                    }
+                    _ => (Kind::Stop, c, false),
+                }
+            } else {
+                // A letter of another script: an internationalised host.
+                let mut lower = c.to_lowercase();
+                let l = match (lower.next(), lower.next()) {
+                    (Some(l), None) => l,
+                    _ => c,
+                };
+                (Kind::Label, l, false)
+            }
+        }
+        _ => (Kind::Stop, c, false),
+    }
+}
+
+fn is_open_bracket(c: char) -> bool {
+    matches!(c, '[' | '(' | '（' | '【' | '［' | '{')
+}
+
+fn is_close_bracket(c: char) -> bool {
+    matches!(c, ']' | ')' | '）' | '】' | '］' | '}')
+}
+
+/// A defanged dot at `pos` (`[.]`, `(.)`, `（点）`, `[dot]`): its length in bytes.
+fn defanged_dot(text: &[u8], pos: usize) -> Option<usize> {
+    let (open, l1) = char_at(text, pos)?;
+    if !is_open_bracket(open) {
+        return None;
+    }
+    let mut p = pos + l1;
+    let (c, l2) = char_at(text, p)?;
+    if matches!(c, '.' | '。' | '．' | '｡' | '点') {
+        p += l2;
+    } else if text
+        .get(p..p + 3)
+        .is_some_and(|w| w.eq_ignore_ascii_case(b"dot"))
+    {
+        p += 3;
+    } else {
+        return None;
+    }
+    let (close, l3) = char_at(text, p)?;
+    is_close_bracket(close).then_some(p + l3 - pos)
+}
+
+enum Trigger {
+    Dot,
+    Colon,
+}
+
+fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
+    let mut i = from;
+    while i < text.len() {
+        match text[i] {
+            b'.' => return Some((i, 1, Trigger::Dot)),
+            b':' => return Some((i, 1, Trigger::Colon)),
+            0xE3 if text.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => {
+                return Some((i, 3, Trigger::Dot));
+            }
+            0xE7 if text.get(i + 1..i + 3) == Some(&[0x82, 0xB9]) => {
+                return Some((i, 3, Trigger::Dot));
+            }
+            0xEF => match text.get(i + 1..i + 3) {
+                Some([0xBC, 0x8E]) | Some([0xBD, 0xA1]) => return Some((i, 3, Trigger::Dot)),
+                Some([0xBC, 0x9A]) => return Some((i, 3, Trigger::Colon)),
+                _ => {}
+            },
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+pub(crate) fn find_links(
+    text: &[u8],
+    data: &LinkData,
+    out: &mut Vec<Link>,
+    cap: usize,
+    units: &mut Vec<Unit>,
+) {
+    let limit = out.len() + cap;
+    let mut i = 0;
+    let mut floor = 0;
+    while out.len() < limit {
+        let Some((t, tlen, trigger)) = next_trigger(text, i) else {
+            break;
+        };
+        match trigger {
+            Trigger::Colon => match scheme_link(text, t, tlen, floor, data) {
+                Some(link) => {
+                    i = link.end.max(t + tlen);
+                    floor = link.end;
+                    out.push(link);
+                }
+                None => i = t + tlen,
+            },
+            Trigger::Dot => {
+                let resume = bare_links(text, t, &mut floor, data, units, out, limit);
+                i = resume.max(t + tlen);
+            }
+        }
+    }
+}
+
+fn left_ok(c: char) -> bool {
+    is_open_bracket(c)
+        || is_close_bracket(c)
+        || !matches!(classify(c).0, Kind::Stop | Kind::Cjk)
+        || c == '点'
+}
+
+/// Links without scheme in the run of host characters around the dot trigger at `t`. Every
+/// host of the run is tried (the run is read once); returns where scanning resumes.
+fn bare_links(
+    text: &[u8],
+    t: usize,
+    floor: &mut usize,
+    data: &LinkData,
+    units: &mut Vec<Unit>,
+    out: &mut Vec<Link>,
+    limit: usize,
+) -> usize {
+    // 1. Back over host characters (spaces only next to a dot).
+    let mut s = t;
+    let mut n = 0;
+    let mut right_is_dot = true;
+    while n < LEFT_CAP {
+        let Some((c, cs)) = char_before(text, s) else {
+            break;
+        };
+        if cs < *floor || !left_ok(c) {
+            break;
+        }
+        let kind = classify(c).0;
+        if kind == Kind::Space {
+            let left_is_dot = char_before(text, cs)
+                .is_some_and(|(l, _)| matches!(classify(l).0, Kind::Dot | Kind::DianDot));
+            if !right_is_dot && !left_is_dot {
+                break;
+            }
+        }
+        right_is_dot = matches!(kind, Kind::Dot | Kind::DianDot);
+        s = cs;
+        n += 1;
+    }
+
+    // 2. Forward into units; a break before the trigger restarts, one after it ends the run.
+    units.clear();
+    let mut p = s;
+    let mut spaces = 0;
+    while units.len() < UNIT_CAP {
+        let Some((c, len)) = char_at(text, p) else {
+            break;
+        };
+        if let Some(l) = defanged_dot(text, p) {
+            units.push(Unit {
+                kind: Kind::Dot,
+                c: '.',
+                start: p,
+                end: p + l,
+                dodge: true,
+                upper: false,
+            });
+            p += l;
+            spaces = 0;
+            continue;
+        }
+        let (kind, f, dodge) = classify(c);
+        let breaks = match kind {
+            Kind::Stop | Kind::Cjk => true,
+            Kind::Space => {
+                spaces += 1;
+                spaces > 2
+            }
+            _ => {
+                spaces = 0;
+                false
+            }
+        };
+        if breaks {
+            if p > t {
+                break;
+            }
+            units.clear();
+            spaces = 0;
+            p += len;
+            continue;
+        }
+        units.push(Unit {
+            kind,
+            c: f,
+            start: p,
+            end: p + len,
+            dodge,
+            upper: c.is_ascii_uppercase(),
+        });
+        p += len;
+    }
+    let run_end = p;
+
+    // 3. Segments of the run; spaces next to ASCII dots only in `www.` hosts.
+    let mut i = 0;
+    while i < units.len() && out.len() < limit {
+        if is_break(units, i, true) {
+            i += 1;
+            continue;
+        }
+        let mut hi = i + 1;
+        while hi < units.len() && !is_break(units, hi, true) {
+            hi += 1;
+        }
+        if first_label_is_www(&units[i..hi]) {
+            try_host(text, &units[i..hi], floor, data, out);
+        } else {
+            let mut j = i;
+            while j < hi && out.len() < limit {
+                if is_break(units, j, false) {
+                    j += 1;
+                    continue;
+                }
+                let mut h = j + 1;
+                while h < hi && !is_break(units, h, false) {
+                    h += 1;
+                }
+                try_host(text, &units[j..h], floor, data, out);
+                j = h;
+            }
+        }
+        i = hi;
+    }
+    run_end.max(*floor)
+}
+
+/// Tries one segment of host units as a link without scheme.
+fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: &mut Vec<Link>) {
+    // Trim dots and spaces at both ends.
+    let Some(lo) = seg.iter().position(|u| u.kind == Kind::Label) else {
+        return;
+    };
+    let Some(hi) = seg.iter().rposition(|u| u.kind == Kind::Label) else {
+        return;
+    };
+    let host_units = &seg[lo..=hi];
+    let start = host_units[0].start;
+    if start < *floor {
+        // Inside the path of a link found just before.
+        return;
+    }
+    if !host_units
+        .iter()
+        .any(|u| matches!(u.kind, Kind::Dot | Kind::DianDot))
+    {
+        return;
+    }
+    let host_end = host_units[host_units.len() - 1].end;
+    if char_before(text, start).is_some_and(|(c, _)| matches!(c, '@' | '＠')) {
+        // An e-mail address.
+        return;
+    }
+
+    // Labels.
+    let mut labels: Vec<String> = Vec::new();
+    let mut cur = String::new();
+    let mut dodge = false;
+    for u in host_units {
+        dodge |= u.dodge;
+        match u.kind {
+            Kind::Label => cur.push(u.c),
+            Kind::Dot | Kind::DianDot => labels.push(core::mem::take(&mut cur)),
+            _ => {}
+        }
+    }
+    labels.push(cur);
+    if labels.len() < 2 || labels.iter().any(|l| !valid_label(l)) {
+        return;
+    }
+    let last_dot = host_units
+        .iter()
+        .rposition(|u| matches!(u.kind, Kind::Dot | Kind::DianDot))
+        .unwrap_or(0);
+    let tld_upper: Vec<bool> = host_units[last_dot..]
+        .iter()
+        .filter(|u| u.kind == Kind::Label)
+        .map(|u| u.upper)
+        .collect();
+    let Some(ascii_host) = ascii_host(&labels) else {
+        return;
+    };
+
+    // Port and path.
+    let mut end = host_end;
+    let mut raw = String::from("http://");
+    raw.push_str(&ascii_host);
+    let mut has_port = false;
+    if let Some(after) = read_port(text, end, &mut raw) {
+        end = after;
+        has_port = true;
+    }
+    let path_start = raw.len();
+    let path_end = read_path(text, end, &mut raw, &mut dodge);
+    let has_path = raw.len() > path_start;
+    if has_path {
+        end = path_end;
+    }
+
+    // Is it a link?
+    let is_ip = labels.len() == 4 && parse_ipv4(&ascii_host).is_some();
+    let www = labels[0] == "www";
+    if !is_ip {
+        let tld = labels.last().map(String::as_str).unwrap_or("");
+        let tld_ascii = tld.bytes().all(|b| b.is_ascii_alphabetic());
+        let tld_idn = ascii_host
+            .rsplit('.')
+            .next()
+            .is_some_and(|l| l.starts_with("xn--"));
+        let known = psl::suffix(ascii_host.as_bytes()).is_some_and(|s| s.is_known())
+            && psl::domain(ascii_host.as_bytes()).is_some();
+        if !known || !(tld_ascii || tld_idn) {
+            return;
+        }
+        if !www && !has_path && !has_port {
+            if !BARE_TLDS.contains(&tld) {
+                return;
+            }
+            // `Mr.Li`, `you.Call`: a capitalised word after a full stop.
+            let capitalised = tld_upper.first() == Some(&true) && tld_upper[1..].iter().any(|u| !u);
+            if capitalised {
+                return;
+            }
+        }
+    } else if labels
+        .iter()
+        .any(|l| l.starts_with('0') && l.len() > 1 && !l.starts_with("0x"))
+        && !has_path
+        && !has_port
+    {
+        // `01.02.03.04` with nothing after it reads as a date or a code more than an address.
+        return;
+    }
+    let Some(canon) = canonicalize(raw.as_bytes()) else {
+        return;
+    };
+    let mut flags = LinkFlags::NO_SCHEME;
+    if dodge {
+        flags |= LinkFlags::DODGED;
+    }
+    *floor = end;
+    out.push(host::judge(start, end, &canon, flags, data));
+}
+
+fn valid_label(l: &str) -> bool {
+    !l.is_empty() && l.chars().count() <= 63 && !l.starts_with('-') && !l.ends_with('-')
+}
+
+/// The host in ASCII: Punycode for labels with other scripts.
+fn ascii_host(labels: &[String]) -> Option<String> {
+    let mut out = String::new();
+    for (i, l) in labels.iter().enumerate() {
+        if i > 0 {
+            out.push('.');
+        }
+        if l.is_ascii() {
+            out.push_str(l);
+        } else {
+            let chars: Vec<char> = l.chars().collect();
+            out.push_str("xn--");
+            out.push_str(&punycode::encode(&chars)?);
+        }
+    }
+    Some(out)
+}
+
+/// The nearest unit before (`back`) or after `i` that is not a space or invisible.
+fn neighbor(units: &[Unit], i: usize, back: bool) -> Option<&Unit> {
+    if back {
+        units[..i]
+            .iter()
+            .rev()
+            .take(4)
+            .find(|u| !matches!(u.kind, Kind::Space | Kind::Invisible))
+    } else {
+        units[i + 1..]
+            .iter()
+            .take(4)
+            .find(|u| !matches!(u.kind, Kind::Space | Kind::Invisible))
+    }
+}
+
+fn is_ascii_label(u: Option<&Unit>) -> bool {
+    u.is_some_and(|u| u.kind == Kind::Label && u.c.is_ascii_alphanumeric())
+}
+
+fn dian_is_dot(units: &[Unit], i: usize) -> bool {
+    is_ascii_label(neighbor(units, i, true)) && is_ascii_label(neighbor(units, i, false))
+}
+
+fn is_break(units: &[Unit], i: usize, ascii_dot_spaces: bool) -> bool {
+    match units[i].kind {
+        Kind::Label | Kind::Dot | Kind::Invisible => false,
+        Kind::DianDot => !dian_is_dot(units, i),
+        Kind::Space => {
+            let ok = |u: Option<&Unit>, idx: Option<usize>| match u {
+                Some(u) if u.kind == Kind::Dot => u.dodge || ascii_dot_spaces,
+                Some(u) if u.kind == Kind::DianDot => idx.is_some_and(|j| dian_is_dot(units, j)),
+                _ => false,
+            };
+            let back_idx = (i.saturating_sub(4)..i)
+                .rev()
+                .find(|&j| !matches!(units[j].kind, Kind::Space | Kind::Invisible));
+            let fwd_idx = (i + 1..units.len().min(i + 5))
+                .find(|&j| !matches!(units[j].kind, Kind::Space | Kind::Invisible));
+            !(ok(back_idx.map(|j| &units[j]), back_idx) || ok(fwd_idx.map(|j| &units[j]), fwd_idx))
+        }
+        Kind::Cjk | Kind::Stop => true,
+    }
+}
+
+fn first_label_is_www(units: &[Unit]) -> bool {
+    let mut s = String::new();
+    for u in units {
+        match u.kind {
+            Kind::Label => s.push(u.c),
+            Kind::Dot | Kind::DianDot if !s.is_empty() => break,
+            _ => {}
+        }
+        if s.len() > 3 {
+            return false;
+        }
+    }
+    s == "www"
+}
+
+/// `:1234` (ASCII or full-width colon and digits) at `pos`: appends it and returns its end.
+fn read_port(text: &[u8], pos: usize, raw: &mut String) -> Option<usize> {
+    let (c, len) = char_at(text, pos)?;
+    if c != ':' && c != '：' {
+        return None;
+    }
+    let mut p = pos + len;
+    let mut digits = String::new();
+    while digits.len() < 5 {
+        let Some((d, l)) = char_at(text, p) else {
+            break;
+        };
+        let d = match d {
+            '0'..='9' => d,
+            '\u{FF10}'..='\u{FF19}' => char::from_u32(d as u32 - 0xFF10 + '0' as u32)?,
+            _ => break,
+        };
+        digits.push(d);
+        p += l;
+    }
+    if digits.is_empty() || char_at(text, p).is_some_and(|(c, _)| c.is_ascii_digit()) {
+        return None;
+    }
+    raw.push(':');
+    raw.push_str(&digits);
+    Some(p)
+}
+
+/// A path, query or fragment at `pos` (starting with `/`, `?` or `#`): appends it to `raw`
+/// (full-width characters folded) and returns its end. Stops at spaces, CJK and other non-ASCII
+/// text; trailing punctuation is left out.
+fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usize {
+    let first = match char_at(text, pos) {
+        Some((c, _)) => fold_path_char(c),
+        None => None,
+    };
+    if !matches!(first, Some(('/' | '?' | '#', _))) {
+        return pos;
+    }
+    let mut chars: Vec<(char, usize)> = Vec::new();
+    let mut p = pos;
+    let mut d = false;
+    while chars.len() < PATH_CAP {
+        let Some((c, len)) = char_at(text, p) else {
+            break;
+        };
+        if matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
+            d = true;
+            p += len;
+            continue;
+        }
+        let Some((f, fd)) = fold_path_char(c) else {
+            break;
+        };
+        d |= fd;
+        p += len;
+        chars.push((f, p));
+    }
+    // Trailing punctuation and unbalanced closing brackets are the sentence's, not the link's.
+    let count = |c: char| chars.iter().filter(|(x, _)| *x == c).count() as isize;
+    let mut parens = count(')') - count('(');
+    let mut brackets = count(']') - count('[');
+    while let Some(&(c, _)) = chars.last() {
+        let drop = match c {
+            '.' | ',' | ';' | ':' | '!' | '?' | '*' | '\'' | '"' => true,
+            ')' if parens > 0 => {
+                parens -= 1;
+                true
+            }
+            ']' if brackets > 0 => {
+                brackets -= 1;
+                true
+            }
+            _ => false,
+        };
+        if !drop {
+            break;
+        }
+        chars.pop();
+    }
+    match chars.last() {
+        Some(&(_, end)) => {
+            *dodge |= d;
+            raw.extend(chars.iter().map(|(c, _)| *c));
+            end
+        }
+        None => pos,
+    }
+}
+
+/// A path character: ASCII graphic characters except delimiters that end links in prose, and
+/// full-width letters, digits and URL punctuation (folded, dodging).
+fn fold_path_char(c: char) -> Option<(char, bool)> {
+    match c {
+        '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^' => None,
+        '!'..='~' => Some((c, false)),
+        '\u{FF01}'..='\u{FF5E}' => {
+            let a = char::from_u32(c as u32 - 0xFEE0)?;
+            (a.is_ascii_alphanumeric() || matches!(a, '/' | '?' | '=' | '&' | '_' | '-' | '%'))
+                .then_some((a, true))
+        }
+        _ => None,
+    }
+}
+
+/// A link with a scheme at the colon trigger `t`.
+fn scheme_link(text: &[u8], t: usize, tlen: usize, floor: usize, data: &LinkData) -> Option<Link> {
+    // The scheme word: up to 5 letters back, folded.
+    let mut letters: Vec<(u8, usize)> = Vec::new();
+    let mut dodge = false;
+    let mut s = t;
+    while letters.len() < 5 {
+        let Some((c, cs)) = char_before(text, s) else {
+            break;
+        };
+        if cs < floor {
+            break;
+        }
+        let (kind, f, d) = classify(c);
+        if kind != Kind::Label || !f.is_ascii_alphabetic() {
+            break;
+        }
+        letters.push((f as u8, cs));
+        dodge |= d;
+        s = cs;
+    }
+    letters.reverse();
+    let word: Vec<u8> = letters.iter().map(|(b, _)| *b).collect();
+    let mut scheme = None;
+    for (w, canonical) in [
+        (&b"https"[..], "https"),
+        (b"hxxps", "https"),
+        (b"http", "http"),
+        (b"hxxp", "http"),
+        (b"ftp", "ftp"),
+    ] {
+        if word.ends_with(w) {
+            let at = letters[word.len() - w.len()].1;
+            // The scheme must not be the end of a longer word.
+            let glued = char_before(text, at).is_some_and(|(c, cs)| {
+                cs >= floor && {
+                    let (k, f, _) = classify(c);
+                    k == Kind::Label && f.is_ascii_alphabetic()
+                }
+            });
+            if !glued {
+                scheme = Some((at, canonical, w[1] == b'x'));
+            }
+            break;
+        }
+    }
+    let (start, scheme, defanged) = scheme?;
+    dodge |= defanged || tlen > 1;
+
+    // `//` (ASCII or full-width), perhaps after one space.
+    let mut p = t + tlen;
+    if text.get(p) == Some(&b' ') {
+        p += 1;
+    }
+    for _ in 0..2 {
+        match char_at(text, p) {
+            Some(('/', l)) => p += l,
+            Some(('／', l)) => {
+                p += l;
+                dodge = true;
+            }
+            _ => return None,
+        }
+    }
+
+    // The authority.
+    let mut auth: Vec<Unit> = Vec::new();
+    while auth.len() < AUTH_CAP {
+        let Some((c, len)) = char_at(text, p) else {
+            break;
+        };
+        if let Some(l) = defanged_dot(text, p) {
+            auth.push(Unit {
+                kind: Kind::Dot,
+                c: '.',
+                start: p,
+                end: p + l,
+                dodge: true,
+                upper: false,
+            });
+            p += l;
+            continue;
+        }
+        let (kind, f, d) = classify(c);
+        let unit = |kind, c| Unit {
+            kind,
+            c,
+            start: p,
+            end: p + len,
+            dodge: d,
+            upper: false,
+        };
+        match kind {
+            Kind::Label | Kind::Dot | Kind::Cjk => auth.push(unit(kind, f)),
+            Kind::Invisible => dodge = true,
+            Kind::DianDot => {
+                let prev_ascii = auth
+                    .last()
+                    .is_some_and(|u| u.kind == Kind::Label && u.c.is_ascii_alphanumeric());
+                let next_ascii = char_at(text, p + len).is_some_and(|(n, _)| {
+                    let (k, f, _) = classify(n);
+                    k == Kind::Label && f.is_ascii_alphanumeric()
+                });
+                if prev_ascii && next_ascii {
+                    auth.push(unit(Kind::Dot, '.'));
+                } else {
+                    break;
+                }
+            }
+            Kind::Space => {
+                let prev_dodge_dot = auth.last().is_some_and(|u| u.kind == Kind::Dot && u.dodge);
+                let next_dodge_dot = char_at(text, p + len)
+                    .is_some_and(|(n, _)| matches!(n, '。' | '．' | '｡' | '点'));
+                if prev_dodge_dot || next_dodge_dot {
+                    dodge = true;
+                } else {
+                    break;
+                }
+            }
+            Kind::Stop => {
+                if matches!(
+                    c,
+                    '@' | ':' | '%' | '[' | ']' | '!' | '$' | '&' | '+' | '=' | '*' | '~'
+                ) {
+                    auth.push(unit(Kind::Stop, c));
+                } else {
+                    break;
+                }
+            }
+        }
+        p += len;
+    }
+    let cut = trim_cjk(&mut auth);
+    // Trailing punctuation belongs to the sentence.
+    while auth.last().is_some_and(|u| {
+        matches!(
+            u.c,
+            '.' | '!' | '$' | '&' | '+' | '=' | '*' | '~' | ':' | '@'
+        )
+    }) {
+        auth.pop();
+    }
+    if auth.iter().all(|u| u.kind == Kind::Stop) {
+        return None;
+    }
+    // The host (after user info, before a port) must have a letter or digit.
+    let host_from = auth.iter().rposition(|u| u.c == '@').map_or(0, |i| i + 1);
+    if !auth[host_from..]
+        .iter()
+        .take_while(|u| u.c != ':')
+        .any(|u| matches!(u.kind, Kind::Label | Kind::Cjk))
+    {
+        return None;
+    }
+    let mut end = auth.last().map_or(p, |u| u.end);
+    dodge |= auth.iter().any(|u| u.dodge);
+    let mut raw = String::with_capacity(16 + auth.len());
+    raw.push_str(scheme);
+    raw.push_str("://");
+    raw.extend(auth.iter().map(|u| u.c));
+    if !cut && end == p {
+        end = read_path(text, end, &mut raw, &mut dodge);
+    }
+    let canon = canonicalize(raw.as_bytes())?;
+    let flags = if dodge {
+        LinkFlags::DODGED
+    } else {
+        LinkFlags::NONE
+    };
+    Some(host::judge(start, end, &canon, flags, data))
+}
+
+/// Cuts CJK text that follows a host: the last label keeps a known CJK top-level domain
+/// (`中国`) or its ASCII start (`com` of `com查询`); labels of CJK text alone are dropped.
+/// Returns whether anything was cut.
+fn trim_cjk(auth: &mut Vec<Unit>) -> bool {
+    let mut cut = false;
+    loop {
+        while auth.last().is_some_and(|u| u.kind == Kind::Dot) {
+            auth.pop();
+        }
+        let host_from = auth.iter().rposition(|u| u.c == '@').map_or(0, |i| i + 1);
+        let host_to = auth[host_from..]
+            .iter()
+            .position(|u| u.kind == Kind::Stop && u.c == ':')
+            .map_or(auth.len(), |i| host_from + i);
+        let host = &auth[host_from..host_to];
+        if !host.iter().any(|u| u.kind == Kind::Cjk) {
+            return cut;
+        }
+        let last_start = host
+            .iter()
+            .rposition(|u| u.kind == Kind::Dot)
+            .map_or(0, |i| i + 1);
+        let label = &host[last_start..];
+        let Some(first_cjk) = label.iter().position(|u| u.kind == Kind::Cjk) else {
+            // CJK only in inner labels: an internationalised name; drop a port after it.
+            return cut;
+        };
+        let abs = host_from + last_start;
+        cut = true;
+        if first_cjk > 0 {
+            auth.truncate(abs + first_cjk);
+            continue;
+        }
+        // A CJK top-level domain at the start of the label, longest first.
+        let known = (1..=label.len().min(4)).rev().find(|&n| {
+            label[..n].iter().all(|u| u.kind == Kind::Cjk) && {
+                let chars: Vec<char> = label[..n].iter().map(|u| u.c).collect();
+                let s: String = chars.iter().collect();
+                last_start > 1
+                    && host[last_start - 2].kind == Kind::Cjk
+                    && psl::suffix(s.as_bytes())
+                        .is_some_and(|x| x.is_known() && x.as_bytes() == s.as_bytes())
+            }
+        });
+        match known {
+            Some(n) => {
+                auth.truncate(abs + n);
+                return cut;
+            }
+            None => {
+                // Drop the label and the dot before it.
+                auth.truncate(abs.saturating_sub(1));
+                if auth.is_empty() {
+                    return cut;
+                }
+            }
+        }
+    }
+}

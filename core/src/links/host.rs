@@ -1,0 +1,569 @@
+//! Host and path analysis: registrable domain and [`LinkFlags`].
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use super::canon::{CanonicalUrl, IpForm};
+use super::{punycode, Brand, Link, LinkData, LinkFlags};
+
+/// Labels that name a domain level; inside a subdomain they pretend the host ends there.
+const TLD_WORDS: &[&str] = &["com", "edu", "gov", "net", "org"];
+
+/// File extensions of installable apps.
+const APP_EXTENSIONS: &[&str] = &[".apk", ".apks", ".exe", ".hap", ".ipa", ".msi", ".xapk"];
+
+/// Path segments that name an app download.
+const DOWNLOAD_SEGMENTS: &[&str] = &["apk", "app-download", "download", "downloads", "xiazai"];
+
+/// Builds the [`Link`] for a canonical URL found at `start..end`.
+pub(crate) fn judge(
+    start: usize,
+    end: usize,
+    canon: &CanonicalUrl,
+    mut flags: LinkFlags,
+    data: &LinkData,
+) -> Link {
+    let host = canon.host.as_str();
+    let mut domain = None;
+    let mut brand = None;
+    match canon.ip {
+        IpForm::None => {
+            domain = psl::domain_str(host).map(String::from);
+            analyze_name(host, domain.as_deref(), data, &mut flags, &mut brand);
+        }
+        IpForm::Obfuscated => flags |= LinkFlags::IP | LinkFlags::IP_OBFUSCATED,
+        IpForm::Dotted | IpForm::V6 => flags |= LinkFlags::IP,
+    }
+    if canon.port {
+        flags |= LinkFlags::PORT;
+    }
+    if canon.userinfo {
+        flags |= LinkFlags::USERINFO;
+    }
+    if LinkData::listed(&data.bad_domains, host) {
+        flags |= LinkFlags::KNOWN_BAD;
+    }
+    analyze_path(canon, data, &mut flags, brand.is_some());
+    Link {
+        start,
+        end,
+        url: canon.to_url(),
+        host: String::from(host),
+        domain,
+        flags,
+        brand,
+    }
+}
+
+fn analyze_name(
+    host: &str,
+    domain: Option<&str>,
+    data: &LinkData,
+    flags: &mut LinkFlags,
+    brand: &mut Option<String>,
+) {
+    let suffix = psl::suffix(host.as_bytes());
+    let suffix_str = suffix
+        .as_ref()
+        .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
+        .unwrap_or("");
+    let tld = host.rsplit('.').next().unwrap_or("");
+    if contains(&data.risky_tlds, tld) || contains(&data.risky_tlds, suffix_str) {
+        *flags |= LinkFlags::RISKY_TLD;
+    }
+    if LinkData::listed(&data.shorteners, host) {
+        *flags |= LinkFlags::SHORTENER;
+    }
+    if LinkData::listed(&data.good_domains, host) {
+        *flags |= LinkFlags::KNOWN_GOOD;
+    }
+    let private = suffix.as_ref().map(|s| s.typ()) == Some(Some(psl::Type::Private));
+    // `name.*` in the hosting list covers the platform under every public suffix
+    // (`blogspot.*`: x.blogspot.co.uk).
+    let any_suffix = domain.is_some_and(|d| {
+        let first = d.split('.').next().unwrap_or("");
+        host.len() > d.len()
+            && data
+                .hosting
+                .iter()
+                .any(|h| h.strip_suffix(".*") == Some(first))
+    });
+    if (private && domain.is_some()) || strict_subdomain_listed(&data.hosting, host) || any_suffix {
+        *flags |= LinkFlags::FREE_HOSTING;
+    }
+    let labels = host.split('.').count();
+    if labels >= 5 || host.len() > 50 {
+        *flags |= LinkFlags::LONG_HOST;
+    }
+
+    // The name part: the host without its public suffix.
+    let name = host
+        .strip_suffix(suffix_str)
+        .map(|s| s.trim_end_matches('.'))
+        .filter(|s| !s.is_empty() && !suffix_str.is_empty())
+        .unwrap_or(host);
+    let sub = match domain {
+        Some(d) if host.len() > d.len() => &host[..host.len() - d.len() - 1],
+        _ => "",
+    };
+    if sub.split('.').any(|l| TLD_WORDS.contains(&l))
+        || name.split('.').any(|l| {
+            let first = l.split('-').next().unwrap_or("");
+            let last = l.rsplit('-').next().unwrap_or("");
+            l.contains('-') && (is_tld_word_or_www(first) || is_tld_word_or_www(last))
+        })
+    {
+        *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
+    }
+
+    // Shape of the name: hyphen chains, machine-made labels, bait words.
+    for label in name.split('.') {
+        if label.starts_with("xn--") {
+            continue;
+        }
+        if label.matches('-').count() >= 2 {
+            *flags |= LinkFlags::HYPHENATED;
+        }
+        if random_label(label) {
+            *flags |= LinkFlags::RANDOM_LABEL;
+        }
+    }
+    if name.split(['.', '-', '_']).any(|p| {
+        data.lure_words
+            .iter()
+            .any(|w| p.starts_with(w.as_str()) || (w.len() >= 5 && p.contains(w.as_str())))
+    }) {
+        *flags |= LinkFlags::LURE;
+    }
+
+    // Internationalised labels: Punycode, mixed scripts, confusables.
+    let mut skeletons: Vec<String> = Vec::new();
+    for label in name.split('.') {
+        let Some(encoded) = label.strip_prefix("xn--") else {
+            continue;
+        };
+        *flags |= LinkFlags::PUNYCODE;
+        let Some(chars) = punycode::decode(encoded) else {
+            continue;
+        };
+        let text: String = chars.iter().collect();
+        if !unicode_security::MixedScript::is_single_script(text.as_str()) {
+            *flags |= LinkFlags::MIXED_SCRIPT;
+        }
+        let skeleton: String = unicode_security::skeleton(&text).collect();
+        if skeleton.is_ascii() && skeleton != text {
+            *flags |= LinkFlags::CONFUSABLE;
+            skeletons.push(skeleton.to_ascii_lowercase());
+        }
+    }
+
+    // Brands: official domains first, then look-alikes.
+    let mut official_for: Option<&Brand> = None;
+    for b in &data.brands {
+        if LinkData::listed(&b.official_domains, host) {
+            official_for = Some(b);
+            break;
+        }
+    }
+    // User content on a brand's platform (`x.sharepoint.com`, `x.googleusercontent.com`) is
+    // not the brand's page.
+    if let Some(b) = official_for.filter(|_| !flags.contains(LinkFlags::FREE_HOSTING)) {
+        *flags |= LinkFlags::BRAND_OFFICIAL | LinkFlags::KNOWN_GOOD;
+        *brand = Some(b.name.clone());
+        return;
+    }
+    if flags.contains(LinkFlags::KNOWN_GOOD) {
+        return;
+    }
+    // A brand's own top-level domain (`.google`, `.microsoft`), or its exact name on a
+    // country domain (`google.ca`, `amazon.com.br`): registrations brands hold themselves.
+    let tld_brand = data
+        .brands
+        .iter()
+        .find(|b| b.tokens.iter().any(|t| t == tld) && !b.official_domains.is_empty());
+    let first = domain.and_then(|d| d.split('.').next()).unwrap_or("");
+    let cc = tld.len() == 2 && !contains(&data.risky_tlds, tld);
+    // Only for brands known to run country domains of their name (`google.de` listed).
+    let cc_brand = data.brands.iter().find(|b| {
+        cc && b.official_domains.iter().any(|o| {
+            o.split('.').next() == Some(first) && o.rsplit('.').next().is_some_and(|t| t.len() == 2)
+        })
+    });
+    if let Some(b) = tld_brand.or(cc_brand) {
+        *brand = Some(b.name.clone());
+        return;
+    }
+    let parts = Parts::new(name, &skeletons);
+    for b in &data.brands {
+        if b.tokens.iter().any(|t| parts.matches(t)) {
+            *flags |= LinkFlags::BRAND_LOOKALIKE;
+            *brand = Some(b.name.clone());
+            // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
+            // brands put their name in the registrable label, phishers in front of theirs.
+            if !sub.is_empty() {
+                let sub_parts = Parts::new(sub, &[]);
+                if b.tokens.iter().any(|t| sub_parts.matches(t)) {
+                    *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
+                }
+            }
+            break;
+        }
+    }
+    if host_has_login_word(name, data) {
+        *flags |= LinkFlags::CREDENTIAL_PATH;
+    }
+}
+
+fn is_tld_word_or_www(s: &str) -> bool {
+    is_www(s) || TLD_WORDS.contains(&s)
+}
+
+/// `www`, `www2`, `www3`, …
+fn is_www(s: &str) -> bool {
+    s.strip_prefix("www")
+        .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A label that looks machine-made: 5+ consonants in a row, letters and digits interleaved
+/// (three or more switches between them), or 25+ characters.
+fn random_label(label: &str) -> bool {
+    if label.starts_with("xn--") {
+        return false;
+    }
+    if label.len() >= 25 || (label.len() >= 6 && label.bytes().all(|b| b.is_ascii_digit())) {
+        return true;
+    }
+    let mut run = 0;
+    let mut switches = 0;
+    let mut prev_digit: Option<bool> = None;
+    for b in label.bytes() {
+        if b.is_ascii_alphabetic() {
+            if matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y') {
+                run = 0;
+            } else {
+                run += 1;
+                if run >= 5 {
+                    return true;
+                }
+            }
+        } else {
+            run = 0;
+        }
+        if b.is_ascii_alphanumeric() {
+            let d = b.is_ascii_digit();
+            if prev_digit.is_some_and(|p| p != d) {
+                switches += 1;
+            }
+            prev_digit = Some(d);
+        } else {
+            prev_digit = None;
+        }
+    }
+    switches >= 3
+}
+
+fn contains(list: &[String], s: &str) -> bool {
+    !s.is_empty() && list.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
+}
+
+fn strict_subdomain_listed(list: &[String], host: &str) -> bool {
+    match host.find('.') {
+        Some(i) => LinkData::listed(list, &host[i + 1..]),
+        None => false,
+    }
+}
+
+/// Login words in the host name: a whole `-`/`.` part, or a part's start or end.
+fn host_has_login_word(name: &str, data: &LinkData) -> bool {
+    name.split(['.', '-', '_']).any(|p| {
+        data.login_words
+            .iter()
+            .any(|w| w.len() >= 4 && (p.starts_with(w.as_str()) || p.ends_with(w.as_str())))
+    })
+}
+
+/// The parts of a host name (split at `.`, `-`, `_`), with their look-alike folded forms.
+struct Parts {
+    raw: Vec<String>,
+    folded: Vec<String>,
+}
+
+impl Parts {
+    fn new(name: &str, skeletons: &[String]) -> Parts {
+        let mut raw: Vec<String> = name
+            .split('.')
+            .filter(|l| !l.starts_with("xn--"))
+            .flat_map(|l| l.split(['-', '_']))
+            .filter(|p| !p.is_empty())
+            .map(String::from)
+            .collect();
+        for s in skeletons {
+            raw.extend(s.split(['.', '-', '_']).map(String::from));
+        }
+        // The whole name without separators catches tokens split by hyphens (`pay-pal`).
+        let joined: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
+        if joined.len() <= 64 {
+            raw.push(joined);
+        }
+        let folded = raw.iter().map(|p| fold_lookalike(p)).collect();
+        Parts { raw, folded }
+    }
+
+    fn matches(&self, token: &str) -> bool {
+        if token.len() < 2 {
+            return false;
+        }
+        let numeric = token.bytes().all(|b| b.is_ascii_digit());
+        if self.raw.iter().any(|p| part_matches(p, token, numeric)) {
+            return true;
+        }
+        if numeric {
+            return false;
+        }
+        let ft = fold_lookalike(token);
+        self.folded
+            .iter()
+            .any(|p| part_matches(p, &ft, false) || (ft.len() >= 6 && within_one_edit(p, &ft)))
+    }
+}
+
+/// Whether `token` names the brand in one host part. Digit tokens must not touch other digits;
+/// letter tokens of 6+ letters may sit anywhere, of 4-5 letters at the start of the part, and
+/// shorter ones must be the whole part or be followed by digits (`ccb`, `ccb95533`, not
+/// `ccbvip` or `bocai`).
+fn part_matches(part: &str, token: &str, numeric: bool) -> bool {
+    if part == token {
+        return true;
+    }
+    if numeric {
+        let p = part.as_bytes();
+        let mut from = 0;
+        while let Some(i) = part[from..].find(token) {
+            let at = from + i;
+            let end = at + token.len();
+            let before = at > 0 && p[at - 1].is_ascii_digit();
+            let after = end < p.len() && p[end].is_ascii_digit();
+            if !before && !after {
+                return true;
+            }
+            from = at + 1;
+        }
+        return false;
+    }
+    match token.len() {
+        6.. => part.contains(token),
+        4..=5 => part.starts_with(token),
+        _ => part
+            .strip_prefix(token)
+            .is_some_and(|rest| rest.bytes().all(|b| b.is_ascii_digit())),
+    }
+}
+
+/// Folds the spellings scammers swap in host names: `0`→`o`, `1`/`l`→`i`, `3`→`e`, `4`→`a`,
+/// `5`→`s`, `7`→`t`, `rn`→`m`, `vv`→`w`.
+fn fold_lookalike(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        let next = b.get(i + 1).copied();
+        match (c, next) {
+            (b'r', Some(b'n')) => {
+                out.push('m');
+                i += 2;
+                continue;
+            }
+            (b'v', Some(b'v')) => {
+                out.push('w');
+                i += 2;
+                continue;
+            }
+            _ => {}
+        }
+        out.push(match c {
+            b'0' => 'o',
+            b'1' | b'l' => 'i',
+            b'3' => 'e',
+            b'4' => 'a',
+            b'5' => 's',
+            b'7' => 't',
+            _ => c as char,
+        });
+        i += 1;
+    }
+    out
+}
+
+/// Whether `a` and `b` differ by at most one insertion, deletion or substitution.
+fn within_one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if long.len() - short.len() > 1 {
+        return false;
+    }
+    let prefix = short.iter().zip(long).take_while(|(x, y)| x == y).count();
+    if short.len() == long.len() {
+        short[prefix..].len() <= 1 || short[prefix + 1..] == long[prefix + 1..]
+    } else {
+        short[prefix..] == long[prefix + 1..]
+    }
+}
+
+fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, has_brand: bool) {
+    let path = canon.path.to_ascii_lowercase();
+    let query = canon
+        .query
+        .as_deref()
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let trimmed = path.trim_end_matches('/');
+    if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
+        || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
+    {
+        *flags |= LinkFlags::APP_DOWNLOAD;
+    }
+    if data
+        .login_words
+        .iter()
+        .any(|w| path.contains(w.as_str()) || query.contains(w.as_str()))
+    {
+        *flags |= LinkFlags::CREDENTIAL_PATH;
+    }
+    if data.path_words.iter().any(|w| path.contains(w.as_str()))
+        || has_hash_token(&path)
+        || has_hash_token(&query)
+        || has_encoded_email(&path)
+        || has_email(&query)
+    {
+        *flags |= LinkFlags::SUSPICIOUS_PATH;
+    }
+    // Content on IPFS, reached through any gateway: anyone can publish it.
+    if path.starts_with("/ipfs/") || path.starts_with("/ipns/") {
+        *flags |= LinkFlags::FREE_HOSTING;
+    }
+    if !has_brand && !flags.contains(LinkFlags::KNOWN_GOOD) {
+        // A token of 5+ letters anywhere in the path; a shorter one as a whole path word
+        // (`/dhl/`, `/ups-track`), so that `/groups/` is not UPS.
+        let words: Vec<&str> = path
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        let in_path = data.brands.iter().any(|b| {
+            b.tokens.iter().any(|t| {
+                t.len() >= 3
+                    && t.bytes().all(|c| c.is_ascii_alphabetic())
+                    && if t.len() >= 5 {
+                        path.contains(t.as_str())
+                    } else {
+                        words.contains(&t.as_str())
+                    }
+            })
+        });
+        if in_path {
+            *flags |= LinkFlags::BRAND_IN_PATH;
+        }
+    }
+}
+
+/// A path segment that is base64 with `=` padding (how phishing kits pass the victim's
+/// address: `/y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq==`).
+fn has_encoded_email(path: &str) -> bool {
+    path.split('/').any(|seg| {
+        let body = seg.trim_end_matches('=');
+        seg.len() > body.len()
+            && seg.len() - body.len() <= 2
+            && body.len() >= 16
+            && body
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'_')
+    })
+}
+
+/// An e-mail address in a query (`?uid=name@mail.com`): the kit pre-fills the victim's login.
+fn has_email(query: &str) -> bool {
+    query.split(['&', '=', '?']).any(|v| {
+        let v = v.replace("%40", "@");
+        match v.split_once('@') {
+            Some((local, domain)) => {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && domain
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+            }
+            None => false,
+        }
+    })
+}
+
+/// A run of 32+ hex digits (an MD5-style per-victim token of phishing kits) in a path or query.
+fn has_hash_token(s: &str) -> bool {
+    let mut run = 0;
+    let mut digits = 0;
+    let mut letters = 0;
+    for b in s.bytes() {
+        if b.is_ascii_hexdigit() {
+            run += 1;
+            if b.is_ascii_digit() {
+                digits += 1;
+            } else {
+                letters += 1;
+            }
+            if run >= 32 && digits >= 4 && letters >= 4 {
+                return true;
+            }
+        } else {
+            run = 0;
+            digits = 0;
+            letters = 0;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn machine_made_labels() {
+        for l in [
+            "w9ptyl30wg5h95n",
+            "vjvbxkaipm",
+            "grsuyvnshmcieriutv",
+            "a1b2c3",
+        ] {
+            assert!(random_label(l), "{l}");
+        }
+        for l in [
+            "google",
+            "bankofamerica",
+            "www3",
+            "icbc95588",
+            "xn--80ak6aa92e",
+            "12306",
+        ] {
+            assert!(!random_label(l), "{l}");
+        }
+        assert!(is_www("www") && is_www("www3") && !is_www("wwwx"));
+        assert!(random_label("4482254") && !random_label("12306"));
+        assert!(has_hash_token("/p/89d2857496729366f52b39a25960174a"));
+        assert!(has_encoded_email("/a/y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq=="));
+        assert!(!has_encoded_email("/a/b=1"));
+        assert!(has_email("uid=3mail@b.co&x=1") && !has_email("a=b&c=d"));
+        assert!(!has_hash_token("/p/2024112912345678901234567890123456"));
+    }
+
+    #[test]
+    fn lookalike_folding_and_edits() {
+        assert_eq!(fold_lookalike("paypa1"), fold_lookalike("paypal"));
+        assert_eq!(fold_lookalike("arnazon"), "amazon");
+        assert_eq!(fold_lookalike("ltau"), fold_lookalike("itau"));
+        assert!(within_one_edit("telegrcam", "telegram"));
+        assert!(within_one_edit("netflix", "netfiix"));
+        assert!(within_one_edit("abc", "abc"));
+        assert!(!within_one_edit("telegram", "telgrm"));
+        assert!(!within_one_edit("google", "goolge"));
+    }
+}

@@ -1,0 +1,467 @@
+//! Links in short texts: finding them, canonicalising them and judging their hosts.
+//!
+//! # Overview
+//! [`find_links`] reads the ORIGINAL bytes of a message (invalid UTF-8 is tolerated) and returns
+//! every link a person would read as one: with a scheme (`https://…`), without one (`www.x.cn`,
+//! `x.top/abc`, `t.cn/A6ZX5wgg`), written to dodge filters (`x点com`, `www。x。cn`,
+//! `ｈｔｔｐ：／／`, `x . com`, `x[.]com`), with internationalised hosts, and bare IPv4 addresses
+//! (dotted, or with a scheme also decimal, octal and hex). A link never absorbs the CJK text or
+//! the CJK/ASCII punctuation around it. Each [`Link`] carries the byte span of the original
+//! text, the canonical URL (Safe Browsing rules, see [`canonicalize`]), the host, its
+//! registrable domain (public suffix list) and [`LinkFlags`] that describe the host and path.
+//!
+//! The lists the flags are computed from (URL shorteners, risky TLDs, brands with their tokens
+//! and official domains, known-bad and known-good domains, free-hosting platforms, login words)
+//! are pack data: [`LinkData`].
+//!
+//! # Examples
+//! ```
+//! use fanzha::links::{find_links, Brand, LinkData, LinkFlags};
+//!
+//! let mut data = LinkData {
+//!     risky_tlds: vec!["top".into()],
+//!     brands: vec![Brand {
+//!         name: "icbc".into(),
+//!         tokens: vec!["icbc".into(), "95588".into()],
+//!         official_domains: vec!["icbc.com.cn".into()],
+//!         ..Brand::default()
+//!     }],
+//!     ..LinkData::default()
+//! };
+//! data.prepare();
+//! let text = "您的账户异常，请登录icbc-vip点top/login处理";
+//! let mut links = Vec::new();
+//! find_links(text.as_bytes(), &data, &mut links);
+//! assert_eq!(links.len(), 1);
+//! let link = &links[0];
+//! assert_eq!(&text[link.start..link.end], "icbc-vip点top/login");
+//! assert_eq!(link.url, "http://icbc-vip.top/login");
+//! assert_eq!(link.domain.as_deref(), Some("icbc-vip.top"));
+//! assert!(link.flags.contains(LinkFlags::BRAND_LOOKALIKE | LinkFlags::RISKY_TLD | LinkFlags::DODGED));
+//! ```
+
+mod canon;
+pub(crate) mod find;
+mod host;
+mod punycode;
+
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use serde::{Deserialize, Serialize};
+
+pub use canon::{canonicalize, CanonicalUrl, IpForm, MAX_URL_LEN};
+
+/// Most links reported for one text; further links are ignored.
+pub const MAX_LINKS: usize = 32;
+
+/// Facts about a link, as bit flags. Bit values and names are stable (they appear in packs and
+/// in JSON output); new flags only ever take new bits.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct LinkFlags(u32);
+
+macro_rules! flags {
+    ($( $(#[$doc:meta])* $name:ident = $bit:expr, $str:literal; )*) => {
+        impl LinkFlags {
+            $( $(#[$doc])* pub const $name: LinkFlags = LinkFlags(1 << $bit); )*
+            /// Every flag with its stable name, in bit order.
+            pub const ALL: &'static [(LinkFlags, &'static str)] = &[ $( (LinkFlags::$name, $str), )* ];
+        }
+    };
+}
+
+flags! {
+    /// Written without a scheme (`www.x.cn`, `x.top/abc`).
+    NO_SCHEME = 0, "no_scheme";
+    /// Written to dodge filters: `点`/`。` for dots, full-width letters, spaces or brackets
+    /// around dots, zero-width characters, `hxxp`.
+    DODGED = 1, "dodged";
+    /// The host is an IP address.
+    IP = 2, "ip";
+    /// The host is an IPv4 address in decimal, octal or hex form, or with fewer than 4 parts.
+    IP_OBFUSCATED = 3, "ip_obfuscated";
+    /// The host is a URL shortener.
+    SHORTENER = 4, "shortener";
+    /// The host's top-level domain is in the pack's risky list (`.top`, `.xyz`, …).
+    RISKY_TLD = 5, "risky_tld";
+    /// The host has Punycode (`xn--`) or non-ASCII labels.
+    PUNYCODE = 6, "punycode";
+    /// A host label mixes scripts (e.g. Latin and Cyrillic).
+    MIXED_SCRIPT = 7, "mixed_script";
+    /// A non-ASCII host that looks like an ASCII one (UTS #39 skeleton).
+    CONFUSABLE = 8, "confusable";
+    /// The host names a brand of the pack (token, look-alike spelling or skeleton) but is not
+    /// one of that brand's official domains: `icbc-vip.top`, `95588.cc`, `etc-renzheng.com`.
+    BRAND_LOOKALIKE = 9, "brand_lookalike";
+    /// The registrable domain is an official domain of a brand of the pack.
+    BRAND_OFFICIAL = 10, "brand_official";
+    /// An app download: `.apk`, `.ipa`, `.exe`, … or a `download`/`apk` path.
+    APP_DOWNLOAD = 11, "app_download";
+    /// The path, query or subdomains hold login or credential words of the pack.
+    CREDENTIAL_PATH = 12, "credential_path";
+    /// The host is in the pack's known-bad domains.
+    KNOWN_BAD = 13, "known_bad";
+    /// The host is in the pack's known-good domains (or an official brand domain).
+    KNOWN_GOOD = 14, "known_good";
+    /// The URL has user info (`http://bank.com@evil.top`).
+    USERINFO = 15, "userinfo";
+    /// The URL names a port.
+    PORT = 16, "port";
+    /// The host is a subdomain of a free hosting platform (private section of the public
+    /// suffix list, or the pack's hosting list): `x.workers.dev`, `x.000webhostapp.com`.
+    FREE_HOSTING = 17, "free_hosting";
+    /// Subdomains pretend to be a domain: `paypal.com.x.top`, `www-bank.x.cn`, `com-x.xin`, or
+    /// hold a brand's name in front of someone else's domain (`vpass-jp.x.cn`).
+    DECEPTIVE_SUBDOMAIN = 18, "deceptive_subdomain";
+    /// A brand of the pack is named in the path (`/netflix/login`) of a non-official host.
+    BRAND_IN_PATH = 19, "brand_in_path";
+    /// Many labels (5 or more) or a very long host.
+    LONG_HOST = 20, "long_host";
+    /// A host label with two or more hyphens (`data-center-policy-check`).
+    HYPHENATED = 21, "hyphenated";
+    /// A host label that looks machine-made: a run of 5+ consonants, letters and digits
+    /// interleaved (`w9ptyl30wg`), 6+ digits alone, or 25+ characters.
+    RANDOM_LABEL = 22, "random_label";
+    /// A path into places phishing kits live on hacked sites (`wp-content`, `.well-known`, …,
+    /// the pack's `path_words`), or a 32+ hex-digit per-victim token in the path or query.
+    SUSPICIOUS_PATH = 23, "suspicious_path";
+    /// Bait words of the pack (`refund`, `reward`, `support`, …) in the host.
+    LURE = 24, "lure";
+}
+
+impl LinkFlags {
+    /// No flag.
+    pub const NONE: LinkFlags = LinkFlags(0);
+
+    /// The raw bits.
+    pub const fn bits(self) -> u32 {
+        self.0
+    }
+
+    /// Flags from raw bits (unknown bits are kept).
+    pub const fn from_bits(bits: u32) -> LinkFlags {
+        LinkFlags(bits)
+    }
+
+    /// Whether every flag of `other` is set.
+    pub const fn contains(self, other: LinkFlags) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// Whether any flag of `other` is set.
+    pub const fn intersects(self, other: LinkFlags) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    /// Whether no flag is set.
+    pub const fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// Sets the flags of `other`.
+    pub fn insert(&mut self, other: LinkFlags) {
+        self.0 |= other.0;
+    }
+
+    /// Clears the flags of `other`.
+    pub fn remove(&mut self, other: LinkFlags) {
+        self.0 &= !other.0;
+    }
+
+    /// The flag with this stable name (`"risky_tld"`).
+    pub fn from_name(name: &str) -> Option<LinkFlags> {
+        LinkFlags::ALL
+            .iter()
+            .find(|(_, n)| *n == name)
+            .map(|(f, _)| *f)
+    }
+
+    /// Names of the flags set, in bit order.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        LinkFlags::ALL
+            .iter()
+            .filter(move |(f, _)| self.contains(*f))
+            .map(|(_, n)| *n)
+    }
+}
+
+impl core::ops::BitOr for LinkFlags {
+    type Output = LinkFlags;
+    fn bitor(self, rhs: LinkFlags) -> LinkFlags {
+        LinkFlags(self.0 | rhs.0)
+    }
+}
+
+impl core::ops::BitOrAssign for LinkFlags {
+    fn bitor_assign(&mut self, rhs: LinkFlags) {
+        self.0 |= rhs.0;
+    }
+}
+
+impl fmt::Debug for LinkFlags {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("LinkFlags(")?;
+        for (i, n) in self.names().enumerate() {
+            if i > 0 {
+                f.write_str(" | ")?;
+            }
+            f.write_str(n)?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// A brand that scammers impersonate: a bank, ETC, tax, social security, a carrier, a shop, a
+/// delivery company.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Brand {
+    /// Stable id (`"icbc"`).
+    pub name: String,
+    /// How texts name the brand (`工商银行`, `工行`); used for sender screening.
+    pub names: Vec<String>,
+    /// Lowercase ASCII tokens that, inside a host, point at the brand (`icbc`, `95588`).
+    pub tokens: Vec<String>,
+    /// Registrable domains the brand really uses (`icbc.com.cn`).
+    pub official_domains: Vec<String>,
+    /// Short codes and service numbers the brand sends from (`95588`).
+    pub short_codes: Vec<String>,
+}
+
+/// The link lists of a pack. Call [`LinkData::prepare`] once after building or loading it:
+/// lookups binary-search the sorted lists.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LinkData {
+    /// URL shortener hosts or registrable domains (`t.cn`, `bit.ly`).
+    pub shorteners: Vec<String>,
+    /// Risky top-level domains or public suffixes, without dot (`top`, `xyz`).
+    pub risky_tlds: Vec<String>,
+    /// Brands with their tokens and official domains.
+    pub brands: Vec<Brand>,
+    /// Known-bad hosts or domains (a listed domain covers its subdomains).
+    pub bad_domains: Vec<String>,
+    /// Known-good hosts or domains (a listed domain covers its subdomains).
+    pub good_domains: Vec<String>,
+    /// Free hosting platforms missing from the public suffix list: any subdomain of them is
+    /// user content (`webcindario.com`; `blogspot.*` covers every public suffix).
+    pub hosting: Vec<String>,
+    /// Login and credential words looked for in the path, query and subdomains (`login`,
+    /// `verify`, `renzheng`).
+    pub login_words: Vec<String>,
+    /// Bait words looked for in host names (`refund`, `reward`, `support`, `parcel`).
+    pub lure_words: Vec<String>,
+    /// Path segments or fragments where phishing kits live on hacked sites (`wp-content`,
+    /// `.well-known`, `cgi-bin`).
+    pub path_words: Vec<String>,
+}
+
+impl LinkData {
+    /// Lowercases, sorts and deduplicates every list (idempotent).
+    pub fn prepare(&mut self) {
+        for list in [
+            &mut self.shorteners,
+            &mut self.risky_tlds,
+            &mut self.bad_domains,
+            &mut self.good_domains,
+            &mut self.hosting,
+            &mut self.login_words,
+            &mut self.lure_words,
+            &mut self.path_words,
+        ] {
+            prepare_list(list);
+        }
+        for b in &mut self.brands {
+            prepare_list(&mut b.tokens);
+            prepare_list(&mut b.official_domains);
+            b.short_codes.sort();
+            b.short_codes.dedup();
+        }
+    }
+
+    /// Appends the lists of `other` (call [`LinkData::prepare`] afterwards).
+    pub fn extend(&mut self, other: LinkData) {
+        self.shorteners.extend(other.shorteners);
+        self.risky_tlds.extend(other.risky_tlds);
+        self.brands.extend(other.brands);
+        self.bad_domains.extend(other.bad_domains);
+        self.good_domains.extend(other.good_domains);
+        self.hosting.extend(other.hosting);
+        self.login_words.extend(other.login_words);
+        self.lure_words.extend(other.lure_words);
+        self.path_words.extend(other.path_words);
+    }
+
+    /// Checks the lists: brand names and tokens, domain spellings. The error names the
+    /// offending entry.
+    pub fn validate(&self) -> Result<(), String> {
+        let domain_ok = |d: &String| {
+            let d = d.trim();
+            !d.is_empty() && !d.contains(['/', ' ', ':', '@'])
+        };
+        // `hosting` may name a platform under every public suffix: `blogspot.*`.
+        for (what, list) in [
+            ("shorteners", &self.shorteners),
+            ("risky_tlds", &self.risky_tlds),
+            ("bad_domains", &self.bad_domains),
+            ("good_domains", &self.good_domains),
+            ("hosting", &self.hosting),
+        ] {
+            if let Some(d) = list.iter().find(|d| !domain_ok(d)) {
+                return Err(alloc::format!("{what}: bad domain {d:?}"));
+            }
+        }
+        for (what, list) in [
+            ("login_words", &self.login_words),
+            ("lure_words", &self.lure_words),
+            ("path_words", &self.path_words),
+        ] {
+            if let Some(w) = list.iter().find(|w| w.trim().len() < 3) {
+                return Err(alloc::format!("{what}: {w:?} is shorter than 3 bytes"));
+            }
+        }
+        let mut names: Vec<&str> = Vec::new();
+        for b in &self.brands {
+            if b.name.is_empty() || names.contains(&b.name.as_str()) {
+                return Err(alloc::format!(
+                    "brand {:?}: empty or duplicate name",
+                    b.name
+                ));
+            }
+            names.push(&b.name);
+            if let Some(t) = b.tokens.iter().find(|t| {
+                t.len() < 2
+                    || !t
+                        .bytes()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+            }) {
+                return Err(alloc::format!(
+                    "brand {}: token {t:?} is not 2+ lowercase ASCII letters/digits",
+                    b.name
+                ));
+            }
+            if let Some(d) = b.official_domains.iter().find(|d| !domain_ok(d)) {
+                return Err(alloc::format!(
+                    "brand {}: bad official domain {d:?}",
+                    b.name
+                ));
+            }
+            if b.names.iter().any(|n| n.trim().is_empty()) {
+                return Err(alloc::format!("brand {}: empty name", b.name));
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `host` or one of its parent domains is in the sorted `list`.
+    pub fn listed(list: &[String], host: &str) -> bool {
+        let mut h = host;
+        loop {
+            if list.binary_search_by(|x| x.as_str().cmp(h)).is_ok() {
+                return true;
+            }
+            match h.find('.') {
+                Some(i) => h = &h[i + 1..],
+                None => return false,
+            }
+        }
+    }
+}
+
+fn prepare_list(list: &mut Vec<String>) {
+    for s in list.iter_mut() {
+        let t = s.trim().trim_matches('.').to_lowercase();
+        *s = t;
+    }
+    list.retain(|s| !s.is_empty());
+    list.sort();
+    list.dedup();
+}
+
+/// A link found in a text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// Byte offset in the ORIGINAL text where the link starts.
+    pub start: usize,
+    /// Byte offset in the ORIGINAL text just past the link.
+    pub end: usize,
+    /// The canonical URL (Safe Browsing rules; the query is kept).
+    pub url: String,
+    /// The canonical host (lowercase ASCII, Punycode, dotted-quad IPv4).
+    pub host: String,
+    /// The registrable domain (public suffix + one label); `None` for IPs and bare suffixes.
+    pub domain: Option<String>,
+    /// What the host and path look like.
+    pub flags: LinkFlags,
+    /// The brand the host is official for or imitates, by [`Brand::name`].
+    pub brand: Option<String>,
+}
+
+/// Finds the links of `text` (original bytes; invalid UTF-8 is tolerated) and appends them to
+/// `out`, in text order, at most [`MAX_LINKS`] of them. Linear in the length of the text.
+pub fn find_links(text: &[u8], data: &LinkData, out: &mut Vec<Link>) {
+    find::find_links(text, data, out, MAX_LINKS, &mut Vec::new());
+}
+
+/// Working memory of the link finder, reused across texts by the engine.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct FindScratch {
+    units: Vec<find::Unit>,
+}
+
+/// Like [`find_links`], with reusable working memory.
+pub(crate) fn find_links_with(
+    text: &[u8],
+    data: &LinkData,
+    out: &mut Vec<Link>,
+    scratch: &mut FindScratch,
+) {
+    find::find_links(text, data, out, MAX_LINKS, &mut scratch.units);
+}
+
+/// Judges one URL given on its own (a line of a URL list, not a message): canonicalises it and
+/// computes its flags. `None` when it has no valid host.
+///
+/// ```
+/// use fanzha::links::{analyze_url, LinkData, LinkFlags};
+/// let link = analyze_url("HTTP://0x7f.0.0.1/Login.php", &LinkData::default()).unwrap();
+/// assert_eq!(link.url, "http://127.0.0.1/Login.php");
+/// assert!(link.flags.contains(LinkFlags::IP | LinkFlags::IP_OBFUSCATED));
+/// ```
+pub fn analyze_url(url: &str, data: &LinkData) -> Option<Link> {
+    let canon = canonicalize(url.trim().as_bytes())?;
+    let mut flags = LinkFlags::NONE;
+    if !url.trim_start().contains("://") {
+        flags |= LinkFlags::NO_SCHEME;
+    }
+    Some(host::judge(0, url.len(), &canon, flags, data))
+}
+
+#[cfg(test)]
+pub(crate) mod testdata {
+    //! Access to `<workspace>/../shared/data` for tests that measure on the shared corpora.
+    use std::path::PathBuf;
+
+    /// The shared data folder, or `None` (after printing why) when it is absent. The
+    /// `FANZHA_DATA_DIR` environment variable overrides the default location.
+    pub fn dir() -> Option<PathBuf> {
+        let dir = match std::env::var_os("FANZHA_DATA_DIR") {
+            Some(d) => PathBuf::from(d),
+            None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data"),
+        };
+        if dir.is_dir() {
+            Some(dir)
+        } else {
+            std::println!(
+                "SKIPPED: shared data folder {} is absent (set FANZHA_DATA_DIR)",
+                dir.display()
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
