@@ -44,4 +44,18 @@ step "wasm: node --test (package API, headless Chromium page, MV3 extension)"
 (cd wasm/npm && node --test test/)
 # ---- end wasm ----
 
+# ---- benches (owned by benches/) ----
+step "benches: compare --quick smoke run (debug build, committed synthetic haystack)"
+# Checks that the comparison binary runs and prints every key other tools read; the numbers of a
+# debug build mean nothing (see benches/README.md for real measurements).
+out=$(cargo run -q -p fanzha-benches --bin compare -- --json --quick --synthetic 2>/dev/null)
+for key in messages bytes fanzha_msgs_per_s aho_corasick_msgs_per_s hyperscan_msgs_per_s \
+  ratio_vs_aho_corasick ratio_vs_hyperscan build_ms load_ms heap_bytes p50_ns p99_ns; do
+  if [[ "$out" != *"\"$key\":"* ]]; then
+    echo "compare --json does not print \"$key\": $out" >&2
+    exit 1
+  fi
+done
+# ---- end benches ----
+
 step "all checks passed"

@@ -75,9 +75,12 @@ pub fn synthetic_haystack() -> Haystack {
     }
 }
 
-/// The dev corpus if present, else the synthetic haystack (saying so on stderr).
+/// The dev corpus (`FANZHA_BENCH_CORPUS`, else [`default_corpus_path`]) if present, else the
+/// synthetic haystack (saying so on stderr).
 pub fn corpus_or_synthetic() -> Haystack {
-    let path = default_corpus_path();
+    let path = std::env::var_os("FANZHA_BENCH_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(default_corpus_path);
     if path.exists() {
         match read_jsonl_texts(&path) {
             Ok(messages) if !messages.is_empty() => {

@@ -157,7 +157,15 @@ fn run(args: &Args, hay: &Haystack) -> Result<(), String> {
     let ac = ac_build(ac_kind)?;
 
     #[cfg(feature = "hyperscan")]
-    let hs = hs::Hs::new(&literals, &regexes)?;
+    let hs = {
+        let t = Instant::now();
+        let hs = hs::Hs::new(&literals, &regexes)?;
+        eprintln!(
+            "hyperscan database compiled in {:.1} s",
+            t.elapsed().as_secs_f64()
+        );
+        hs
+    };
     #[cfg(not(feature = "hyperscan"))]
     let _ = &regexes;
 
@@ -325,26 +333,34 @@ mod hs {
                 p.id = Some(i);
                 pats.push(p);
             }
-            let mut skipped = 0;
+            let mut regex_pats = Vec::with_capacity(regexes.len());
             for (j, r) in regexes.iter().enumerate() {
                 let mut p = Pattern::with_flags(r.as_str(), CompileFlags::UTF8)
                     .map_err(|e| e.to_string())?;
                 p.id = Some(literals.len() + j);
-                // Hyperscan rejects some patterns fanzha's lazy DFA takes (large bounded
-                // repeats of multi-byte classes): leave them out, and say so.
+                regex_pats.push(p);
+            }
+            let mut all = pats.clone();
+            all.extend(regex_pats.iter().cloned());
+            let first: Result<BlockDatabase, _> = Patterns(all).build();
+            if let Ok(db) = first {
+                return Ok(Hs { db });
+            }
+            // Hyperscan rejects some patterns fanzha's lazy DFA takes (large bounded repeats
+            // of multi-byte classes): find them one by one, leave them out, and say so.
+            let mut skipped = 0;
+            for p in regex_pats {
                 let alone: Result<BlockDatabase, _> = Patterns(vec![p.clone()]).build();
                 match alone {
                     Ok(_) => pats.push(p),
                     Err(_) => skipped += 1,
                 }
             }
-            if skipped > 0 {
-                eprintln!(
-                    "note: hyperscan rejects {skipped} of {} regexes (pattern too large); they \
-                     are left out, so hyperscan does less work than fanzha",
-                    regexes.len()
-                );
-            }
+            eprintln!(
+                "note: hyperscan rejects {skipped} of {} regexes (pattern too large); they are \
+                 left out, so hyperscan does less work than fanzha",
+                regexes.len()
+            );
             let db: BlockDatabase = Patterns(pats)
                 .build()
                 .map_err(|e| format!("hyperscan compile: {e}"))?;
