@@ -1,32 +1,11 @@
 //! End-to-end tests of the `fanzha` binary.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn fanzha(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fanzha"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(input) = stdin {
-        pipe.write_all(input).unwrap();
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
-}
+use common::{fanzha, stdout};
 
 fn starter() -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/starter.toml");
-    p.to_str().unwrap().to_string()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
+    common::test_pack("starter.toml")
 }
 
 #[test]

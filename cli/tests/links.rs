@@ -1,32 +1,11 @@
 //! The `fanzha` binary: links, entities and the sender in `scan`, `explain` and `eval`.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+mod common;
 
-fn fanzha(args: &[&str], stdin: Option<&[u8]>) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fanzha"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut pipe = child.stdin.take().unwrap();
-    if let Some(input) = stdin {
-        pipe.write_all(input).unwrap();
-    }
-    drop(pipe);
-    child.wait_with_output().unwrap()
-}
+use common::{fanzha, stdout};
 
 fn pack() -> String {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/data/links_pack.toml");
-    p.to_str().unwrap().to_string()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
+    common::test_pack("links_pack.toml")
 }
 
 #[test]
