@@ -15,6 +15,11 @@ use fanzha::{Engine, Message};
 /// Keep in sync with tests/c/test_api.c.
 const TEXT_A: &str = "在家刷单，先垫付";
 const TEXT_DEFAULT: &str = "在家刷单日赚300，先垫付";
+/// Three links and two entities after full-width and CJK text, so byte offsets differ from
+/// character offsets.
+const TEXT_LINKS: &str =
+    "【ＥＴＣ】账户异常，请登录icbc-vip点top/login或https://www.icbc.com.cn/x，\
+                          备用http://10.0.0.1:8080/a，致电１３８ １２３４ ５６７８，QQ 12345678";
 
 const PACK_A: &str = r#"
 [pack]
@@ -25,6 +30,14 @@ low = 20
 medium = 40
 high = 70
 critical = 100
+[links]
+risky_tlds = ["top"]
+login_words = ["login"]
+[[links.brands]]
+name = "icbc"
+names = ["工商银行"]
+tokens = ["icbc"]
+official_domains = ["icbc.com.cn"]
 [[category]]
 id = "order_brushing"
 title = { zh = "刷单返利诈骗", en = "Order-brushing scam" }
@@ -125,6 +138,13 @@ fn fixtures(dir: &Path) {
     let msg = Message::new(TEXT_A.as_bytes()).with_sender(b"10690000");
     let v = engine.scan_with(&mut engine.scratch(), &msg);
     std::fs::write(dir.join("expect_a.json"), v.to_json(TEXT_A.as_bytes())).unwrap();
+    let v = engine.scan(TEXT_LINKS);
+    assert_eq!((v.links.len(), v.entities.len()), (3, 2), "{v:?}");
+    std::fs::write(
+        dir.join("expect_links.json"),
+        v.to_json(TEXT_LINKS.as_bytes()),
+    )
+    .unwrap();
 
     let engine = Engine::embedded().unwrap();
     let v = engine.scan(TEXT_DEFAULT);
