@@ -313,16 +313,18 @@ fn gateway_example() {
     install(&dir.join("prefix"));
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/gateway.c");
     let engine = Engine::embedded().unwrap();
-    let lines = [TEXT_DEFAULT, "明天下午三点开会", ""];
+    let lines = [TEXT_DEFAULT, "明天下午三点开会", "", TEXT_LINKS];
     let expected: String = lines
         .iter()
         .map(|l| {
             let v = engine.scan(l);
             let rules: Vec<&str> = v.hits.iter().map(|h| h.rule).collect();
-            format!("{}\t{}\n", v.risk, rules.join(","))
+            let hosts: Vec<&str> = v.links.iter().map(|l| l.host.as_str()).collect();
+            format!("{}\t{}\t{}\n", v.risk, rules.join(","), hosts.join(","))
         })
         .collect();
-    let input = format!("{}\n{}\r\n{}\n", lines[0], lines[1], lines[2]);
+    assert!(expected.ends_with("\ticbc-vip.top,www.icbc.com.cn,10.0.0.1\n"));
+    let input = format!("{}\n{}\r\n{}\n{}\n", lines[0], lines[1], lines[2], lines[3]);
     for (link, name) in [
         (Link::Static, "gateway-static"),
         (Link::Shared, "gateway-shared"),
@@ -337,7 +339,7 @@ fn gateway_example() {
         let pack = dir.join("fixtures/pack_b.fzpack");
         let (code, out) = run_gateway(&exe, &[pack.to_str().unwrap()], "换包测试\n".as_bytes());
         assert_eq!(code, 0);
-        assert_eq!(out, "critical\tswap.marker\n");
+        assert_eq!(out, "critical\tswap.marker\t\n");
 
         // A bad pack file: non-zero exit.
         let bad = dir.join("fixtures/pack_invalid.fzpack");
