@@ -3,10 +3,11 @@
  *
  * Conventions: opaque handles (fanzha_engine, fanzha_result), each with a _free function that
  * accepts NULL; functions that can fail return a fanzha_status (values never renumbered);
- * out-parameters are written only on success; getters return NULL / 0 / FANZHA_RISK_NONE for a
- * NULL handle or an index out of range; a panic inside the library becomes FANZHA_STATUS_PANIC
- * and never crashes the process. Text is (const uint8_t *, size_t) UTF-8; invalid UTF-8 is
- * accepted (each invalid sequence reads as a word break; offsets stay exact byte offsets).
+ * out-parameters are written only on success; getters return NULL / 0 / FANZHA_RISK_NONE /
+ * FANZHA_ENTITY_TYPE_NONE for a NULL handle or an index out of range; a panic inside the library
+ * becomes FANZHA_STATUS_PANIC and never crashes the process. Text is (const uint8_t *, size_t)
+ * UTF-8; invalid UTF-8 is accepted (each invalid sequence reads as a word break; offsets of hits,
+ * links and entities stay exact byte offsets).
  * A fanzha_engine is thread-safe (scan and swap from any threads); a fanzha_result is immutable.
  * See ffi/README.md.
  */
