@@ -1,7 +1,9 @@
 /*
  * A gateway-style filter: reads messages from standard input, one per line, and prints for each
- * one line "TIER<TAB>RULE,RULE,...". Uses the embedded default pack, or the binary pack file
- * given as the only argument. Exits non-zero on any error (unreadable or bad pack, read error).
+ * one line "TIER<TAB>RULE,RULE,...<TAB>HOST,HOST,...": the risk tier, the ids of the rules that
+ * fired, and the hosts of the links in the message (in text order; empty when there are none).
+ * Uses the embedded default pack, or the binary pack file given as the only argument. Exits
+ * non-zero on any error (unreadable or bad pack, read error).
  *
  * Build against an installed fanzha (see ffi/README.md):
  *   cc -std=c11 -O2 -I$PREFIX/include examples/gateway.c $PREFIX/lib/libfanzha.a \
@@ -90,6 +92,10 @@ int main(int argc, char **argv) {
         size_t hits = fanzha_result_hit_count(result);
         for (size_t i = 0; i < hits; i++)
             printf("%s%s", i ? "," : "", fanzha_result_hit_rule(result, i));
+        printf("\t");
+        size_t links = fanzha_result_link_count(result);
+        for (size_t i = 0; i < links; i++)
+            printf("%s%s", i ? "," : "", fanzha_result_link_host(result, i));
         printf("\n");
         fanzha_result_free(result);
     }

@@ -3,10 +3,11 @@
  *
  * Conventions: opaque handles (fanzha_engine, fanzha_result), each with a _free function that
  * accepts NULL; functions that can fail return a fanzha_status (values never renumbered);
- * out-parameters are written only on success; getters return NULL / 0 / FANZHA_RISK_NONE for a
- * NULL handle or an index out of range; a panic inside the library becomes FANZHA_STATUS_PANIC
- * and never crashes the process. Text is (const uint8_t *, size_t) UTF-8; invalid UTF-8 is
- * accepted (each invalid sequence reads as a word break; offsets stay exact byte offsets).
+ * out-parameters are written only on success; getters return NULL / 0 / FANZHA_RISK_NONE /
+ * FANZHA_ENTITY_TYPE_NONE for a NULL handle or an index out of range; a panic inside the library
+ * becomes FANZHA_STATUS_PANIC and never crashes the process. Text is (const uint8_t *, size_t)
+ * UTF-8; invalid UTF-8 is accepted (each invalid sequence reads as a word break; offsets of hits,
+ * links and entities stay exact byte offsets).
  * A fanzha_engine is thread-safe (scan and swap from any threads); a fanzha_result is immutable.
  * See ffi/README.md.
  */
@@ -29,6 +30,86 @@
 // Longest pack version string in bytes, including its terminating NUL: a buffer this large
 // always holds a pack version.
 #define FANZHA_PACK_VERSION_MAX 256
+
+// Link flag: written without a scheme (`www.x.cn`, `x.top/abc`).
+#define FANZHA_LINK_FLAG_NO_SCHEME (1 << 0)
+
+// Link flag: written to dodge filters: `点`/`。` for dots, full-width letters, spaces or
+// brackets around dots, zero-width characters, `hxxp`.
+#define FANZHA_LINK_FLAG_DODGED (1 << 1)
+
+// Link flag: the host is an IP address.
+#define FANZHA_LINK_FLAG_IP (1 << 2)
+
+// Link flag: the host is an IPv4 address in decimal, octal or hex form, or with fewer than 4
+// parts.
+#define FANZHA_LINK_FLAG_IP_OBFUSCATED (1 << 3)
+
+// Link flag: the host is a URL shortener.
+#define FANZHA_LINK_FLAG_SHORTENER (1 << 4)
+
+// Link flag: the host's top-level domain is in the pack's risky list (`.top`, `.xyz`, …).
+#define FANZHA_LINK_FLAG_RISKY_TLD (1 << 5)
+
+// Link flag: the host has Punycode (`xn--`) or non-ASCII labels.
+#define FANZHA_LINK_FLAG_PUNYCODE (1 << 6)
+
+// Link flag: a host label mixes scripts (e.g. Latin and Cyrillic).
+#define FANZHA_LINK_FLAG_MIXED_SCRIPT (1 << 7)
+
+// Link flag: a non-ASCII host that looks like an ASCII one (UTS #39 skeleton).
+#define FANZHA_LINK_FLAG_CONFUSABLE (1 << 8)
+
+// Link flag: the host names a brand of the pack but is not one of that brand's official domains
+// (`icbc-vip.top`); `fanzha_result_link_brand` names the brand.
+#define FANZHA_LINK_FLAG_BRAND_LOOKALIKE (1 << 9)
+
+// Link flag: the registrable domain is an official domain of a brand of the pack.
+#define FANZHA_LINK_FLAG_BRAND_OFFICIAL (1 << 10)
+
+// Link flag: an app download: `.apk`, `.ipa`, `.exe`, … or a `download`/`apk` path.
+#define FANZHA_LINK_FLAG_APP_DOWNLOAD (1 << 11)
+
+// Link flag: the path, query or subdomains hold login or credential words of the pack.
+#define FANZHA_LINK_FLAG_CREDENTIAL_PATH (1 << 12)
+
+// Link flag: the host is in the pack's known-bad domains.
+#define FANZHA_LINK_FLAG_KNOWN_BAD (1 << 13)
+
+// Link flag: the host is in the pack's known-good domains (or an official brand domain).
+#define FANZHA_LINK_FLAG_KNOWN_GOOD (1 << 14)
+
+// Link flag: the URL has user info (`http://bank.com@evil.top`).
+#define FANZHA_LINK_FLAG_USERINFO (1 << 15)
+
+// Link flag: the URL names a port.
+#define FANZHA_LINK_FLAG_PORT (1 << 16)
+
+// Link flag: the host is a subdomain of a free hosting platform (`x.workers.dev`).
+#define FANZHA_LINK_FLAG_FREE_HOSTING (1 << 17)
+
+// Link flag: subdomains pretend to be a domain (`paypal.com.x.top`, `www-bank.x.cn`), or hold a
+// brand's name in front of someone else's domain.
+#define FANZHA_LINK_FLAG_DECEPTIVE_SUBDOMAIN (1 << 18)
+
+// Link flag: a brand of the pack is named in the path (`/netflix/login`) of a non-official host.
+#define FANZHA_LINK_FLAG_BRAND_IN_PATH (1 << 19)
+
+// Link flag: many labels (5 or more) or a very long host.
+#define FANZHA_LINK_FLAG_LONG_HOST (1 << 20)
+
+// Link flag: a host label with two or more hyphens.
+#define FANZHA_LINK_FLAG_HYPHENATED (1 << 21)
+
+// Link flag: a host label that looks machine-made (`w9ptyl30wg`).
+#define FANZHA_LINK_FLAG_RANDOM_LABEL (1 << 22)
+
+// Link flag: a path into places phishing kits live on hacked sites (`wp-content`, …), or a 32+
+// hex-digit per-victim token in the path or query.
+#define FANZHA_LINK_FLAG_SUSPICIOUS_PATH (1 << 23)
+
+// Link flag: bait words of the pack (`refund`, `reward`, `support`, …) in the host.
+#define FANZHA_LINK_FLAG_LURE (1 << 24)
 
 // Status codes. Values are part of the ABI: they are never renumbered or reused; new codes are
 // only ever added.
@@ -104,6 +185,47 @@ enum fanzha_risk
 typedef enum fanzha_risk fanzha_risk;
 #else
 typedef uint32_t fanzha_risk;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+// What an entity (a number or ID found in the text) is. Values are part of the ABI: never
+// renumbered or reused; new types are only ever added. `FANZHA_ENTITY_TYPE_NONE` is not a
+// type: `fanzha_result_entity_type` returns it for a NULL result or an index out of range.
+enum fanzha_entity_type
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    // Not an entity (NULL result or index out of range).
+    FANZHA_ENTITY_TYPE_NONE = 0,
+    // A mainland China mobile number; value: 11 digits (`+86`/`0086`/`86` removed).
+    FANZHA_ENTITY_TYPE_MOBILE = 1,
+    // A mobile number of a virtual operator range (162, 165, 167, 170, 171), often abused.
+    FANZHA_ENTITY_TYPE_VIRTUAL_MOBILE = 2,
+    // A phone number with another country code; value: `+` and digits.
+    FANZHA_ENTITY_TYPE_INTL_PHONE = 3,
+    // A mainland fixed-line number with area code; value: digits (`075512345678`).
+    FANZHA_ENTITY_TYPE_LANDLINE = 4,
+    // A service number or short code: `95xxx`, `96xxx`, `100xx`, `12xxx`, `400`/`800`.
+    FANZHA_ENTITY_TYPE_SERVICE_NUMBER = 5,
+    // A QQ number (next to `QQ`/`扣扣`/`企鹅`, or in a `@qq.com` address).
+    FANZHA_ENTITY_TYPE_QQ = 6,
+    // A WeChat ID (after `微信`/`vx`/`wx`/…); value: lowercase.
+    FANZHA_ENTITY_TYPE_WECHAT = 7,
+    // A bank card number (15–19 digits, Luhn-checked).
+    FANZHA_ENTITY_TYPE_BANK_CARD = 8,
+    // A mainland resident ID card number (18 characters, checksum and birth date checked).
+    FANZHA_ENTITY_TYPE_ID_CARD = 9,
+    // An amount of money; value: `CUR amount` (`CNY 1200.50`).
+    FANZHA_ENTITY_TYPE_MONEY = 10,
+    // An e-mail address; value: lowercase.
+    FANZHA_ENTITY_TYPE_EMAIL = 11,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum fanzha_entity_type fanzha_entity_type;
+#else
+typedef uint32_t fanzha_entity_type;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -392,10 +514,110 @@ const char *fanzha_result_advice_title(const fanzha_result *result, uint32_t lan
 // `result` must be NULL or a live result.
 const char *fanzha_result_advice_text(const fanzha_result *result, uint32_t lang);
 
+// Number of links in the text (in text order, at most 32); 0 for NULL.
+//
+// # Safety
+// `result` must be NULL or a live result.
+size_t fanzha_result_link_count(const fanzha_result *result);
+
+// Writes the byte span of link `index` in the scanned text: `text[*start_out .. *end_out]` is
+// the link as written (`icbc-vip点top/login`, `ｈｔｔｐ：／／…`).
+//
+// Returns `FANZHA_STATUS_OK`, `FANZHA_STATUS_NULL_ARGUMENT` or `FANZHA_STATUS_OUT_OF_RANGE`.
+//
+// # Safety
+// `result` must be NULL or a live result; `start_out` and `end_out` must be NULL or writable.
+fanzha_status fanzha_result_link_span(const fanzha_result *result,
+                                      size_t index,
+                                      size_t *start_out,
+                                      size_t *end_out);
+
+// Canonical URL of link `index` (scheme added, dodges undone, host lowercased, path
+// percent-escaped: `http://icbc-vip.top/login`); NULL for NULL or an index out of range.
+//
+// # Safety
+// `result` must be NULL or a live result.
+const char *fanzha_result_link_url(const fanzha_result *result, size_t index);
+
+// Host of link `index`, as in its canonical URL (`icbc-vip.top`, or an IPv4 address in dotted
+// form); NULL for NULL or an index out of range.
+//
+// # Safety
+// `result` must be NULL or a live result.
+const char *fanzha_result_link_host(const fanzha_result *result, size_t index);
+
+// Registrable domain of link `index` by the public suffix list (`icbc.com.cn` for
+// `www.icbc.com.cn`); NULL when the host has none (an IP address, a bare public suffix), for
+// NULL, or for an index out of range.
+//
+// # Safety
+// `result` must be NULL or a live result.
+const char *fanzha_result_link_domain(const fanzha_result *result, size_t index);
+
+// Id of the pack brand link `index` names (with `FANZHA_LINK_FLAG_BRAND_LOOKALIKE` or
+// `FANZHA_LINK_FLAG_BRAND_OFFICIAL`, e.g. `"icbc"`); NULL when it names none, for NULL, or
+// for an index out of range.
+//
+// # Safety
+// `result` must be NULL or a live result.
+const char *fanzha_result_link_brand(const fanzha_result *result, size_t index);
+
+// Flags of link `index`: a bitmask of `FANZHA_LINK_FLAG_*`; 0 for NULL or an index out of
+// range (check `fanzha_result_link_count` to tell those from a link without flags).
+//
+// # Safety
+// `result` must be NULL or a live result.
+uint32_t fanzha_result_link_flags(const fanzha_result *result, size_t index);
+
+// The stable lowercase name of one link flag (`FANZHA_LINK_FLAG_RISKY_TLD` gives
+// `"risky_tld"`, the name the JSON `flags` list and pack rules use). Static; `"unknown"` for 0,
+// a value with several bits, or an unknown bit. To name every flag of a mask, test each bit.
+const char *fanzha_link_flag_str(uint32_t flag);
+
+// Number of entities (phone numbers, service numbers, QQ/WeChat IDs, bank cards, ID cards,
+// amounts, e-mail addresses) found outside the links, in text order (at most 64); 0 for NULL.
+//
+// # Safety
+// `result` must be NULL or a live result.
+size_t fanzha_result_entity_count(const fanzha_result *result);
+
+// Type of entity `index`; `FANZHA_ENTITY_TYPE_NONE` for NULL or an index out of range.
+//
+// # Safety
+// `result` must be NULL or a live result.
+fanzha_entity_type fanzha_result_entity_type(const fanzha_result *result, size_t index);
+
+// The entity type's stable lowercase name (the JSON `type`): `"mobile"`, `"virtual_mobile"`,
+// `"intl_phone"`, `"landline"`, `"service_number"`, `"qq"`, `"wechat"`, `"bank_card"`,
+// `"id_card"`, `"money"`, `"email"`, and `"none"` for `FANZHA_ENTITY_TYPE_NONE` (static;
+// `"unknown"` for a value that is not a type).
+const char *fanzha_entity_type_str(uint32_t entity_type);
+
+// Writes the byte span of entity `index` in the scanned text: `text[*start_out .. *end_out]`
+// is the entity as written (`+86 138-1234-5678`, full-width digits, …).
+//
+// Returns `FANZHA_STATUS_OK`, `FANZHA_STATUS_NULL_ARGUMENT` or `FANZHA_STATUS_OUT_OF_RANGE`.
+//
+// # Safety
+// `result` must be NULL or a live result; `start_out` and `end_out` must be NULL or writable.
+fanzha_status fanzha_result_entity_span(const fanzha_result *result,
+                                        size_t index,
+                                        size_t *start_out,
+                                        size_t *end_out);
+
+// Normalised value of entity `index` (digits only for numbers, `+` and digits for
+// international phones, lowercase for IDs and e-mail addresses, `CUR amount` for money:
+// `"13812345678"`, `"CNY 1200.50"`); NULL for NULL or an index out of range.
+//
+// # Safety
+// `result` must be NULL or a live result.
+const char *fanzha_result_entity_value(const fanzha_result *result, size_t index);
+
 // The whole verdict as one line of JSON, the schema of `fanzha scan --format jsonl`: `risk`,
 // `score`, `categories` (`id`, `score`), `hits` (`rule`, `category`, `weight`, `start`, `end`,
 // `text`), `advice` (`category`, `title`, `advice`, each with `zh` and `en`; or null),
-// `truncated`. NULL for NULL.
+// `truncated`, `links` (`start`, `end`, `url`, `host`, `domain`, `flags`: list of flag names,
+// `brand`), `entities` (`type`, `start`, `end`, `value`). NULL for NULL.
 //
 // # Safety
 // `result` must be NULL or a live result.

@@ -13,7 +13,9 @@
 //!   renumbered. Out-parameters are written only on success (an error-message buffer only on
 //!   failure).
 //! - Getters return a value directly; for a NULL handle or an index out of range they return the
-//!   documented default (NULL, 0, `FANZHA_RISK_NONE`), never crash.
+//!   documented default (NULL, 0, `FANZHA_RISK_NONE`, `FANZHA_ENTITY_TYPE_NONE`), never crash.
+//!   Spans (of hits, links, entities) are out-parameters behind a status, like other fallible
+//!   calls.
 //! - Every exported function runs its body inside a panic boundary: a panic becomes
 //!   `FANZHA_STATUS_PANIC` (or the getter's default) and never unwinds into C.
 //! - Text is `(const uint8_t *, size_t)` bytes, meant to be UTF-8. Invalid UTF-8 is not an error:

@@ -15,6 +15,11 @@ use fanzha::{Engine, Message};
 /// Keep in sync with tests/c/test_api.c.
 const TEXT_A: &str = "在家刷单，先垫付";
 const TEXT_DEFAULT: &str = "在家刷单日赚300，先垫付";
+/// Three links and two entities after full-width and CJK text, so byte offsets differ from
+/// character offsets.
+const TEXT_LINKS: &str =
+    "【ＥＴＣ】账户异常，请登录icbc-vip点top/login或https://www.icbc.com.cn/x，\
+                          备用http://10.0.0.1:8080/a，致电１３８ １２３４ ５６７８，QQ 12345678";
 
 const PACK_A: &str = r#"
 [pack]
@@ -25,6 +30,14 @@ low = 20
 medium = 40
 high = 70
 critical = 100
+[links]
+risky_tlds = ["top"]
+login_words = ["login"]
+[[links.brands]]
+name = "icbc"
+names = ["工商银行"]
+tokens = ["icbc"]
+official_domains = ["icbc.com.cn"]
 [[category]]
 id = "order_brushing"
 title = { zh = "刷单返利诈骗", en = "Order-brushing scam" }
@@ -125,6 +138,13 @@ fn fixtures(dir: &Path) {
     let msg = Message::new(TEXT_A.as_bytes()).with_sender(b"10690000");
     let v = engine.scan_with(&mut engine.scratch(), &msg);
     std::fs::write(dir.join("expect_a.json"), v.to_json(TEXT_A.as_bytes())).unwrap();
+    let v = engine.scan(TEXT_LINKS);
+    assert_eq!((v.links.len(), v.entities.len()), (3, 2), "{v:?}");
+    std::fs::write(
+        dir.join("expect_links.json"),
+        v.to_json(TEXT_LINKS.as_bytes()),
+    )
+    .unwrap();
 
     let engine = Engine::embedded().unwrap();
     let v = engine.scan(TEXT_DEFAULT);
@@ -293,16 +313,18 @@ fn gateway_example() {
     install(&dir.join("prefix"));
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/gateway.c");
     let engine = Engine::embedded().unwrap();
-    let lines = [TEXT_DEFAULT, "明天下午三点开会", ""];
+    let lines = [TEXT_DEFAULT, "明天下午三点开会", "", TEXT_LINKS];
     let expected: String = lines
         .iter()
         .map(|l| {
             let v = engine.scan(l);
             let rules: Vec<&str> = v.hits.iter().map(|h| h.rule).collect();
-            format!("{}\t{}\n", v.risk, rules.join(","))
+            let hosts: Vec<&str> = v.links.iter().map(|l| l.host.as_str()).collect();
+            format!("{}\t{}\t{}\n", v.risk, rules.join(","), hosts.join(","))
         })
         .collect();
-    let input = format!("{}\n{}\r\n{}\n", lines[0], lines[1], lines[2]);
+    assert!(expected.ends_with("\ticbc-vip.top,www.icbc.com.cn,10.0.0.1\n"));
+    let input = format!("{}\n{}\r\n{}\n{}\n", lines[0], lines[1], lines[2], lines[3]);
     for (link, name) in [
         (Link::Static, "gateway-static"),
         (Link::Shared, "gateway-shared"),
@@ -317,7 +339,7 @@ fn gateway_example() {
         let pack = dir.join("fixtures/pack_b.fzpack");
         let (code, out) = run_gateway(&exe, &[pack.to_str().unwrap()], "换包测试\n".as_bytes());
         assert_eq!(code, 0);
-        assert_eq!(out, "critical\tswap.marker\n");
+        assert_eq!(out, "critical\tswap.marker\t\n");
 
         // A bad pack file: non-zero exit.
         let bad = dir.join("fixtures/pack_invalid.fzpack");

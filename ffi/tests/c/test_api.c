@@ -12,6 +12,9 @@
  *   pubkey.bin, badkey.bin        an Ed25519 public key; 32 bytes that are not one
  *   expect_a.json                 core's Verdict::to_json for TEXT_A scanned with pack A
  *   expect_default.json           the same for TEXT_DEFAULT with the embedded default pack
+ *   expect_links.json             the same for TEXT_LINKS with pack A (which has link data:
+ *                                 risky TLD "top", login word "login", brand "icbc" with the
+ *                                 official domain icbc.com.cn)
  */
 #include "fanzha.h"
 
@@ -37,6 +40,10 @@ static int checks = 0;
 /* Keep these in sync with ffi/tests/c_api.rs. */
 static const char TEXT_A[] = "在家刷单，先垫付";
 static const char TEXT_DEFAULT[] = "在家刷单日赚300，先垫付";
+/* Three links and two entities after full-width and CJK text (byte offsets are not character
+ * offsets). */
+static const char TEXT_LINKS[] = "【ＥＴＣ】账户异常，请登录icbc-vip点top/login或https://www.icbc.com.cn/x，"
+                                 "备用http://10.0.0.1:8080/a，致电１３８ １２３４ ５６７８，QQ 12345678";
 /* Fires only pack B's rule (weight 120) and pack A's 刷单 rule (weight 50). */
 static const char TEXT_SWAP[] = "换包测试：刷单";
 
@@ -125,6 +132,59 @@ static void test_status_and_risk_names(void) {
     CHECK_STR(fanzha_risk_str(FANZHA_RISK_HIGH), "high");
     CHECK_STR(fanzha_risk_str(FANZHA_RISK_CRITICAL), "critical");
     CHECK_STR(fanzha_risk_str(5), "unknown");
+
+    /* Link flags: pinned bits, stable names. */
+    const struct {
+        uint32_t flag;
+        const char *name;
+    } flags[] = {
+        {FANZHA_LINK_FLAG_NO_SCHEME, "no_scheme"},
+        {FANZHA_LINK_FLAG_DODGED, "dodged"},
+        {FANZHA_LINK_FLAG_IP, "ip"},
+        {FANZHA_LINK_FLAG_IP_OBFUSCATED, "ip_obfuscated"},
+        {FANZHA_LINK_FLAG_SHORTENER, "shortener"},
+        {FANZHA_LINK_FLAG_RISKY_TLD, "risky_tld"},
+        {FANZHA_LINK_FLAG_PUNYCODE, "punycode"},
+        {FANZHA_LINK_FLAG_MIXED_SCRIPT, "mixed_script"},
+        {FANZHA_LINK_FLAG_CONFUSABLE, "confusable"},
+        {FANZHA_LINK_FLAG_BRAND_LOOKALIKE, "brand_lookalike"},
+        {FANZHA_LINK_FLAG_BRAND_OFFICIAL, "brand_official"},
+        {FANZHA_LINK_FLAG_APP_DOWNLOAD, "app_download"},
+        {FANZHA_LINK_FLAG_CREDENTIAL_PATH, "credential_path"},
+        {FANZHA_LINK_FLAG_KNOWN_BAD, "known_bad"},
+        {FANZHA_LINK_FLAG_KNOWN_GOOD, "known_good"},
+        {FANZHA_LINK_FLAG_USERINFO, "userinfo"},
+        {FANZHA_LINK_FLAG_PORT, "port"},
+        {FANZHA_LINK_FLAG_FREE_HOSTING, "free_hosting"},
+        {FANZHA_LINK_FLAG_DECEPTIVE_SUBDOMAIN, "deceptive_subdomain"},
+        {FANZHA_LINK_FLAG_BRAND_IN_PATH, "brand_in_path"},
+        {FANZHA_LINK_FLAG_LONG_HOST, "long_host"},
+        {FANZHA_LINK_FLAG_HYPHENATED, "hyphenated"},
+        {FANZHA_LINK_FLAG_RANDOM_LABEL, "random_label"},
+        {FANZHA_LINK_FLAG_SUSPICIOUS_PATH, "suspicious_path"},
+        {FANZHA_LINK_FLAG_LURE, "lure"},
+    };
+    for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+        CHECK((uint32_t)flags[i].flag == (uint32_t)1 << i);
+        CHECK_STR(fanzha_link_flag_str(flags[i].flag), flags[i].name);
+    }
+    CHECK_STR(fanzha_link_flag_str(0), "unknown");
+    CHECK_STR(fanzha_link_flag_str(FANZHA_LINK_FLAG_IP | FANZHA_LINK_FLAG_PORT), "unknown");
+    CHECK_STR(fanzha_link_flag_str((uint32_t)1 << 31), "unknown");
+    CHECK_STR(fanzha_link_flag_str(UINT32_MAX), "unknown");
+
+    /* Entity types: pinned values, stable names. */
+    const char *types[] = {"none",  "mobile",    "virtual_mobile", "intl_phone",
+                           "landline", "service_number", "qq",  "wechat",
+                           "bank_card", "id_card", "money", "email"};
+    for (uint32_t t = 0; t < sizeof types / sizeof types[0]; t++)
+        CHECK_STR(fanzha_entity_type_str(t), types[t]);
+    CHECK(FANZHA_ENTITY_TYPE_NONE == 0 && FANZHA_ENTITY_TYPE_MOBILE == 1);
+    CHECK(FANZHA_ENTITY_TYPE_INTL_PHONE == 3 && FANZHA_ENTITY_TYPE_QQ == 6);
+    CHECK(FANZHA_ENTITY_TYPE_EMAIL == 11);
+    CHECK_STR(fanzha_entity_type_str(FANZHA_ENTITY_TYPE_BANK_CARD), "bank_card");
+    CHECK_STR(fanzha_entity_type_str(12), "unknown");
+    CHECK_STR(fanzha_entity_type_str(UINT32_MAX), "unknown");
 }
 
 static void test_default_engine(const char *dir) {
@@ -403,6 +463,140 @@ static void test_scan_pack_a(const char *dir) {
     fanzha_engine_free(e);
 }
 
+/* Offset of `needle` in TEXT_LINKS, in bytes (it must occur). */
+static size_t offset_in_links_text(const char *needle) {
+    const char *p = strstr(TEXT_LINKS, needle);
+    CHECK(p != NULL);
+    return (size_t)(p - TEXT_LINKS);
+}
+
+typedef fanzha_status (*span_fn)(const fanzha_result *, size_t, size_t *, size_t *);
+
+/* Checks that span(r, index) is the bytes of `original` in TEXT_LINKS; returns its start. */
+static size_t check_span(span_fn span, const fanzha_result *r, size_t index,
+                         const char *original) {
+    size_t start = 0, end = 0;
+    fanzha_status s = span(r, index, &start, &end);
+    if (s != FANZHA_STATUS_OK || start != offset_in_links_text(original))
+        fprintf(stderr, "span of \"%s\": status %u, %zu..%zu\n", original, (unsigned)s, start,
+                end);
+    CHECK(s == FANZHA_STATUS_OK);
+    CHECK(start == offset_in_links_text(original));
+    CHECK(end == start + strlen(original));
+    CHECK(memcmp(TEXT_LINKS + start, original, end - start) == 0);
+    return start;
+}
+
+static void test_links_and_entities(const char *dir) {
+    buf a = read_file(dir, "pack_a.fzpack");
+    buf expect = read_file(dir, "expect_links.json");
+    fanzha_engine *e = NULL;
+    CHECK(fanzha_engine_from_pack(a.data, a.len, &e, NULL, 0) == FANZHA_STATUS_OK);
+    free(a.data);
+    fanzha_result *r = scan(e, TEXT_LINKS);
+    size_t start = 0, end = 0;
+
+    CHECK(fanzha_result_link_count(r) == 3);
+
+    /* A dodged look-alike of the brand: 点 for the dot, no scheme. Its bytes start at 39, its
+     * characters at 15: the span counts bytes of the caller's text. */
+    CHECK(check_span(fanzha_result_link_span, r, 0, "icbc-vip点top/login") == 39);
+    CHECK_STR(fanzha_result_link_url(r, 0), "http://icbc-vip.top/login");
+    CHECK_STR(fanzha_result_link_host(r, 0), "icbc-vip.top");
+    CHECK_STR(fanzha_result_link_domain(r, 0), "icbc-vip.top");
+    CHECK_STR(fanzha_result_link_brand(r, 0), "icbc");
+    uint32_t f = fanzha_result_link_flags(r, 0);
+    CHECK(f == (FANZHA_LINK_FLAG_NO_SCHEME | FANZHA_LINK_FLAG_DODGED | FANZHA_LINK_FLAG_RISKY_TLD |
+                FANZHA_LINK_FLAG_BRAND_LOOKALIKE | FANZHA_LINK_FLAG_CREDENTIAL_PATH));
+
+    /* The brand's official site. */
+    check_span(fanzha_result_link_span, r, 1, "https://www.icbc.com.cn/x");
+    CHECK_STR(fanzha_result_link_url(r, 1), "https://www.icbc.com.cn/x");
+    CHECK_STR(fanzha_result_link_host(r, 1), "www.icbc.com.cn");
+    CHECK_STR(fanzha_result_link_domain(r, 1), "icbc.com.cn");
+    CHECK_STR(fanzha_result_link_brand(r, 1), "icbc");
+    f = fanzha_result_link_flags(r, 1);
+    CHECK((f & FANZHA_LINK_FLAG_BRAND_OFFICIAL) && !(f & FANZHA_LINK_FLAG_BRAND_LOOKALIKE));
+
+    /* An IP address: no registrable domain, no brand. */
+    check_span(fanzha_result_link_span, r, 2, "http://10.0.0.1:8080/a");
+    CHECK(strncmp(fanzha_result_link_url(r, 2), "http://10.0.0.1", 15) == 0);
+    CHECK_STR(fanzha_result_link_host(r, 2), "10.0.0.1");
+    CHECK(fanzha_result_link_domain(r, 2) == NULL);
+    CHECK(fanzha_result_link_brand(r, 2) == NULL);
+    f = fanzha_result_link_flags(r, 2);
+    CHECK((f & FANZHA_LINK_FLAG_IP) && (f & FANZHA_LINK_FLAG_PORT));
+    CHECK(!(f & FANZHA_LINK_FLAG_NO_SCHEME));
+
+    /* Links out of range: defaults, out-parameters untouched. */
+    start = end = 77;
+    CHECK(fanzha_result_link_span(r, 3, &start, &end) == FANZHA_STATUS_OUT_OF_RANGE);
+    CHECK(fanzha_result_link_span(r, SIZE_MAX, &start, &end) == FANZHA_STATUS_OUT_OF_RANGE);
+    CHECK(fanzha_result_link_span(r, 0, NULL, &end) == FANZHA_STATUS_NULL_ARGUMENT);
+    CHECK(fanzha_result_link_span(r, 0, &start, NULL) == FANZHA_STATUS_NULL_ARGUMENT);
+    CHECK(start == 77 && end == 77);
+    CHECK(fanzha_result_link_url(r, 3) == NULL);
+    CHECK(fanzha_result_link_host(r, 3) == NULL);
+    CHECK(fanzha_result_link_domain(r, 3) == NULL);
+    CHECK(fanzha_result_link_brand(r, 3) == NULL);
+    CHECK(fanzha_result_link_flags(r, 3) == 0);
+    CHECK(fanzha_result_link_url(r, SIZE_MAX) == NULL);
+
+    /* Entities: a mobile number in full-width digits split by spaces, and a QQ number. The
+     * value is normalised; the span is the original full-width bytes. */
+    CHECK(fanzha_result_entity_count(r) == 2);
+    CHECK(fanzha_result_entity_type(r, 0) == FANZHA_ENTITY_TYPE_MOBILE);
+    CHECK_STR(fanzha_entity_type_str(fanzha_result_entity_type(r, 0)), "mobile");
+    CHECK_STR(fanzha_result_entity_value(r, 0), "13812345678");
+    start = check_span(fanzha_result_entity_span, r, 0, "１３８ １２３４ ５６７８");
+    CHECK(fanzha_result_entity_span(r, 0, &start, &end) == FANZHA_STATUS_OK);
+    CHECK(end - start == 35); /* 11 full-width digits of 3 bytes, and 2 spaces */
+    CHECK(fanzha_result_entity_type(r, 1) == FANZHA_ENTITY_TYPE_QQ);
+    CHECK_STR(fanzha_result_entity_value(r, 1), "12345678");
+    check_span(fanzha_result_entity_span, r, 1, "12345678");
+
+    start = end = 77;
+    CHECK(fanzha_result_entity_type(r, 2) == FANZHA_ENTITY_TYPE_NONE);
+    CHECK(fanzha_result_entity_value(r, 2) == NULL);
+    CHECK(fanzha_result_entity_span(r, 2, &start, &end) == FANZHA_STATUS_OUT_OF_RANGE);
+    CHECK(fanzha_result_entity_span(r, SIZE_MAX, &start, &end) == FANZHA_STATUS_OUT_OF_RANGE);
+    CHECK(fanzha_result_entity_span(r, 0, NULL, &end) == FANZHA_STATUS_NULL_ARGUMENT);
+    CHECK(fanzha_result_entity_span(r, 0, &start, NULL) == FANZHA_STATUS_NULL_ARGUMENT);
+    CHECK(start == 77 && end == 77);
+
+    /* The accessors and the JSON (core's Verdict::to_json) say the same. */
+    CHECK_STR(fanzha_result_json(r), (const char *)expect.data);
+    CHECK(strstr(fanzha_result_json(r), "\"host\":\"icbc-vip.top\"") != NULL);
+    free(expect.data);
+
+    /* Strings stay valid after the engine is freed. */
+    fanzha_engine_free(e);
+    CHECK_STR(fanzha_result_link_host(r, 0), "icbc-vip.top");
+    CHECK_STR(fanzha_result_entity_value(r, 0), "13812345678");
+    fanzha_result_free(r);
+
+    /* A message without links or entities. */
+    CHECK(fanzha_engine_new(&e) == FANZHA_STATUS_OK);
+    r = scan(e, "明天下午三点开会");
+    CHECK(fanzha_result_link_count(r) == 0 && fanzha_result_entity_count(r) == 0);
+    CHECK(fanzha_result_link_host(r, 0) == NULL);
+    CHECK(fanzha_result_link_span(r, 0, &start, &end) == FANZHA_STATUS_OUT_OF_RANGE);
+    CHECK(fanzha_result_entity_type(r, 0) == FANZHA_ENTITY_TYPE_NONE);
+    CHECK(fanzha_result_entity_span(r, 0, &start, &end) == FANZHA_STATUS_OUT_OF_RANGE);
+    fanzha_result_free(r);
+
+    /* Invalid UTF-8 and a NUL before a link: spans stay exact byte offsets. */
+    const uint8_t raw[] = "\xff\x00x.top/a \xc3";
+    r = NULL;
+    CHECK(fanzha_engine_scan(e, raw, sizeof raw - 1, NULL, 0, &r) == FANZHA_STATUS_OK);
+    CHECK(fanzha_result_link_count(r) == 1);
+    CHECK(fanzha_result_link_span(r, 0, &start, &end) == FANZHA_STATUS_OK);
+    CHECK(start == 2 && end == 9);
+    CHECK_STR(fanzha_result_link_host(r, 0), "x.top");
+    fanzha_result_free(r);
+    fanzha_engine_free(e);
+}
+
 static void test_null_getters(void) {
     CHECK(fanzha_result_risk(NULL) == FANZHA_RISK_NONE);
     CHECK(fanzha_result_score(NULL) == 0);
@@ -423,6 +617,19 @@ static void test_null_getters(void) {
     CHECK(fanzha_result_advice_title(NULL, FANZHA_LANG_ZH) == NULL);
     CHECK(fanzha_result_advice_text(NULL, FANZHA_LANG_ZH) == NULL);
     CHECK(fanzha_result_json(NULL) == NULL);
+    CHECK(fanzha_result_link_count(NULL) == 0);
+    CHECK(fanzha_result_link_span(NULL, 0, &s, &t) == FANZHA_STATUS_NULL_ARGUMENT);
+    CHECK(s == 5 && t == 5);
+    CHECK(fanzha_result_link_url(NULL, 0) == NULL);
+    CHECK(fanzha_result_link_host(NULL, 0) == NULL);
+    CHECK(fanzha_result_link_domain(NULL, 0) == NULL);
+    CHECK(fanzha_result_link_brand(NULL, 0) == NULL);
+    CHECK(fanzha_result_link_flags(NULL, 0) == 0);
+    CHECK(fanzha_result_entity_count(NULL) == 0);
+    CHECK(fanzha_result_entity_type(NULL, 0) == FANZHA_ENTITY_TYPE_NONE);
+    CHECK(fanzha_result_entity_span(NULL, 0, &s, &t) == FANZHA_STATUS_NULL_ARGUMENT);
+    CHECK(s == 5 && t == 5);
+    CHECK(fanzha_result_entity_value(NULL, 0) == NULL);
     fanzha_result_free(NULL);
     fanzha_engine_free(NULL);
 }
@@ -634,6 +841,7 @@ int main(int argc, char **argv) {
     test_default_engine(argv[1]);
     test_load_errors(argv[1]);
     test_scan_pack_a(argv[1]);
+    test_links_and_entities(argv[1]);
     test_null_getters();
     test_swap(argv[1]);
     test_signatures(argv[1]);
