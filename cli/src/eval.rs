@@ -156,9 +156,9 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, String> {
             "pack": engine.pack_name(), "pack_version": engine.pack_version(),
             "threshold": args.threshold.as_str(), "rows": rows, "bad_lines": bad,
         });
-        println!("{out}");
+        outln!("{out}");
     } else {
-        println!(
+        outln!(
             "pack {} {} — flagged = risk >= {} — {} messages in {:.2}s",
             engine.pack_name(),
             engine.pack_version(),
@@ -166,15 +166,22 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, String> {
             tally.total().fraud + tally.total().ham + tally.total().spam,
             elapsed.as_secs_f64()
         );
-        println!(
+        outln!(
             "{:<12} {:<40} {:>6} {:>8} {:>6} {:>8} {:>6} {:>8}",
-            "slice", "key", "fraud", "recall", "ham", "fp-rate", "spam", "flagged"
+            "slice",
+            "key",
+            "fraud",
+            "recall",
+            "ham",
+            "fp-rate",
+            "spam",
+            "flagged"
         );
         for (d, k, c) in tally.rows() {
-            println!("{}", format_row(d, k, &c));
+            outln!("{}", format_row(d, k, &c));
         }
         if let Some(u) = tally.get("lang", "url") {
-            println!(
+            outln!(
                 "urls: {}/{} phishing URLs flagged ({}), {}/{} legitimate domains flagged ({})",
                 u.fraud_flagged,
                 u.fraud,
@@ -185,13 +192,13 @@ pub fn run(args: EvalArgs) -> Result<ExitCode, String> {
             );
         }
         if bad > 0 {
-            println!("{bad} lines could not be read");
+            outln!("{bad} lines could not be read");
         }
         for m in &misses {
-            println!("MISS {m}");
+            outln!("MISS {m}");
         }
         for f in &fps {
-            println!("FP   {f}");
+            outln!("FP   {f}");
         }
     }
     Ok(ExitCode::SUCCESS)

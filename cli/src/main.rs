@@ -1,5 +1,14 @@
 //! `fanzha`: scan messages, explain verdicts, evaluate corpora, build and check packs.
 
+/// `println!` for the commands: a closed stdout (`fanzha eval … | head`) becomes an error
+/// returned from the command instead of a panic.
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        writeln!(std::io::stdout().lock(), $($arg)*)
+            .map_err(|e| format!("writing output: {e}"))?
+    };
+}
+
 mod eval;
 
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -328,27 +337,27 @@ fn explain(
         pos = b;
     }
     out.push_str(&text[pos..]);
-    println!("{out}");
-    println!();
-    println!(
+    outln!("{out}");
+    outln!();
+    outln!(
         "{bold}risk{off_b}: {}   score: {}",
         v.risk,
         v.score,
         off_b = if colour { off } else { "" }
     );
     if v.truncated {
-        println!("(text longer than the limit: only its start was scanned)");
+        outln!("(text longer than the limit: only its start was scanned)");
     }
     for c in &v.categories {
         let title = engine
             .category(c.id)
             .map(|(t, _)| t.zh.as_str())
             .unwrap_or("");
-        println!("  category {:<26} {:>4}  {}", c.id, c.score, title);
+        outln!("  category {:<26} {:>4}  {}", c.id, c.score, title);
     }
-    println!("hits:");
+    outln!("hits:");
     for h in &v.hits {
-        println!(
+        outln!(
             "  {:<44} {:>5}  {:<24} {}..{}  {:?}",
             h.rule,
             h.weight,
@@ -359,10 +368,10 @@ fn explain(
         );
     }
     if !v.links.is_empty() {
-        println!("links:");
+        outln!("links:");
         for l in &v.links {
             let flags: Vec<&str> = l.flags.names().collect();
-            println!(
+            outln!(
                 "  {}..{}  {:?}  {}  domain {}  brand {}  [{}]",
                 l.start,
                 l.end,
@@ -375,9 +384,9 @@ fn explain(
         }
     }
     if !v.entities.is_empty() {
-        println!("entities:");
+        outln!("entities:");
         for e in &v.entities {
-            println!(
+            outln!(
                 "  {}..{}  {:<15} {:?} = {}",
                 e.start,
                 e.end,
@@ -388,16 +397,16 @@ fn explain(
         }
     }
     if let Some(s) = &sender {
-        println!(
+        outln!(
             "sender: {} ({})",
             s,
             fanzha::sender::classify_sender(s.as_bytes()).as_str()
         );
     }
     if let Some(a) = v.advice {
-        println!("advice ({}: {} / {}):", a.category, a.title.zh, a.title.en);
-        println!("  {}", a.advice.zh);
-        println!("  {}", a.advice.en);
+        outln!("advice ({}: {} / {}):", a.category, a.title.zh, a.title.en);
+        outln!("  {}", a.advice.zh);
+        outln!("  {}", a.advice.en);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -408,7 +417,7 @@ fn build(source: &Path, output: &Path) -> Result<ExitCode> {
     Engine::new(&pack).map_err(|e| format!("{}: {e}", source.display()))?;
     let bytes = binary::encode(&pack);
     std::fs::write(output, &bytes).map_err(|e| format!("{}: {e}", output.display()))?;
-    println!(
+    outln!(
         "wrote {} ({} bytes, pack {} {}, {} rules)",
         output.display(),
         bytes.len(),
@@ -438,21 +447,21 @@ fn check(source: &Path) -> Result<ExitCode> {
         .map(|r| r.must_match.len() + r.no_match.len())
         .sum();
     for f in &failures {
-        println!("FAIL {f}");
+        outln!("FAIL {f}");
     }
     let mut warnings = 0;
     for w in fanzha::pack::lint(&pack) {
-        println!("warning: {w}");
+        outln!("warning: {w}");
         warnings += 1;
     }
     for rule in engine.unfiltered_regex_rules() {
-        println!(
+        outln!(
             "warning: rule {rule}: regex has no literal prefix or suffix to find it by; it is \
              searched on every message (slower): start or end it with literal text"
         );
         warnings += 1;
     }
-    println!(
+    outln!(
         "{}: {} rules, {} categories, {} examples, {} failing, {} warnings",
         source.display(),
         pack.rules.len(),
@@ -506,7 +515,7 @@ fn keygen(prefix: &Path) -> Result<ExitCode> {
     writeln!(file, "{}", to_hex(&secret)).map_err(|e| format!("{}: {e}", sec_path.display()))?;
     std::fs::write(&pub_path, format!("{}\n", to_hex(&public)))
         .map_err(|e| format!("{}: {e}", pub_path.display()))?;
-    println!(
+    outln!(
         "wrote {} (secret: keep offline) and {} (public)",
         sec_path.display(),
         pub_path.display()
@@ -522,7 +531,7 @@ fn sign(pack: &Path, key: &Path, output: Option<&Path>) -> Result<ExitCode> {
     let signed = binary::sign(&bytes, &secret).map_err(|e| format!("{}: {e}", pack.display()))?;
     let out = output.unwrap_or(pack);
     std::fs::write(out, &signed).map_err(|e| format!("{}: {e}", out.display()))?;
-    println!("signed {} -> {}", pack.display(), out.display());
+    outln!("signed {} -> {}", pack.display(), out.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -531,7 +540,7 @@ fn verify(pack: &Path, key: &Path) -> Result<ExitCode> {
     let bytes = std::fs::read(pack).map_err(|e| format!("{}: {e}", pack.display()))?;
     match binary::decode_verified(&bytes, Some(&public)) {
         Ok(p) => {
-            println!(
+            outln!(
                 "{}: signature OK (pack {} {})",
                 pack.display(),
                 p.pack.as_ref().map_or("", |m| m.name.as_str()),
@@ -540,7 +549,7 @@ fn verify(pack: &Path, key: &Path) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            println!("{}: {e}", pack.display());
+            outln!("{}: {e}", pack.display());
             Ok(ExitCode::from(1))
         }
     }
