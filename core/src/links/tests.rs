@@ -146,6 +146,7 @@ fn dodged_links() {
     let cases = [
         ("登录abc点com领取", "abc点com", "http://abc.com/"),
         ("登录abc 点 com领取", "abc 点 com", "http://abc.com/"),
+        ("登錄abc點com領取", "abc點com", "http://abc.com/"),
         ("打开www。abc。cn认证", "www。abc。cn", "http://www.abc.cn/"),
         ("打开www．abc．cn", "www．abc．cn", "http://www.abc.cn/"),
         (
