@@ -166,6 +166,7 @@ pub(crate) fn find_entities_pooled(
             '\u{3400}'..='\u{9FFF}' => {
                 matches!(c, '微' | '威' | '薇' | '徽' | '加' | '扣' | '企')
                     || is_cn_numeral(c)
+                    || run_digit(c).is_some()
                     || matches!(fold_char(c), Fold::Char(f) if f.is_ascii_alphanumeric())
             }
             _ => true,
@@ -192,10 +193,17 @@ pub(crate) fn find_entities_pooled(
                 continue;
             }
         }
-        if cn_digit(c).is_some() && !char_before(text, p).is_some_and(|(b, _)| is_cn_numeral(b)) {
-            // A phone number spelt in numerals (`幺三八…`), else an amount (`五万元`).
+        if (cn_digit(c).is_some() || run_digit(c).is_some())
+            && !char_before(text, p)
+                .is_some_and(|(b, _)| is_cn_numeral(b) || run_digit(b).is_some())
+        {
+            // A phone number spelt in numerals (`幺三八…`), else an amount (`五万元`). A run too
+            // long to be either is skipped whole: reading it again from each of its numerals
+            // would make long runs quadratic.
             let r = read_run(text, p);
-            p = if r.digits.len() >= 7 && !r.too_long {
+            p = if r.too_long {
+                r.end
+            } else if r.digits.len() >= 7 {
                 number_at(text, p, out)
             } else {
                 cn_money_at(text, p, out)
