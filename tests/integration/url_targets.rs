@@ -6,10 +6,10 @@
 use fanzha::{Engine, Risk};
 use fanzha_tests::shared_data;
 
-/// Phishing URLs flagged: the target, and the floor measured on this pack (332/445).
+/// Phishing URLs flagged: the target, and the floor measured on this pack (337/445).
 const PHISH_TARGET: f64 = 0.80;
-const PHISH_FLOOR: f64 = 0.745;
-/// Top domains flagged: the target, met (1/577 measured).
+const PHISH_FLOOR: f64 = 0.755;
+/// Top domains flagged: the target, met (2/577 measured).
 const TOP_TARGET: f64 = 0.01;
 
 #[test]
