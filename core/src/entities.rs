@@ -159,6 +159,22 @@ pub(crate) fn find_entities_pooled(
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
+        // Fast path: most characters start nothing.
+        let may_start = match c {
+            '0'..='9' | '+' | '@' | 'v' | 'V' | 'w' | 'W' | 'q' | 'Q' => true,
+            _ if c.is_ascii() => false,
+            '\u{3400}'..='\u{9FFF}' => {
+                matches!(c, '微' | '威' | '薇' | '徽' | '加' | '扣' | '企')
+                    || is_cn_numeral(c)
+                    || run_digit(c).is_some()
+                    || matches!(fold_char(c), Fold::Char(f) if f.is_ascii_alphanumeric())
+            }
+            _ => true,
+        };
+        if !may_start {
+            p += len;
+            continue;
+        }
         if let Some((ctx, after)) = context_at(text, p) {
             if let Some(next) = after_context(text, ctx, p, after, out) {
                 p = next;
@@ -177,8 +193,21 @@ pub(crate) fn find_entities_pooled(
                 continue;
             }
         }
-        if cn_digit(c).is_some() && !char_before(text, p).is_some_and(|(b, _)| is_cn_numeral(b)) {
-            p = cn_money_at(text, p, out);
+        if (cn_digit(c).is_some() || run_digit(c).is_some())
+            && !char_before(text, p)
+                .is_some_and(|(b, _)| is_cn_numeral(b) || run_digit(b).is_some())
+        {
+            // A phone number spelt in numerals (`幺三八…`), else an amount (`五万元`). A run too
+            // long to be either is skipped whole: reading it again from each of its numerals
+            // would make long runs quadratic.
+            let r = read_run(text, p);
+            p = if r.too_long {
+                r.end
+            } else if r.digits.len() >= 7 {
+                number_at(text, p, out)
+            } else {
+                cn_money_at(text, p, out)
+            };
             continue;
         }
         p += len;
@@ -243,6 +272,19 @@ impl<const N: usize> Buf<N> {
 /// Most digit groups of one run.
 const MAX_GROUPS: usize = 20;
 
+/// The ASCII digit a character reads as inside a digit run: digit styles (via `fold_char`)
+/// and Chinese numerals (`幺三八`, via [`numeral_value`](crate::normalize::numeral_value)).
+fn run_digit(c: char) -> Option<u8> {
+    if let Some(d) = digit(c) {
+        return Some(d);
+    }
+    let simple = match fold_char(c) {
+        Fold::Char(f) => f,
+        _ => c,
+    };
+    crate::normalize::numeral_value(simple).map(|v| b'0' + v)
+}
+
 /// The ASCII digit a character reads as (full-width and other styles via `fold_char`).
 fn digit(c: char) -> Option<u8> {
     if c.is_ascii_digit() {
@@ -285,6 +327,8 @@ fn is_separator(c: char) -> bool {
 /// A run of digits, perhaps split by separators, thousands commas, or with a decimal part.
 struct Run {
     digits: Buf<MAX_DIGITS>,
+    /// How many of the digits were written as Chinese numerals.
+    numerals: usize,
     start: usize,
     end: usize,
     /// Digit count and original span of each group between separators.
@@ -313,6 +357,7 @@ impl Run {
 fn read_run(text: &[u8], p: usize) -> Run {
     let mut r = Run {
         digits: Buf::new(),
+        numerals: 0,
         start: p,
         end: p,
         group_buf: [(0, 0, 0); MAX_GROUPS],
@@ -325,7 +370,10 @@ fn read_run(text: &[u8], p: usize) -> Run {
     let mut gstart = p;
     let mut glen = 0;
     while let Some((c, len)) = char_at(text, q) {
-        if let Some(d) = digit(c) {
+        if let Some(d) = run_digit(c) {
+            if digit(c).is_none() {
+                r.numerals += 1;
+            }
             if glen == 0 {
                 gstart = q;
             }
@@ -373,7 +421,7 @@ fn read_run(text: &[u8], p: usize) -> Run {
                     _ => break,
                 }
             }
-            if char_at(text, s).is_some_and(|(c2, _)| digit(c2).is_some()) {
+            if char_at(text, s).is_some_and(|(c2, _)| run_digit(c2).is_some()) {
                 r.add_group((glen, gstart, r.end));
                 glen = 0;
                 q = s;
@@ -402,6 +450,10 @@ fn three_digits_then_end(text: &[u8], mut q: usize) -> bool {
 fn number_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
     let r = read_run(text, p);
     if r.too_long {
+        return r.end;
+    }
+    // Numerals mixed into a short run are words (`第3一`), not numbers.
+    if r.numerals > 0 && r.digits.len() < 7 {
         return r.end;
     }
     if let Some((cur, start, end, mult)) = money_context(text, &r) {

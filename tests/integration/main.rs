@@ -6,3 +6,4 @@ mod hostile;
 mod obfuscation;
 mod privacy;
 mod targets;
+mod url_targets;

@@ -67,6 +67,14 @@ fn chinese_mobiles() {
         "13812345678",
     );
     one(
+        "打幺三八一二三四五六七八找我",
+        Mobile,
+        "幺三八一二三四五六七八",
+        "13812345678",
+    );
+    // A numeral run far too long to be a number is no number, however it is cut.
+    assert_eq!(find(&"幺三八".repeat(40)), []);
+    one(
         "号码138\u{200B}1234\u{200B}5678",
         Mobile,
         "138\u{200B}1234\u{200B}5678",
@@ -296,6 +304,10 @@ fn hostile_inputs() {
         "@".repeat(100_000),
         "a@".repeat(50_000),
         "13812345678 ".repeat(10_000),
+        // Numeral runs: read once, not once per numeral (these were quadratic).
+        "幺三八".repeat(30_000),
+        "一 ".repeat(50_000),
+        "三 四-".repeat(20_000),
     ] {
         out.clear();
         find_entities(text.as_bytes(), &mut out);

@@ -1,6 +1,6 @@
 //! The link finder: reads original bytes and finds links as a person reads them.
 //!
-//! Work is done only around trigger characters (`.`, `:`, `。`, `．`, `｡`, `点`, `：`): most
+//! Work is done only around trigger characters (`.`, `:`, `。`, `．`, `｡`, `点`, `點`, `：`): most
 //! texts have none near letters and cost one byte scan. Around a trigger the finder reads the
 //! characters on both sides (folding full-width and fancy letters through
 //! [`fold_char`](crate::normalize::fold_char)), cuts the host at CJK text and punctuation, and
@@ -119,7 +119,7 @@ fn classify(c: char) -> (Kind, char, bool) {
         'A'..='Z' => (Kind::Label, c.to_ascii_lowercase(), false),
         '.' => (Kind::Dot, '.', false),
         '。' | '．' | '｡' => (Kind::Dot, '.', true),
-        '点' => (Kind::DianDot, '.', true),
+        '点' | '點' => (Kind::DianDot, '.', true),
         ' ' | '\u{3000}' | '\u{A0}' => (Kind::Space, ' ', true),
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => (Kind::Invisible, c, true),
         '\u{FF0D}' | '\u{2010}' | '\u{2011}' => (Kind::Label, '-', true),
@@ -169,7 +169,7 @@ fn defanged_dot(text: &[u8], pos: usize) -> Option<usize> {
     }
     let mut p = pos + l1;
     let (c, l2) = char_at(text, p)?;
-    if matches!(c, '.' | '。' | '．' | '｡' | '点') {
+    if matches!(c, '.' | '。' | '．' | '｡' | '点' | '點') {
         p += l2;
     } else if text
         .get(p..p + 3)
@@ -198,6 +198,10 @@ fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
                 return Some((i, 3, Trigger::Dot));
             }
             0xE7 if text.get(i + 1..i + 3) == Some(&[0x82, 0xB9]) => {
+                return Some((i, 3, Trigger::Dot));
+            }
+            // 點, the traditional form.
+            0xE9 if text.get(i + 1..i + 3) == Some(&[0xBB, 0x9E]) => {
                 return Some((i, 3, Trigger::Dot));
             }
             0xEF => match text.get(i + 1..i + 3) {
@@ -248,6 +252,20 @@ fn left_ok(c: char) -> bool {
         || is_close_bracket(c)
         || !matches!(classify(c).0, Kind::Stop | Kind::Cjk)
         || c == '点'
+        || c == '點'
+}
+
+/// Whether a dot (or a defanged dot) follows at `pos`, after at most two spaces.
+fn dot_ahead(text: &[u8], mut pos: usize) -> bool {
+    for _ in 0..3 {
+        match char_at(text, pos) {
+            Some((' ' | '\u{3000}' | '\u{A0}', l)) => pos += l,
+            Some(('.' | '。' | '．' | '｡' | '点' | '點', _)) => return true,
+            Some((c, _)) => return is_open_bracket(c) && defanged_dot(text, pos).is_some(),
+            None => return false,
+        }
+    }
+    false
 }
 
 /// Links without scheme in the run of host characters around the dot trigger at `t`. Every
@@ -261,6 +279,23 @@ fn bare_links(
     out: &mut Vec<Link>,
     limit: usize,
 ) -> usize {
+    // 0. A dot between two characters that cannot touch a host (CJK text, punctuation): the
+    // common case in Chinese prose (`。`), settled without reading further.
+    let tlen = char_at(text, t).map_or(1, |(_, l)| l);
+    let near_host = |c: char| {
+        let u = c as u32;
+        is_open_bracket(c)
+            || is_close_bracket(c)
+            || !(c.is_ascii_punctuation()
+                || (0x3000..=0x9FFF).contains(&u)
+                || (0xFF01..=0xFF0F).contains(&u))
+    };
+    let before = char_before(text, t).is_some_and(|(c, _)| near_host(c));
+    let after = char_at(text, t + tlen).is_some_and(|(c, _)| near_host(c) || c == '点');
+    if !before && !after {
+        return t + tlen;
+    }
+
     // 1. Back over host characters (spaces only next to a dot).
     let mut s = t;
     let mut n = 0;
@@ -311,7 +346,14 @@ fn bare_links(
             Kind::Stop | Kind::Cjk => true,
             Kind::Space => {
                 spaces += 1;
-                spaces > 2
+                // A space belongs to a host only next to a dot: otherwise prose goes on here
+                // and the run ends (keeps the work on sentences small).
+                let after_dot = units
+                    .iter()
+                    .rev()
+                    .find(|u| u.kind != Kind::Space)
+                    .is_some_and(|u| matches!(u.kind, Kind::Dot | Kind::DianDot));
+                spaces > 2 || !(after_dot || dot_ahead(text, p + len))
             }
             _ => {
                 spaces = 0;
@@ -788,7 +830,7 @@ fn scheme_link(text: &[u8], t: usize, tlen: usize, floor: usize, data: &LinkData
             Kind::Space => {
                 let prev_dodge_dot = auth.last().is_some_and(|u| u.kind == Kind::Dot && u.dodge);
                 let next_dodge_dot = char_at(text, p + len)
-                    .is_some_and(|(n, _)| matches!(n, '。' | '．' | '｡' | '点'));
+                    .is_some_and(|(n, _)| matches!(n, '。' | '．' | '｡' | '点' | '點'));
                 if prev_dodge_dot || next_dodge_dot {
                     dodge = true;
                 } else {

@@ -44,6 +44,7 @@ pub(crate) fn judge(
         flags |= LinkFlags::KNOWN_BAD;
     }
     analyze_path(canon, data, &mut flags, brand.is_some());
+    flags |= super::shape::shape_flags(canon, domain.as_deref());
     Link {
         start,
         end,

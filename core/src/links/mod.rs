@@ -44,6 +44,7 @@ mod canon;
 pub(crate) mod find;
 mod host;
 mod punycode;
+mod shape;
 
 use alloc::string::String;
 use alloc::vec::Vec;
@@ -122,13 +123,23 @@ flags! {
     /// A host label with two or more hyphens (`data-center-policy-check`).
     HYPHENATED = 21, "hyphenated";
     /// A host label that looks machine-made: a run of 5+ consonants, letters and digits
-    /// interleaved (`w9ptyl30wg`), 6+ digits alone, or 25+ characters.
+    /// interleaved (`w9ptyl30wg`), 6+ digits alone, letters with a run of 5+ digits
+    /// (`acct-73920184`), or 25+ characters.
     RANDOM_LABEL = 22, "random_label";
     /// A path into places phishing kits live on hacked sites (`wp-content`, `.well-known`, …,
     /// the pack's `path_words`), or a 32+ hex-digit per-victim token in the path or query.
     SUSPICIOUS_PATH = 23, "suspicious_path";
     /// Bait words of the pack (`refund`, `reward`, `support`, …) in the host.
     LURE = 24, "lure";
+    /// Three or more subdomain labels (besides `www`) in front of the registrable domain:
+    /// `delivery.failed.notice.x.com`.
+    DEEP_SUBDOMAIN = 25, "deep_subdomain";
+    /// The path or query names another host (`/www.bank.com/login.php`, `?site.com/logon`).
+    HOST_IN_PATH = 26, "host_in_path";
+    /// A per-victim random token in the path or query: 20+ letters and digits mixed.
+    RANDOM_PATH = 27, "random_path";
+    /// The path ends in a server script page (`.php`, `.asp`, `.aspx`, `.jsp`, `.cgi`, `.pl`).
+    SCRIPT_PAGE = 28, "script_page";
 }
 
 impl LinkFlags {

@@ -146,6 +146,7 @@ fn dodged_links() {
     let cases = [
         ("登录abc点com领取", "abc点com", "http://abc.com/"),
         ("登录abc 点 com领取", "abc 点 com", "http://abc.com/"),
+        ("登錄abc點com領取", "abc點com", "http://abc.com/"),
         ("打开www。abc。cn认证", "www。abc。cn", "http://www.abc.cn/"),
         ("打开www．abc．cn", "www．abc．cn", "http://www.abc.cn/"),
         (
@@ -277,6 +278,9 @@ fn host_flags() {
     assert!(f("http://abc.com/wp-content/x/login.html").contains(LinkFlags::SUSPICIOUS_PATH));
     assert!(f("http://ads.event-refund.com/").contains(LinkFlags::LURE));
     assert!(f("http://www3-shop.abc.cn/").contains(LinkFlags::DECEPTIVE_SUBDOMAIN));
+    assert!(f("http://a.b.c.abc.com/").contains(LinkFlags::DEEP_SUBDOMAIN));
+    assert!(f("http://abc.com/www.xyz-bank.com/").contains(LinkFlags::HOST_IN_PATH));
+    assert!(f("http://abc.com/r/a8d7f6g5h4j3k2l1q9w8e7").contains(LinkFlags::RANDOM_PATH));
     // Plain hosts get nothing.
     assert_eq!(f("https://www.abc.com/news/1.html"), LinkFlags::NONE);
     // Tokens only match at part edges: `ketchup` is not `etc`.
@@ -286,7 +290,7 @@ fn host_flags() {
 #[test]
 fn flag_names_are_stable() {
     let names: Vec<&str> = LinkFlags::ALL.iter().map(|(_, n)| *n).collect();
-    assert_eq!(names.len(), 25);
+    assert_eq!(names.len(), 29);
     for (i, (f, n)) in LinkFlags::ALL.iter().enumerate() {
         assert_eq!(f.bits(), 1 << i, "{n}");
         assert_eq!(LinkFlags::from_name(n), Some(*f));
