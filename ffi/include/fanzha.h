@@ -111,6 +111,18 @@
 // Link flag: bait words of the pack (`refund`, `reward`, `support`, …) in the host.
 #define FANZHA_LINK_FLAG_LURE (1 << 24)
 
+// Link flag: three or more subdomain labels (besides `www`) in front of the registrable domain.
+#define FANZHA_LINK_FLAG_DEEP_SUBDOMAIN (1 << 25)
+
+// Link flag: the path or query names another host (`/www.bank.com/login.php`).
+#define FANZHA_LINK_FLAG_HOST_IN_PATH (1 << 26)
+
+// Link flag: a per-victim random token in the path or query (20+ letters and digits mixed).
+#define FANZHA_LINK_FLAG_RANDOM_PATH (1 << 27)
+
+// Link flag: the path ends in a server script page (`.php`, `.asp`, `.jsp`, …).
+#define FANZHA_LINK_FLAG_SCRIPT_PAGE (1 << 28)
+
 // Status codes. Values are part of the ABI: they are never renumbered or reused; new codes are
 // only ever added.
 enum fanzha_status

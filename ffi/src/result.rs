@@ -181,9 +181,17 @@ pub const FANZHA_LINK_FLAG_RANDOM_LABEL: u32 = 1 << 22;
 pub const FANZHA_LINK_FLAG_SUSPICIOUS_PATH: u32 = 1 << 23;
 /// Link flag: bait words of the pack (`refund`, `reward`, `support`, …) in the host.
 pub const FANZHA_LINK_FLAG_LURE: u32 = 1 << 24;
+/// Link flag: three or more subdomain labels (besides `www`) in front of the registrable domain.
+pub const FANZHA_LINK_FLAG_DEEP_SUBDOMAIN: u32 = 1 << 25;
+/// Link flag: the path or query names another host (`/www.bank.com/login.php`).
+pub const FANZHA_LINK_FLAG_HOST_IN_PATH: u32 = 1 << 26;
+/// Link flag: a per-victim random token in the path or query (20+ letters and digits mixed).
+pub const FANZHA_LINK_FLAG_RANDOM_PATH: u32 = 1 << 27;
+/// Link flag: the path ends in a server script page (`.php`, `.asp`, `.jsp`, …).
+pub const FANZHA_LINK_FLAG_SCRIPT_PAGE: u32 = 1 << 28;
 
 /// Every link flag with its stable name (the names of the JSON `flags` list), in bit order.
-const LINK_FLAGS: [(u32, &CStr); 25] = [
+const LINK_FLAGS: [(u32, &CStr); 29] = [
     (FANZHA_LINK_FLAG_NO_SCHEME, c"no_scheme"),
     (FANZHA_LINK_FLAG_DODGED, c"dodged"),
     (FANZHA_LINK_FLAG_IP, c"ip"),
@@ -209,6 +217,10 @@ const LINK_FLAGS: [(u32, &CStr); 25] = [
     (FANZHA_LINK_FLAG_RANDOM_LABEL, c"random_label"),
     (FANZHA_LINK_FLAG_SUSPICIOUS_PATH, c"suspicious_path"),
     (FANZHA_LINK_FLAG_LURE, c"lure"),
+    (FANZHA_LINK_FLAG_DEEP_SUBDOMAIN, c"deep_subdomain"),
+    (FANZHA_LINK_FLAG_HOST_IN_PATH, c"host_in_path"),
+    (FANZHA_LINK_FLAG_RANDOM_PATH, c"random_path"),
+    (FANZHA_LINK_FLAG_SCRIPT_PAGE, c"script_page"),
 ];
 
 /// One scan's verdict. Opaque and immutable: read it from any thread. Every string it returns
@@ -883,7 +895,7 @@ mod tests {
 
     #[test]
     fn link_flag_values_are_never_renumbered() {
-        let pinned: Vec<u32> = (0..25).map(|b| 1 << b).collect();
+        let pinned: Vec<u32> = (0..29).map(|b| 1 << b).collect();
         let got: Vec<u32> = LINK_FLAGS.iter().map(|(b, _)| *b).collect();
         assert_eq!(got, pinned);
     }

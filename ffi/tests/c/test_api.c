@@ -163,6 +163,10 @@ static void test_status_and_risk_names(void) {
         {FANZHA_LINK_FLAG_RANDOM_LABEL, "random_label"},
         {FANZHA_LINK_FLAG_SUSPICIOUS_PATH, "suspicious_path"},
         {FANZHA_LINK_FLAG_LURE, "lure"},
+        {FANZHA_LINK_FLAG_DEEP_SUBDOMAIN, "deep_subdomain"},
+        {FANZHA_LINK_FLAG_HOST_IN_PATH, "host_in_path"},
+        {FANZHA_LINK_FLAG_RANDOM_PATH, "random_path"},
+        {FANZHA_LINK_FLAG_SCRIPT_PAGE, "script_page"},
     };
     for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
         CHECK((uint32_t)flags[i].flag == (uint32_t)1 << i);
