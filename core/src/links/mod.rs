@@ -41,9 +41,13 @@
 //! ```
 
 mod canon;
+mod confusables;
+mod confusables_table;
 pub(crate) mod find;
 mod host;
 mod punycode;
+mod suffix;
+mod suffix_table;
 
 use alloc::string::String;
 use alloc::vec::Vec;

@@ -1,0 +1,356 @@
+//! Public suffixes and registrable domains, from the table in `suffix_table.rs`.
+//!
+//! The table holds the Public Suffix List rules as the `psl` crate shipped them (see the
+//! header of `suffix_table.rs`); the lookup reproduces that crate's results exactly, including
+//! its treatment of Punycode forms, wildcards and exceptions and its quirks (a name under a
+//! label that only carries deeper rules, like `kawasaki.jp`, has the parent's suffix). It is a
+//! binary search over the sorted newline-separated rules: no allocation beyond one key buffer,
+//! no tables built at run time.
+
+use alloc::vec::Vec;
+use core::cmp::Ordering;
+
+use super::suffix_table::RULES;
+
+/// The public suffix of a name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Suffix<'a> {
+    bytes: &'a [u8],
+    /// `Some(private)` when a rule of the list decided the suffix; `None` for the default rule
+    /// (the last label).
+    typ: Option<bool>,
+}
+
+impl<'a> Suffix<'a> {
+    /// The suffix, with a trailing `.` when the name had one.
+    pub(crate) fn as_bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Whether a rule of the list matched (not only the default `*` rule).
+    pub(crate) fn is_known(&self) -> bool {
+        self.typ.is_some()
+    }
+
+    /// Whether the matching rule is in the list's private section (`github.io`).
+    pub(crate) fn is_private(&self) -> bool {
+        self.typ == Some(true)
+    }
+}
+
+/// The public suffix of `name` (lowercase labels separated by `.`, optionally ending in `.`);
+/// `None` for an empty name.
+pub(crate) fn suffix(name: &[u8]) -> Option<Suffix<'_>> {
+    let mut labels = name.rsplit(|&b| b == b'.');
+    let fqdn = name.ends_with(b".");
+    if fqdn {
+        labels.next();
+    }
+    let (mut len, typ) = find(labels);
+    if fqdn {
+        len += 1;
+    }
+    if len == 0 {
+        return None;
+    }
+    let bytes = name.get(name.len() - len..)?;
+    Some(Suffix { bytes, typ })
+}
+
+/// The registrable domain of `name`: its public suffix and one more label.
+pub(crate) fn domain(name: &[u8]) -> Option<&[u8]> {
+    let suffix_len = suffix(name)?.bytes.len();
+    if name.len() < suffix_len + 2 {
+        return None;
+    }
+    let sub = name.get(..name.len() - suffix_len - 1)?;
+    let root = sub.rsplit(|&b| b == b'.').next()?;
+    name.get(name.len() - (root.len() + 1 + suffix_len)..)
+}
+
+/// [`domain`] of a `&str`, without a trailing `.`.
+pub(crate) fn domain_str(name: &str) -> Option<&str> {
+    let d = domain(name.as_bytes())?;
+    let d = d.strip_suffix(b".").unwrap_or(d);
+    core::str::from_utf8(d).ok()
+}
+
+/// Length of the public suffix of the labels (given from the top-level domain down) and the
+/// section of the rule that decided it.
+fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>) {
+    let Some(first) = labels.next() else {
+        return (0, None);
+    };
+    let mut key: Vec<u8> = Vec::with_capacity(64);
+    key.extend_from_slice(first);
+    let mut acc = first.len();
+    let mut info = (acc, None);
+    match node(&mut key) {
+        None => return info,
+        Some(rule) => info.1 = rule,
+    }
+    for label in labels {
+        key.push(b'.');
+        let base = key.len();
+        // An exception: the suffix is the name above the label.
+        key.push(b'!');
+        key.extend_from_slice(label);
+        if let Some(private) = rule(&key) {
+            return (acc, Some(private));
+        }
+        key.truncate(base);
+        key.extend_from_slice(label);
+        match node(&mut key) {
+            Some(rule) => {
+                acc += 1 + label.len();
+                if rule.is_some() {
+                    info = (acc, rule);
+                }
+                continue;
+            }
+            None => {
+                key.truncate(base);
+                key.push(b'*');
+                if let Some(private) = rule(&key) {
+                    return (acc + 1 + label.len(), Some(private));
+                }
+                return info;
+            }
+        }
+    }
+    info
+}
+
+/// Whether `key` is a rule or the start of deeper ones: `Some(rule section)`, where the
+/// section is `None` when only deeper rules exist.
+fn node(key: &mut Vec<u8>) -> Option<Option<bool>> {
+    if let Some(private) = rule(key) {
+        return Some(Some(private));
+    }
+    key.push(b'.');
+    let at = lower_bound(key);
+    let deeper = line(at).is_some_and(|(k, _)| k.starts_with(key));
+    key.pop();
+    deeper.then_some(None)
+}
+
+/// The section of the rule `key` (`Some(true)` private), if it is one.
+fn rule(key: &[u8]) -> Option<bool> {
+    line(lower_bound(key)).and_then(|(k, private)| (k == key).then_some(private))
+}
+
+/// The key and section of the line starting at `at`.
+fn line(at: usize) -> Option<(&'static [u8], bool)> {
+    let rest = RULES.as_bytes().get(at..)?;
+    let end = rest.iter().position(|&b| b == b'\n')?;
+    let text = &rest[..end];
+    Some(match text.strip_suffix(b" p") {
+        Some(k) => (k, true),
+        None => (text, false),
+    })
+}
+
+/// The key of a line (without its section marker).
+fn key_of(text: &[u8]) -> &[u8] {
+    text.strip_suffix(b" p").unwrap_or(text)
+}
+
+/// Start of the first line whose key is not less than `target` (`RULES.len()` if none).
+fn lower_bound(target: &[u8]) -> usize {
+    let b = RULES.as_bytes();
+    let (mut lo, mut hi) = (0, b.len());
+    // Invariant: `lo` and `hi` are line starts (or the end).
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let start = b[lo..mid]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(lo, |p| lo + p + 1);
+        let end = b[start..hi]
+            .iter()
+            .position(|&c| c == b'\n')
+            .map_or(hi, |p| start + p);
+        if key_of(&b[start..end]).cmp(target) == Ordering::Less {
+            lo = end + 1;
+        } else {
+            hi = start;
+        }
+    }
+    lo.min(b.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dom(s: &str) -> Option<&str> {
+        domain_str(s)
+    }
+
+    #[test]
+    fn table_is_sorted() {
+        let keys: Vec<&[u8]> = RULES
+            .as_bytes()
+            .split(|&b| b == b'\n')
+            .map(key_of)
+            .collect();
+        assert_eq!(keys.last(), Some(&&b""[..]), "RULES ends with a newline");
+        let keys = &keys[..keys.len() - 1];
+        assert!(keys.len() > 10_000);
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn registrable_domains() {
+        assert_eq!(dom("www.example.com"), Some("example.com"));
+        assert_eq!(dom("a.b.example.co.uk"), Some("example.co.uk"));
+        assert_eq!(dom("co.uk"), None);
+        assert_eq!(dom("x.github.io"), Some("x.github.io"));
+        assert_eq!(dom("a.b.ck"), Some("a.b.ck"));
+        assert_eq!(dom("www.ck"), Some("www.ck"));
+        assert_eq!(dom("a.www.ck"), Some("www.ck"));
+        assert_eq!(dom("例子.公司.cn"), Some("例子.公司.cn"));
+        assert_eq!(dom("a.xn--fiqs8s"), Some("a.xn--fiqs8s"));
+        assert_eq!(dom("localhost"), None);
+        assert_eq!(dom("example.com."), Some("example.com"));
+        assert_eq!(dom(""), None);
+        let s = suffix(b"x.github.io").unwrap();
+        assert!(s.is_known() && s.is_private() && s.as_bytes() == b"github.io");
+        let s = suffix(b"x.unknowntld").unwrap();
+        assert!(!s.is_known() && s.as_bytes() == b"unknowntld");
+    }
+
+    /// Suffix and registrable domain equal the `psl` crate's (the table's source).
+    fn same_as_psl(host: &str) {
+        let ours = suffix(host.as_bytes()).map(|s| (s.as_bytes(), s.typ));
+        let theirs = psl::suffix(host.as_bytes())
+            .map(|s| (s.as_bytes(), s.typ().map(|t| t == psl::Type::Private)));
+        assert_eq!(ours, theirs, "suffix of {host:?}");
+        assert_eq!(
+            domain(host.as_bytes()),
+            psl::domain(host.as_bytes()).map(|d| d.as_bytes()),
+            "domain of {host:?}"
+        );
+        assert_eq!(
+            domain_str(host),
+            psl::domain_str(host),
+            "domain of {host:?}"
+        );
+    }
+
+    #[test]
+    fn hand_cases_equal_psl() {
+        for h in [
+            "co.uk",
+            "www.bbc.co.uk",
+            "uk",
+            "ck",
+            "www.ck",
+            "a.www.ck",
+            "b.a.ck",
+            "a.ck",
+            "github.io",
+            "x.github.io",
+            "a.x.github.io",
+            "blogspot.com",
+            "x.blogspot.co.uk",
+            "公司.cn",
+            "例子.公司.cn",
+            "xn--55qx5d.cn",
+            "a.xn--55qx5d.xn--fiqs8s",
+            "中国",
+            "x.中国",
+            "xn--fiqs8s",
+            "a.b.xn--fiqs8s",
+            "公司.香港",
+            "a.公司.香港",
+            "1.2.3.4",
+            "192.168.0.1",
+            "localhost",
+            "",
+            ".",
+            "..",
+            "a..com",
+            "com.",
+            "x.com.",
+            ".com",
+            "kawasaki.jp",
+            "a.kawasaki.jp",
+            "b.a.kawasaki.jp",
+            "city.kawasaki.jp",
+            "x.city.kawasaki.jp",
+            "UPPER.COM",
+            "a.b.c.d.e.f.blogspot.co.uk",
+            "-.com",
+            "x.s3.amazonaws.com",
+            "a.b.compute.amazonaws.com",
+            "x.appspot.com",
+            "x.top",
+            "icbc-vip.top",
+            "t.cn",
+            "x.gov.cn",
+            "a.b.c.xn--unknown",
+            "x.zz0probe",
+            "x.*.ck",
+            "!www.ck",
+            "x.!www.ck",
+        ] {
+            same_as_psl(h);
+        }
+    }
+
+    /// Every rule of the table, decided and undecided names around it.
+    #[test]
+    fn every_rule_equals_psl() {
+        let mut n = 0;
+        for text in RULES.lines() {
+            let key = core::str::from_utf8(key_of(text.as_bytes())).unwrap();
+            let mut labels: Vec<&str> = key.split('.').collect();
+            labels.reverse();
+            let first = labels[0].trim_start_matches('!');
+            for l0 in [first, "www", "zz"] {
+                let mut ls = labels.clone();
+                ls[0] = if first == "*" { l0 } else { first };
+                let name = ls.join(".");
+                for pre in ["", "x.", "x.y.", "city.", "www.x."] {
+                    same_as_psl(&alloc::format!("{pre}{name}"));
+                    n += 1;
+                }
+                // Parents of the rule.
+                for i in 1..ls.len() {
+                    same_as_psl(&alloc::format!("q.{}", ls[i..].join(".")));
+                }
+            }
+        }
+        assert!(n > 30_000);
+    }
+
+    /// The hosts of the labelled URL corpus.
+    #[test]
+    fn corpus_hosts_equal_psl() {
+        let Some(dir) = super::super::testdata::dir() else {
+            return;
+        };
+        let path = dir.join("urls.jsonl");
+        let Ok(body) = std::fs::read_to_string(&path) else {
+            std::println!("SKIPPED: {} is absent", path.display());
+            return;
+        };
+        let mut n = 0;
+        for line in body.lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let Some(url) = v["url"].as_str() else {
+                continue;
+            };
+            if let Some(c) = super::super::canonicalize(url.as_bytes()) {
+                let labels: Vec<&str> = c.host.split('.').collect();
+                for i in 0..labels.len() {
+                    same_as_psl(&labels[i..].join("."));
+                }
+                n += 1;
+            }
+        }
+        std::println!("{n} corpus hosts equal psl's");
+        assert!(n > 500);
+    }
+}
