@@ -10,7 +10,7 @@
 use alloc::vec::Vec;
 use core::cmp::Ordering;
 
-use super::suffix_table::RULES;
+use super::suffix_table::{MAX_SHARED, RULES};
 
 /// The public suffix of a name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,10 +82,11 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
         return (0, None);
     };
     let mut key: Vec<u8> = Vec::with_capacity(64);
+    let mut buf: Vec<u8> = Vec::with_capacity(64);
     key.extend_from_slice(first);
     let mut acc = first.len();
     let mut info = (acc, None);
-    match node(&mut key) {
+    match node(&mut key, &mut buf) {
         None => return info,
         Some(rule) => info.1 = rule,
     }
@@ -95,12 +96,12 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
         // An exception: the suffix is the name above the label.
         key.push(b'!');
         key.extend_from_slice(label);
-        if let Some(private) = rule(&key) {
+        if let Some(private) = rule(&key, &mut buf) {
             return (acc, Some(private));
         }
         key.truncate(base);
         key.extend_from_slice(label);
-        match node(&mut key) {
+        match node(&mut key, &mut buf) {
             Some(rule) => {
                 acc += 1 + label.len();
                 if rule.is_some() {
@@ -111,7 +112,7 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
             None => {
                 key.truncate(base);
                 key.push(b'*');
-                if let Some(private) = rule(&key) {
+                if let Some(private) = rule(&key, &mut buf) {
                     return (acc + 1 + label.len(), Some(private));
                 }
                 return info;
@@ -123,40 +124,93 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
 
 /// Whether `key` is a rule or the start of deeper ones: `Some(rule section)`, where the
 /// section is `None` when only deeper rules exist.
-fn node(key: &mut Vec<u8>) -> Option<Option<bool>> {
-    if let Some(private) = rule(key) {
+fn node(key: &mut Vec<u8>, buf: &mut Vec<u8>) -> Option<Option<bool>> {
+    if let Some(private) = rule(key, buf) {
         return Some(Some(private));
     }
     key.push(b'.');
-    let at = lower_bound(key);
-    let deeper = line(at).is_some_and(|(k, _)| k.starts_with(key));
+    let deeper = first_at_least(key, buf).is_some() && buf.starts_with(key);
     key.pop();
     deeper.then_some(None)
 }
 
 /// The section of the rule `key` (`Some(true)` private), if it is one.
-fn rule(key: &[u8]) -> Option<bool> {
-    line(lower_bound(key)).and_then(|(k, private)| (k == key).then_some(private))
+fn rule(key: &[u8], buf: &mut Vec<u8>) -> Option<bool> {
+    first_at_least(key, buf).filter(|_| buf.as_slice() == key)
 }
 
-/// The key and section of the line starting at `at`.
-fn line(at: usize) -> Option<(&'static [u8], bool)> {
-    let rest = RULES.as_bytes().get(at..)?;
-    let end = rest.iter().position(|&b| b == b'\n')?;
-    let text = &rest[..end];
-    Some(match text.strip_suffix(b" p") {
-        Some(k) => (k, true),
-        None => (text, false),
-    })
+/// The first key of the table not less than `target`, written to `buf`, and its section;
+/// `None` when every key is less.
+fn first_at_least(target: &[u8], buf: &mut Vec<u8>) -> Option<bool> {
+    let b = RULES.as_bytes();
+    // The first block whose first key is greater than `target`; the answer is in the block
+    // before it or is that block's first key.
+    let next = upper_block(target);
+    if next > 0 {
+        let prev = b[..next - 1]
+            .iter()
+            .rposition(|&c| c == b'\n')
+            .map_or(0, |p| p + 1);
+        let mut found = None;
+        for_each_key(&b[prev..next - 1], buf, |key, private| {
+            if key >= target {
+                found = Some(private);
+                true
+            } else {
+                false
+            }
+        });
+        if found.is_some() {
+            return found;
+        }
+    }
+    let line = b.get(next..)?;
+    let end = line.iter().position(|&c| c == b'\n')?;
+    let mut found = None;
+    for_each_key(&line[..end], buf, |_, private| {
+        found = Some(private);
+        true
+    });
+    found
 }
 
-/// The key of a line (without its section marker).
-fn key_of(text: &[u8]) -> &[u8] {
-    text.strip_suffix(b" p").unwrap_or(text)
+/// Decodes the keys of one block into `buf` in order, calling `f(key, private)` until it
+/// returns `true` (`buf` then holds that key).
+fn for_each_key(block: &[u8], buf: &mut Vec<u8>, mut f: impl FnMut(&[u8], bool) -> bool) {
+    buf.clear();
+    for (i, entry) in block.split(|&c| c == b',').enumerate() {
+        let (entry, private) = match entry.strip_suffix(b"~") {
+            Some(e) => (e, true),
+            None => (entry, false),
+        };
+        let rest = if i == 0 {
+            entry
+        } else {
+            let Some((&n, rest)) = entry.split_first() else {
+                return;
+            };
+            buf.truncate(usize::from(n.wrapping_sub(b']').min(MAX_SHARED)));
+            rest
+        };
+        if i == 0 {
+            buf.clear();
+        }
+        buf.extend_from_slice(rest);
+        if f(buf, private) {
+            return;
+        }
+    }
 }
 
-/// Start of the first line whose key is not less than `target` (`RULES.len()` if none).
-fn lower_bound(target: &[u8]) -> usize {
+/// The first key of a block (without its section marker).
+fn first_key(block: &[u8]) -> &[u8] {
+    let k = block.split(|&c| c == b',').next().unwrap_or(block);
+    k.strip_suffix(b"~").unwrap_or(k)
+}
+
+/// Start of the first block (line) whose first key is greater than `target` (`RULES.len()`
+/// if none).
+fn upper_block(target: &[u8]) -> usize {
     let b = RULES.as_bytes();
     let (mut lo, mut hi) = (0, b.len());
     // Invariant: `lo` and `hi` are line starts (or the end).
@@ -170,7 +224,7 @@ fn lower_bound(target: &[u8]) -> usize {
             .iter()
             .position(|&c| c == b'\n')
             .map_or(hi, |p| start + p);
-        if key_of(&b[start..end]).cmp(target) == Ordering::Less {
+        if first_key(&b[start..end]).cmp(target) != Ordering::Greater {
             lo = end + 1;
         } else {
             hi = start;
@@ -187,17 +241,43 @@ mod tests {
         domain_str(s)
     }
 
+    /// Every key of the table, decoded block by block.
+    fn all_keys() -> Vec<(Vec<u8>, bool)> {
+        let mut keys = Vec::new();
+        let mut buf = Vec::new();
+        for block in RULES.as_bytes().split(|&b| b == b'\n') {
+            if block.is_empty() {
+                continue;
+            }
+            let mut n = 0;
+            for_each_key(block, &mut buf, |k, private| {
+                keys.push((k.to_vec(), private));
+                n += 1;
+                false
+            });
+            assert!(n <= super::super::suffix_table::BLOCK);
+        }
+        keys
+    }
+
     #[test]
     fn table_is_sorted() {
-        let keys: Vec<&[u8]> = RULES
-            .as_bytes()
-            .split(|&b| b == b'\n')
-            .map(key_of)
-            .collect();
-        assert_eq!(keys.last(), Some(&&b""[..]), "RULES ends with a newline");
-        let keys = &keys[..keys.len() - 1];
+        assert!(RULES.ends_with('\n'));
+        let keys = all_keys();
         assert!(keys.len() > 10_000);
-        assert!(keys.windows(2).all(|w| w[0] < w[1]));
+        assert!(keys.windows(2).all(|w| w[0].0 < w[1].0));
+        // Every key is found by the search, and so is the next key after a missing one.
+        let mut buf = Vec::new();
+        for (i, (k, private)) in keys.iter().enumerate() {
+            assert_eq!(rule(k, &mut buf), Some(*private));
+            let mut less = k.clone();
+            less.pop();
+            if i > 0 && keys[i - 1].0 < less {
+                assert_eq!(first_at_least(&less, &mut buf), Some(*private));
+                assert_eq!(&buf, k);
+            }
+        }
+        assert_eq!(first_at_least(b"\xff", &mut buf), None);
     }
 
     #[test]
@@ -303,14 +383,19 @@ mod tests {
     #[test]
     fn every_rule_equals_psl() {
         let mut n = 0;
-        for text in RULES.lines() {
-            let key = core::str::from_utf8(key_of(text.as_bytes())).unwrap();
+        for (key, _) in all_keys() {
+            let key = core::str::from_utf8(&key).unwrap();
             let mut labels: Vec<&str> = key.split('.').collect();
             labels.reverse();
             let first = labels[0].trim_start_matches('!');
-            for l0 in [first, "www", "zz"] {
+            let firsts: &[&str] = if first == "*" {
+                &["www", "zz"]
+            } else {
+                &[first]
+            };
+            for &l0 in firsts {
                 let mut ls = labels.clone();
-                ls[0] = if first == "*" { l0 } else { first };
+                ls[0] = l0;
                 let name = ls.join(".");
                 for pre in ["", "x.", "x.y.", "city.", "www.x."] {
                     same_as_psl(&alloc::format!("{pre}{name}"));
@@ -322,7 +407,7 @@ mod tests {
                 }
             }
         }
-        assert!(n > 30_000);
+        assert!(n > 50_000);
     }
 
     /// The hosts of the labelled URL corpus.

@@ -113,6 +113,11 @@ fn psl_suffix(name: &str) -> (String, Option<bool>) {
     }
 }
 
+/// Keys per block of the front-coded suffix table.
+const BLOCK: usize = 16;
+/// Most shared bytes one character `]` + n can say (up to `~`, exclusive: `~` marks private).
+const MAX_SHARED: usize = (b'~' - b']' - 1) as usize;
+
 /// Writes `suffix_table.rs` from `psl`'s `data/rules.txt`; returns a summary line.
 pub fn suffix_table(rules_txt: &Path, out: &Path) -> String {
     let text = fs::read_to_string(rules_txt).expect("read psl data/rules.txt");
@@ -181,7 +186,7 @@ pub fn suffix_table(rules_txt: &Path, out: &Path) -> String {
             }
             let key = rev.join(".");
             assert!(
-                key.bytes().all(|b| b > b' ' && b != b'\\' && b != b'"'),
+                key.bytes().all(|b| b > b' ' && !b"\\\",~".contains(&b)),
                 "odd rule {key:?}"
             );
             if let Some(prev) = keys.insert(key.clone(), private) {
@@ -224,30 +229,54 @@ pub fn suffix_table(rules_txt: &Path, out: &Path) -> String {
     writeln!(t, "//").unwrap();
     writeln!(t, "// {n_rules} rules ({n_wild} wildcard, {n_exc} exception), {} keys with Punycode forms, {n_private} private.", keys.len()).unwrap();
     writeln!(t).unwrap();
-    writeln!(
-        t,
-        "/// Public suffix rules, one per line, sorted bytewise by key. A key is the rule's labels"
-    )
-    .unwrap();
-    writeln!(
-        t,
-        "/// from the top-level domain down, joined by `.`: `uk.co` is `co.uk`, `ck.*` is `*.ck`,"
-    )
-    .unwrap();
-    writeln!(
-        t,
-        "/// `ck.!www` is the exception `!www.ck`. Rules of the private section end in ` p`."
-    )
-    .unwrap();
+    for line in [
+        "/// Public suffix rules, sorted bytewise by key. A key is the rule's labels from the",
+        "/// top-level domain down, joined by `.`: `uk.co` is `co.uk`, `ck.*` is `*.ck`, `ck.!www` is",
+        "/// the exception `!www.ck`; keys of the private section end in `~`. Front-coded in blocks of",
+        "/// [`BLOCK`] keys, one block per line, keys separated by `,`: the first key of a block is",
+        "/// whole, each other starts with one character `]` + n (n = bytes shared with the previous",
+        "/// key, at most [`MAX_SHARED`]) followed by the rest.",
+    ] {
+        writeln!(t, "{line}").unwrap();
+    }
     writeln!(t, "pub(super) const RULES: &str = \"\\").unwrap();
-    for (k, private) in &keys {
-        if *private {
-            writeln!(t, "{k} p").unwrap();
-        } else {
-            writeln!(t, "{k}").unwrap();
+    let list: Vec<(&String, bool)> = keys.iter().map(|(k, p)| (k, *p)).collect();
+    for block in list.chunks(BLOCK) {
+        let mut prev = "";
+        let mut line = String::new();
+        for (i, (k, private)) in block.iter().enumerate() {
+            if i == 0 {
+                line.push_str(k);
+            } else {
+                // Shared bytes, on a character boundary.
+                let mut n = prev
+                    .char_indices()
+                    .zip(k.char_indices())
+                    .take_while(|((_, a), (_, b))| a == b)
+                    .map(|((i, a), _)| i + a.len_utf8())
+                    .last()
+                    .unwrap_or(0)
+                    .min(MAX_SHARED);
+                while !k.is_char_boundary(n) {
+                    n -= 1;
+                }
+                line.push(',');
+                line.push(char::from(b']' + n as u8));
+                line.push_str(&k[n..]);
+            }
+            if *private {
+                line.push('~');
+            }
+            prev = k;
         }
+        writeln!(t, "{line}").unwrap();
     }
     writeln!(t, "\";").unwrap();
+    writeln!(t).unwrap();
+    writeln!(t, "/// Keys per line of [`RULES`].").unwrap();
+    writeln!(t, "pub(super) const BLOCK: usize = {BLOCK};").unwrap();
+    writeln!(t, "/// Most bytes a key of [`RULES`] shares with the previous one.").unwrap();
+    writeln!(t, "pub(super) const MAX_SHARED: u8 = {MAX_SHARED};").unwrap();
     fs::write(out.join("suffix_table.rs"), t).expect("write suffix_table.rs");
     format!(
         "suffix_table.rs: {n_rules} rules, {} keys ({n_private} private); {n_mixed_unknown} mixed Unicode/Punycode forms unknown to psl left out",
