@@ -455,8 +455,9 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
             .rsplit('.')
             .next()
             .is_some_and(|l| l.starts_with("xn--"));
-        let known = suffix::suffix(ascii_host.as_bytes()).is_some_and(|s| s.is_known())
-            && suffix::domain(ascii_host.as_bytes()).is_some();
+        let known = suffix::suffix(ascii_host.as_bytes()).is_some_and(|s| {
+            s.is_known() && suffix::domain_with(ascii_host.as_bytes(), &s).is_some()
+        });
         if !known || !(tld_ascii || tld_idn) {
             return;
         }

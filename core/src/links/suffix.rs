@@ -8,9 +8,8 @@
 //! no tables built at run time.
 
 use alloc::vec::Vec;
-use core::cmp::Ordering;
 
-use super::suffix_table::{MAX_SHARED, RULES};
+use super::suffix_table::{BLOCKS, MAX_SHARED, RULES};
 
 /// The public suffix of a name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -59,7 +58,12 @@ pub(crate) fn suffix(name: &[u8]) -> Option<Suffix<'_>> {
 
 /// The registrable domain of `name`: its public suffix and one more label.
 pub(crate) fn domain(name: &[u8]) -> Option<&[u8]> {
-    let suffix_len = suffix(name)?.bytes.len();
+    domain_with(name, &suffix(name)?)
+}
+
+/// [`domain`] when the suffix of `name` is already known.
+pub(crate) fn domain_with<'a>(name: &'a [u8], suffix: &Suffix<'_>) -> Option<&'a [u8]> {
+    let suffix_len = suffix.bytes.len();
     if name.len() < suffix_len + 2 {
         return None;
     }
@@ -85,74 +89,108 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
     let mut buf: Vec<u8> = Vec::with_capacity(64);
     key.extend_from_slice(first);
     let mut acc = first.len();
-    let mut info = (acc, None);
-    match node(&mut key, &mut buf) {
-        None => return info,
-        Some(rule) => info.1 = rule,
-    }
+    let (here, mut kids) = probe(&key, &mut buf);
+    let mut info = (acc, here);
     for label in labels {
+        if kids == Kids::None {
+            break;
+        }
         key.push(b'.');
         let base = key.len();
         // An exception: the suffix is the name above the label.
-        key.push(b'!');
-        key.extend_from_slice(label);
-        if let Some(private) = rule(&key, &mut buf) {
-            return (acc, Some(private));
-        }
-        key.truncate(base);
-        key.extend_from_slice(label);
-        match node(&mut key, &mut buf) {
-            Some(rule) => {
-                acc += 1 + label.len();
-                if rule.is_some() {
-                    info = (acc, rule);
-                }
-                continue;
+        if kids == Kids::Marked {
+            key.push(b'!');
+            key.extend_from_slice(label);
+            if let Some(private) = rule(&key, &mut buf) {
+                return (acc, Some(private));
             }
-            None => {
-                key.truncate(base);
-                key.push(b'*');
-                if let Some(private) = rule(&key, &mut buf) {
-                    return (acc + 1 + label.len(), Some(private));
-                }
-                return info;
+            key.truncate(base);
+        }
+        key.extend_from_slice(label);
+        let (here, below) = probe(&key, &mut buf);
+        if here.is_some() || below != Kids::None {
+            acc += 1 + label.len();
+            if here.is_some() {
+                info = (acc, here);
+            }
+            kids = below;
+            continue;
+        }
+        if kids == Kids::Marked {
+            key.truncate(base);
+            key.push(b'*');
+            if let Some(private) = rule(&key, &mut buf) {
+                return (acc + 1 + label.len(), Some(private));
             }
         }
+        break;
     }
     info
 }
 
-/// Whether `key` is a rule or the start of deeper ones: `Some(rule section)`, where the
-/// section is `None` when only deeper rules exist.
-fn node(key: &mut Vec<u8>, buf: &mut Vec<u8>) -> Option<Option<bool>> {
-    if let Some(private) = rule(key, buf) {
-        return Some(Some(private));
+/// What rules there are below a key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kids {
+    /// None.
+    None,
+    /// Only ordinary labels.
+    Plain,
+    /// Maybe an exception (`!`) or a wildcard (`*`), which sort before every label.
+    Marked,
+}
+
+/// Whether `key` is a rule (`Some(private)`) and what rules lie below it: one search, then
+/// the keys after it in order (`key`, keys like `key-x`, then the first `key.` child).
+fn probe(key: &[u8], buf: &mut Vec<u8>) -> (Option<bool>, Kids) {
+    let mut here = None;
+    let mut kids = Kids::None;
+    let next = BLOCKS.partition_point(|&at| first_key(at as usize) <= key);
+    for i in next.saturating_sub(1)..BLOCKS.len() {
+        let mut done = false;
+        for_each_key(block(i), buf, |k, private| {
+            if k < key {
+                return false;
+            }
+            match k.get(key.len()) {
+                _ if !k.starts_with(key) => {}
+                None => {
+                    here = Some(private);
+                    return false;
+                }
+                Some(&c) if c < b'.' => return false,
+                Some(b'.') => {
+                    kids = match k.get(key.len() + 1) {
+                        Some(b'!' | b'*') => Kids::Marked,
+                        _ => Kids::Plain,
+                    }
+                }
+                Some(_) => {}
+            }
+            done = true;
+            true
+        });
+        if done {
+            break;
+        }
     }
-    key.push(b'.');
-    let deeper = first_at_least(key, buf).is_some() && buf.starts_with(key);
-    key.pop();
-    deeper.then_some(None)
+    (here, kids)
 }
 
 /// The section of the rule `key` (`Some(true)` private), if it is one.
 fn rule(key: &[u8], buf: &mut Vec<u8>) -> Option<bool> {
-    first_at_least(key, buf).filter(|_| buf.as_slice() == key)
+    probe(key, buf).0
 }
 
 /// The first key of the table not less than `target`, written to `buf`, and its section;
 /// `None` when every key is less.
+#[cfg(test)]
 fn first_at_least(target: &[u8], buf: &mut Vec<u8>) -> Option<bool> {
-    let b = RULES.as_bytes();
     // The first block whose first key is greater than `target`; the answer is in the block
     // before it or is that block's first key.
-    let next = upper_block(target);
+    let next = BLOCKS.partition_point(|&at| first_key(at as usize) <= target);
     if next > 0 {
-        let prev = b[..next - 1]
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(0, |p| p + 1);
         let mut found = None;
-        for_each_key(&b[prev..next - 1], buf, |key, private| {
+        for_each_key(block(next - 1), buf, |key, private| {
             if key >= target {
                 found = Some(private);
                 true
@@ -164,14 +202,22 @@ fn first_at_least(target: &[u8], buf: &mut Vec<u8>) -> Option<bool> {
             return found;
         }
     }
-    let line = b.get(next..)?;
-    let end = line.iter().position(|&c| c == b'\n')?;
     let mut found = None;
-    for_each_key(&line[..end], buf, |_, private| {
-        found = Some(private);
-        true
-    });
+    if next < BLOCKS.len() {
+        for_each_key(block(next), buf, |_, private| {
+            found = Some(private);
+            true
+        });
+    }
     found
+}
+
+/// Block `i` of [`RULES`], without its newline.
+fn block(i: usize) -> &'static [u8] {
+    let b = RULES.as_bytes();
+    let start = BLOCKS[i] as usize;
+    let end = BLOCKS.get(i + 1).map_or(b.len(), |&e| e as usize);
+    b.get(start..end.saturating_sub(1)).unwrap_or(&[])
 }
 
 /// Decodes the keys of one block into `buf` in order, calling `f(key, private)` until it
@@ -202,35 +248,15 @@ fn for_each_key(block: &[u8], buf: &mut Vec<u8>, mut f: impl FnMut(&[u8], bool) 
     }
 }
 
-/// The first key of a block (without its section marker).
-fn first_key(block: &[u8]) -> &[u8] {
-    let k = block.split(|&c| c == b',').next().unwrap_or(block);
+/// The first key of the block starting at byte `at` (without its section marker).
+fn first_key(at: usize) -> &'static [u8] {
+    let rest = RULES.as_bytes().get(at..).unwrap_or(&[]);
+    let end = rest
+        .iter()
+        .position(|&c| c == b',' || c == b'\n')
+        .unwrap_or(rest.len());
+    let k = &rest[..end];
     k.strip_suffix(b"~").unwrap_or(k)
-}
-
-/// Start of the first block (line) whose first key is greater than `target` (`RULES.len()`
-/// if none).
-fn upper_block(target: &[u8]) -> usize {
-    let b = RULES.as_bytes();
-    let (mut lo, mut hi) = (0, b.len());
-    // Invariant: `lo` and `hi` are line starts (or the end).
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let start = b[lo..mid]
-            .iter()
-            .rposition(|&c| c == b'\n')
-            .map_or(lo, |p| lo + p + 1);
-        let end = b[start..hi]
-            .iter()
-            .position(|&c| c == b'\n')
-            .map_or(hi, |p| start + p);
-        if first_key(&b[start..end]).cmp(target) != Ordering::Greater {
-            lo = end + 1;
-        } else {
-            hi = start;
-        }
-    }
-    lo.min(b.len())
 }
 
 #[cfg(test)]

@@ -241,6 +241,8 @@ pub fn suffix_table(rules_txt: &Path, out: &Path) -> String {
     }
     writeln!(t, "pub(super) const RULES: &str = \"\\").unwrap();
     let list: Vec<(&String, bool)> = keys.iter().map(|(k, p)| (k, *p)).collect();
+    let mut starts: Vec<usize> = Vec::new();
+    let mut offset = 0;
     for block in list.chunks(BLOCK) {
         let mut prev = "";
         let mut line = String::new();
@@ -270,8 +272,19 @@ pub fn suffix_table(rules_txt: &Path, out: &Path) -> String {
             prev = k;
         }
         writeln!(t, "{line}").unwrap();
+        starts.push(offset);
+        offset += line.len() + 1;
     }
     writeln!(t, "\";").unwrap();
+    writeln!(t).unwrap();
+    writeln!(t, "/// Byte offset of each line (block) of [`RULES`].").unwrap();
+    writeln!(t, "#[rustfmt::skip]").unwrap();
+    writeln!(t, "pub(super) const BLOCKS: [u32; {}] = [", starts.len()).unwrap();
+    for chunk in starts.chunks(12) {
+        let row: Vec<String> = chunk.iter().map(|o| o.to_string()).collect();
+        writeln!(t, "    {},", row.join(", ")).unwrap();
+    }
+    writeln!(t, "];").unwrap();
     writeln!(t).unwrap();
     writeln!(t, "/// Keys per line of [`RULES`].").unwrap();
     writeln!(t, "pub(super) const BLOCK: usize = {BLOCK};").unwrap();
