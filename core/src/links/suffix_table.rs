@@ -758,7 +758,8 @@ pub(super) const BLOCKS: [u32; 679] = [
     88267, 88523, 88759, 88883, 89013, 89140, 89277,
 ];
 
-/// Keys per line of [`RULES`].
+/// Keys per line of [`RULES`] (at most).
+#[cfg(test)]
 pub(super) const BLOCK: usize = 16;
 /// Most bytes a key of [`RULES`] shares with the previous one.
 pub(super) const MAX_SHARED: u8 = 32;

@@ -286,7 +286,8 @@ pub fn suffix_table(rules_txt: &Path, out: &Path) -> String {
     }
     writeln!(t, "];").unwrap();
     writeln!(t).unwrap();
-    writeln!(t, "/// Keys per line of [`RULES`].").unwrap();
+    writeln!(t, "/// Keys per line of [`RULES`] (at most).").unwrap();
+    writeln!(t, "#[cfg(test)]").unwrap();
     writeln!(t, "pub(super) const BLOCK: usize = {BLOCK};").unwrap();
     writeln!(t, "/// Most bytes a key of [`RULES`] shares with the previous one.").unwrap();
     writeln!(t, "pub(super) const MAX_SHARED: u8 = {MAX_SHARED};").unwrap();
