@@ -3,9 +3,11 @@
 //! The table holds the Public Suffix List rules as the `psl` crate shipped them (see the
 //! header of `suffix_table.rs`); the lookup reproduces that crate's results exactly, including
 //! its treatment of Punycode forms, wildcards and exceptions and its quirks (a name under a
-//! label that only carries deeper rules, like `kawasaki.jp`, has the parent's suffix). It is a
-//! binary search over the sorted newline-separated rules: no allocation beyond one key buffer,
-//! no tables built at run time.
+//! label that only carries deeper rules, like `kawasaki.jp`, has the parent's suffix). The
+//! rules are sorted and front-coded in blocks; a search finds the block through the block
+//! index and decodes it (1.6 µs per name in release on the dev machine, against 28 ns for
+//! `psl`'s generated `match`, which cost about 230 KB of gzipped WASM). Nothing is built at
+//! run time; a lookup allocates two small key buffers.
 
 use alloc::vec::Vec;
 
