@@ -171,7 +171,8 @@ impl Detector {
         json_parse(&verdict.to_json(text.as_bytes())).unchecked_into()
     }
 
-    /// Scans many links (URLs) at once: one verdict per URL, in order.
+    /// Scans many links (URLs) at once: one verdict per URL, in order. Each URL is judged as
+    /// one link whatever its top-level domain (`Engine::scan_url_with`), not as message text.
     #[wasm_bindgen(js_name = scanLinks)]
     pub fn scan_links(&mut self, urls: Vec<String>) -> JsVerdicts {
         let mut json = String::from("[");
@@ -179,9 +180,7 @@ impl Detector {
             if i > 0 {
                 json.push(',');
             }
-            let verdict = self
-                .engine
-                .scan_with(&mut self.scratch, &Message::new(url.as_bytes()));
+            let verdict = self.engine.scan_url_with(&mut self.scratch, url.as_bytes());
             json.push_str(&verdict.to_json(url.as_bytes()));
         }
         json.push(']');

@@ -12,6 +12,7 @@ use alloc::vec::Vec;
 use unicode_script::{Script, UnicodeScript};
 
 use super::canon::{canonicalize, parse_ipv4};
+use super::suffix;
 use super::{host, punycode, Link, LinkData, LinkFlags};
 use crate::normalize::{fold_char, Fold};
 
@@ -496,8 +497,9 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
             .rsplit('.')
             .next()
             .is_some_and(|l| l.starts_with("xn--"));
-        let known = psl::suffix(ascii_host.as_bytes()).is_some_and(|s| s.is_known())
-            && psl::domain(ascii_host.as_bytes()).is_some();
+        let known = suffix::suffix(ascii_host.as_bytes()).is_some_and(|s| {
+            s.is_known() && suffix::domain_with(ascii_host.as_bytes(), &s).is_some()
+        });
         if !known || !(tld_ascii || tld_idn) {
             return;
         }
@@ -930,7 +932,7 @@ fn trim_cjk(auth: &mut Vec<Unit>) -> bool {
                 let s: String = chars.iter().collect();
                 last_start > 1
                     && host[last_start - 2].kind == Kind::Cjk
-                    && psl::suffix(s.as_bytes())
+                    && suffix::suffix(s.as_bytes())
                         .is_some_and(|x| x.is_known() && x.as_bytes() == s.as_bytes())
             }
         });

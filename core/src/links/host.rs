@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::canon::{CanonicalUrl, IpForm};
-use super::{punycode, Brand, Link, LinkData, LinkFlags};
+use super::{confusables, punycode, suffix, Brand, Link, LinkData, LinkFlags};
 
 /// Labels that name a domain level; inside a subdomain they pretend the host ends there.
 const TLD_WORDS: &[&str] = &["com", "edu", "gov", "net", "org"];
@@ -28,7 +28,7 @@ pub(crate) fn judge(
     let mut brand = None;
     match canon.ip {
         IpForm::None => {
-            domain = psl::domain_str(host).map(String::from);
+            domain = suffix::domain_str(host).map(String::from);
             analyze_name(host, domain.as_deref(), data, &mut flags, &mut brand);
         }
         IpForm::Obfuscated => flags |= LinkFlags::IP | LinkFlags::IP_OBFUSCATED,
@@ -63,7 +63,7 @@ fn analyze_name(
     flags: &mut LinkFlags,
     brand: &mut Option<String>,
 ) {
-    let suffix = psl::suffix(host.as_bytes());
+    let suffix = suffix::suffix(host.as_bytes());
     let suffix_str = suffix
         .as_ref()
         .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
@@ -78,7 +78,7 @@ fn analyze_name(
     if LinkData::listed(&data.good_domains, host) {
         *flags |= LinkFlags::KNOWN_GOOD;
     }
-    let private = suffix.as_ref().map(|s| s.typ()) == Some(Some(psl::Type::Private));
+    let private = suffix.as_ref().is_some_and(|s| s.is_private());
     // `name.*` in the hosting list covers the platform under every public suffix
     // (`blogspot.*`: x.blogspot.co.uk).
     let any_suffix = domain.is_some_and(|d| {
@@ -148,11 +148,10 @@ fn analyze_name(
             continue;
         };
         let text: String = chars.iter().collect();
-        if !unicode_security::MixedScript::is_single_script(text.as_str()) {
+        if !confusables::is_single_script(&text) {
             *flags |= LinkFlags::MIXED_SCRIPT;
         }
-        let skeleton: String = unicode_security::skeleton(&text).collect();
-        if skeleton.is_ascii() && skeleton != text {
+        if let Some(skeleton) = confusables::ascii_skeleton(&text).filter(|s| *s != text) {
             *flags |= LinkFlags::CONFUSABLE;
             skeletons.push(skeleton.to_ascii_lowercase());
         }

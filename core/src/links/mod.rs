@@ -41,10 +41,14 @@
 //! ```
 
 mod canon;
+mod confusables;
+mod confusables_table;
 pub(crate) mod find;
 mod host;
 mod punycode;
 mod shape;
+mod suffix;
+mod suffix_table;
 
 use alloc::string::String;
 use alloc::vec::Vec;

