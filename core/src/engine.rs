@@ -321,7 +321,10 @@ impl EngineBuilder {
 
     /// Compiles a pack.
     pub fn build(&self, pack: &Pack) -> Result<Engine, PackError> {
-        compile(pack, self.limits)
+        match compile(pack, self.limits, false)? {
+            Compiled::Engine(e) => Ok(*e),
+            Compiled::Literals(_) => Err(PackError::too_large(None, "no engine built".into())),
+        }
     }
 
     /// Loads a binary pack and compiles it.
@@ -343,6 +346,24 @@ impl Engine {
     /// A builder for non-default limits.
     pub fn builder() -> EngineBuilder {
         EngineBuilder::new()
+    }
+
+    /// The literals the engine's one Aho-Corasick automaton holds for `pack` (default limits),
+    /// in pattern order, computed by the same code as the engine: every keyword normalised and
+    /// expanded through the pack's variant words, the prefilter literals of each regex, and the
+    /// literals of each decomposed regex. Benchmarks use it to build baselines over the same
+    /// literal set.
+    ///
+    /// ```
+    /// let pack = fanzha::pack::binary::decode(fanzha::Engine::default_pack_bytes()).unwrap();
+    /// let literals = fanzha::Engine::literals(&pack).unwrap();
+    /// assert!(literals.len() > 100);
+    /// ```
+    pub fn literals(pack: &Pack) -> Result<Vec<String>, PackError> {
+        match compile(pack, Limits::default(), true)? {
+            Compiled::Literals(l) => Ok(l),
+            Compiled::Engine(_) => Ok(Vec::new()),
+        }
     }
 
     /// Loads a binary pack (see [`crate::pack::binary`]) and compiles it.
@@ -1136,7 +1157,13 @@ fn word_end(n: &Normalized, i: usize) -> bool {
     i >= t.len() || n.gap_before(i) || class(t[i - 1]) != class(t[i])
 }
 
-fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
+/// What [`compile`] made: the engine, or only the literals of its Aho-Corasick automaton.
+enum Compiled {
+    Engine(alloc::boxed::Box<Engine>),
+    Literals(Vec<String>),
+}
+
+fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled, PackError> {
     pack.validate()?;
     if pack.rules.len() > limits.max_rules {
         return Err(PackError::too_large(
@@ -1227,6 +1254,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         });
     };
     let mut hirs: Vec<Hir> = Vec::new();
+    let mut nfas: Vec<thompson::NFA> = Vec::new();
     let mut regex_ends: Vec<Option<u32>> = Vec::new();
     let mut regex_gapped: Vec<Option<gapped::Gapped>> = Vec::new();
     let mut elem_sets = 0usize;
@@ -1275,7 +1303,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
             RuleKind::Regex => {
                 let pattern = r.regex.as_deref().unwrap_or_default();
                 let hir = parse_regex(pattern, &r.id)?;
-                check_regex_size(&hir, &r.id, limits)?;
+                let nfa = regex_nfa(&hir, &r.id, limits)?;
                 let Some((atoms, suffix)) = prefilter_atoms(&hir) else {
                     unfiltered_hirs.push(hir);
                     unfiltered_rules.push(i as u32);
@@ -1322,6 +1350,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
                 regex_ends.push(window);
                 regex_gapped.push(decomposed);
                 hirs.push(hir);
+                nfas.push(nfa);
                 regex_rules.push(i as u32);
             }
             RuleKind::Link => {
@@ -1394,6 +1423,11 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
 
     let mut patterns: Vec<(u32, String)> = literal_ids.into_iter().map(|(l, i)| (i, l)).collect();
     patterns.sort_by_key(|(i, _)| *i);
+    if only_literals {
+        return Ok(Compiled::Literals(
+            patterns.into_iter().map(|(_, l)| l).collect(),
+        ));
+    }
     let literals = if patterns.is_empty() {
         None
     } else {
@@ -1421,7 +1455,14 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
     let regex = if hirs.is_empty() && unfiltered_hirs.is_empty() {
         None
     } else {
-        let mut set = build_regex_set(&hirs, regex_rules, &regex_suffix, regex_gapped, limits)?;
+        let mut set = build_regex_set(
+            &hirs,
+            nfas,
+            regex_rules,
+            &regex_suffix,
+            regex_gapped,
+            limits,
+        )?;
         set.ends = regex_ends;
         set.sets = elem_sets;
         if !unfiltered_hirs.is_empty() {
@@ -1438,7 +1479,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         .map(|i| i as u32)
         .collect();
 
-    Ok(Engine {
+    Ok(Compiled::Engine(alloc::boxed::Box::new(Engine {
         id: NEXT_ENGINE_ID.fetch_add(1, Ordering::Relaxed),
         name: meta.name,
         version: meta.version,
@@ -1454,7 +1495,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         link_data,
         signal_rules,
         brand_names,
-    })
+    })))
 }
 
 fn add_atom(
@@ -1640,11 +1681,11 @@ fn thompson_config(limit: usize, reverse: bool) -> thompson::Config {
         .shrink(false)
 }
 
-fn check_regex_size(hir: &Hir, rule: &str, limits: Limits) -> Result<(), PackError> {
+/// Compiles the forward NFA of one regex within `max_regex_size`.
+fn regex_nfa(hir: &Hir, rule: &str, limits: Limits) -> Result<thompson::NFA, PackError> {
     thompson::Compiler::new()
         .configure(thompson_config(limits.max_regex_size, false))
         .build_from_hir(hir)
-        .map(|_| ())
         .map_err(|e| PackError::compile(rule, format!("regex too large or invalid: {e}")))
 }
 
@@ -1695,6 +1736,10 @@ fn build_dfa(hirs: &[Hir], reverse: bool, limits: Limits) -> Result<DFA, PackErr
         .configure(thompson_config(limits.max_regexes_size, reverse))
         .build_many_from_hir(hirs)
         .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
+    dfa_from_nfa(nfa, limits)
+}
+
+fn dfa_from_nfa(nfa: thompson::NFA, limits: Limits) -> Result<DFA, PackError> {
     DFA::builder()
         .configure(
             DFA::config()
@@ -1709,27 +1754,29 @@ fn build_dfa(hirs: &[Hir], reverse: bool, limits: Limits) -> Result<DFA, PackErr
 
 /// The regex set; `suffix[i]`: regex `i` is found by suffix literals (it gets a reverse DFA),
 /// else by prefix literals (a forward DFA unless `gapped[i]` is its decomposed form).
+/// `nfas[i]`: the forward NFA of `hirs[i]`.
 fn build_regex_set(
     hirs: &[Hir],
+    nfas: Vec<thompson::NFA>,
     rules: Vec<u32>,
     suffix: &[bool],
     gapped: Vec<Option<gapped::Gapped>>,
     limits: Limits,
 ) -> Result<RegexSet, PackError> {
-    // The limit on all regexes together, as one NFA.
+    // The limit on all regexes together, as one NFA (the compiler's own size accounting).
     thompson::Compiler::new()
         .configure(thompson_config(limits.max_regexes_size, false))
         .build_many_from_hir(hirs)
         .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
     let (mut fwd, mut rev) = (Vec::new(), Vec::new());
-    for (i, h) in hirs.iter().enumerate() {
+    for (i, (h, nfa)) in hirs.iter().zip(nfas).enumerate() {
         let one = core::slice::from_ref(h);
         let back = suffix.get(i).copied().unwrap_or(false);
         let decomposed = gapped.get(i).is_some_and(Option::is_some);
         fwd.push(if back || decomposed {
             None
         } else {
-            Some(build_dfa(one, false, limits)?)
+            Some(dfa_from_nfa(nfa, limits)?)
         });
         rev.push(if back {
             Some(build_dfa(one, true, limits)?)
