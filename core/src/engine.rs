@@ -1,11 +1,15 @@
 //! The engine: a pack compiled into automata, and the scan.
 //!
 //! Compilation puts every keyword literal of every rule (normalised, variants expanded) and the
-//! prefilter literals of every regex into ONE Aho-Corasick automaton, and every regex into ONE
-//! multi-pattern lazy DFA (forward, plus a reverse DFA to find match starts). A scan normalises
-//! the text once, runs the literal automaton once, runs the regex DFA only when a prefilter
-//! literal (or an unfiltered regex) says a regex can match, then evaluates combinations from the
-//! set of rules that fired and scores the result.
+//! prefilter literals of every regex into ONE Aho-Corasick automaton. A regex made of literal sets
+//! and class gaps (`(A|B)[^\x00]{0,40}(C|D)`, most of a fraud pack) is decomposed: the literals
+//! of its sets go into the same automaton and it is matched over their occurrences, with no regex
+//! engine ([`gapped`]). Every other regex gets its own lazy DFA (forward when found by prefix
+//! literals, reverse when found by suffix literals; a forward search runs only if one of its
+//! suffix literals occurs within reach); regexes with no prefilter literal share one
+//! multi-pattern DFA searched on every scan. A scan normalises the text once, runs the literal
+//! automaton once, tries each regex only where a prefilter literal occurred, then evaluates
+//! combinations from the set of rules that fired and scores the result.
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -236,6 +240,9 @@ pub struct Scratch {
     positions: gapped::Positions,
     /// Per regex: attempts made in this scan, or `u8::MAX` once it matched.
     regex_tries: Vec<u8>,
+    /// Per regex: the position of its last attempt (which failed, or it would not be tried
+    /// again), so an attempt at the same position from another prefilter literal is not rerun.
+    regex_last: Vec<u64>,
     category_scores: Vec<i32>,
     link_spans: Vec<(usize, usize)>,
     link_find: links::FindScratch,
@@ -619,6 +626,8 @@ impl Engine {
         let hay = s.norm.as_str().as_bytes();
         s.regex_tries.clear();
         s.regex_tries.resize(re.rules.len(), 0);
+        s.regex_last.clear();
+        s.regex_last.resize(re.rules.len(), u64::MAX);
         // In place, no allocation: by regex, then end.
         s.regex_ends.sort_unstable();
         for &(ri, pos, suffix) in &s.regex_attempts {
@@ -627,6 +636,12 @@ impl Engine {
                 continue;
             }
             *tries += 1;
+            // Same regex, same anchor, same direction: same (failed) result.
+            let key = (u64::from(pos) << 1) | u64::from(suffix);
+            if s.regex_last[ri as usize] == key {
+                continue;
+            }
+            s.regex_last[ri as usize] = key;
             let Some((fcache, rcache)) = s.caches.get_mut(ri as usize) else {
                 continue;
             };
@@ -1258,6 +1273,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     let mut regex_ends: Vec<Option<u32>> = Vec::new();
     let mut regex_gapped: Vec<Option<gapped::Gapped>> = Vec::new();
     let mut elem_sets = 0usize;
+    let mut set_ids: BTreeMap<gapped::LitSet, u32> = BTreeMap::new();
     let mut regex_rules: Vec<u32> = Vec::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
@@ -1318,23 +1334,27 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                 let mut window = None;
                 let mut decomposed = None;
                 if !suffix {
-                    if let Some((g, sets)) = gapped::decompose(&hir, elem_sets as u32) {
+                    if let Some((mut g, sets)) = gapped::decompose(&hir, 0) {
+                        // Equal sets of different regexes share one id (one list of hits).
+                        let mut ids = Vec::with_capacity(sets.len());
                         for set in sets {
-                            for lit in set {
+                            if let Some(&id) = set_ids.get(&set) {
+                                ids.push(id);
+                                continue;
+                            }
+                            let id = elem_sets as u32;
+                            for lit in &set {
                                 // Literals of a regex are whole characters.
-                                let lit = String::from_utf8(lit).map_err(|_| {
+                                let lit = String::from_utf8(lit.clone()).map_err(|_| {
                                     PackError::compile(&r.id, "regex literal is not UTF-8".into())
                                 })?;
-                                add_literal(
-                                    lit,
-                                    Target::Elem {
-                                        id: elem_sets as u32,
-                                    },
-                                    &r.id,
-                                )?;
+                                add_literal(lit, Target::Elem { id }, &r.id)?;
                             }
+                            set_ids.insert(set, id);
+                            ids.push(id);
                             elem_sets += 1;
                         }
+                        g.renumber(&ids);
                         decomposed = Some(g);
                     }
                 }

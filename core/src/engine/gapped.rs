@@ -119,6 +119,9 @@ pub(crate) fn decompose(hir: &Hir, first_id: u32) -> Option<(Gapped, Vec<LitSet>
         };
         for item in items {
             if let Some(lits) = finite(item) {
+                // Adjacent finite parts become one set. (Keeping them as consecutive sets when
+                // the product is large was measured slower than leaving such regexes to the DFA:
+                // more hits of short literals, more steps.)
                 pending = Some(match pending.take() {
                     None => lits,
                     Some(prev) => product(&prev, &lits)?,
@@ -375,6 +378,24 @@ pub(crate) struct Positions {
 }
 
 impl Gapped {
+    /// Renumbers the literal sets: set `i` (as numbered by [`decompose`]) becomes `ids[i]`.
+    /// Lets the engine give one id to equal sets of different regexes.
+    pub(crate) fn renumber(&mut self, ids: &[u32]) {
+        let map = |id: &mut u32| {
+            if let Some(&new) = ids.get(*id as usize) {
+                *id = new;
+            }
+        };
+        for (first, _, branches) in &mut self.starts {
+            map(first);
+            for part in branches.iter_mut().flatten() {
+                if let Part::Lits { id, .. } = part {
+                    map(id);
+                }
+            }
+        }
+    }
+
     /// The end of the longest match starting at `pos` in `text`, given the occurrences of
     /// every literal set in `text`.
     pub(crate) fn longest(
