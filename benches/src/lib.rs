@@ -9,8 +9,6 @@ use std::time::{Duration, Instant};
 
 use fanzha::normalize;
 use fanzha::pack::{Pack, Rule, RuleKind};
-use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::Hir;
 
 /// The committed synthetic haystack (messages written for this repository, one per line), used
 /// when `../shared/data/messages.jsonl` is absent.
@@ -158,44 +156,17 @@ pub fn bench_pack() -> (Pack, Vec<u8>) {
     }
 }
 
-/// The literals the engine puts into its Aho-Corasick automaton for `pack`, recomputed the way
-/// the engine does it: every keyword normalised with `fanzha::normalize::normalize`, expanded
-/// through the pack's variant words, plus the prefilter literals of every regex. Deduplicated,
-/// sorted.
+/// The literals of the engine's Aho-Corasick automaton for `pack`, from
+/// [`fanzha::Engine::literals`] (the engine's own code: normalised keywords with variants,
+/// regex prefilter literals, literals of decomposed regexes). Sorted, deduplicated.
+///
+/// # Panics
+/// When the pack does not compile (benchmarks only run packs that do).
 pub fn pack_literals(pack: &Pack) -> Vec<String> {
-    let variants: Vec<(String, Vec<String>)> = pack
-        .variants
-        .iter()
-        .map(|v| {
-            let forms = v
-                .forms
-                .iter()
-                .map(|f| normalize::normalize(f))
-                .filter(|f| !f.is_empty())
-                .collect();
-            (normalize::normalize(&v.word), forms)
-        })
-        .filter(|(w, _)| !w.is_empty())
-        .collect();
-    let mut out = Vec::new();
-    for r in &pack.rules {
-        match r.kind {
-            RuleKind::Keywords => {
-                for kw in &r.keywords {
-                    let lit = normalize::normalize(kw);
-                    if !lit.is_empty() {
-                        out.extend(expand_variants(&lit, &variants));
-                    }
-                }
-            }
-            RuleKind::Regex => {
-                if let Some(atoms) = r.regex.as_deref().and_then(regex_atoms) {
-                    out.extend(atoms);
-                }
-            }
-            _ => {}
-        }
-    }
+    let mut out = match fanzha::Engine::literals(pack) {
+        Ok(l) => l,
+        Err(e) => panic!("the pack does not compile: {e}"),
+    };
     out.sort();
     out.dedup();
     out
@@ -208,70 +179,6 @@ pub fn pack_regexes(pack: &Pack) -> Vec<String> {
         .filter(|r| r.kind == RuleKind::Regex)
         .filter_map(|r| r.regex.clone())
         .collect()
-}
-
-fn expand_variants(lit: &str, variants: &[(String, Vec<String>)]) -> Vec<String> {
-    let mut out = vec![lit.to_string()];
-    for (word, forms) in variants {
-        let mut more = Vec::new();
-        for l in &out {
-            if l.contains(word.as_str()) {
-                for f in forms {
-                    more.push(l.replace(word.as_str(), f));
-                }
-            }
-        }
-        out.extend(more);
-        if out.len() > 256 {
-            break;
-        }
-    }
-    out
-}
-
-/// Prefilter literals of a regex, as the engine extracts them (prefix, else suffix; at most 64;
-/// trimmed to whole characters).
-fn regex_atoms(pattern: &str) -> Option<Vec<String>> {
-    let hir: Hir = regex_syntax::ParserBuilder::new()
-        .utf8(true)
-        .build()
-        .parse(pattern)
-        .ok()?;
-    for (kind, suffix) in [(ExtractKind::Prefix, false), (ExtractKind::Suffix, true)] {
-        let mut seq = Extractor::new().kind(kind).extract(&hir);
-        if suffix {
-            seq.optimize_for_suffix_by_preference();
-        } else {
-            seq.optimize_for_prefix_by_preference();
-        }
-        if let Some(lits) = seq.literals() {
-            if !lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty())
-            {
-                let atoms = lits
-                    .iter()
-                    .map(|l| whole_chars(l.as_bytes(), suffix))
-                    .filter(|s| !s.is_empty())
-                    .collect();
-                return Some(atoms);
-            }
-        }
-    }
-    None
-}
-
-/// The longest prefix (or suffix) of `b` that is whole UTF-8 characters.
-fn whole_chars(b: &[u8], suffix: bool) -> String {
-    if suffix {
-        (0..b.len())
-            .find_map(|i| std::str::from_utf8(&b[i..]).ok())
-            .unwrap_or("")
-            .to_string()
-    } else {
-        match std::str::from_utf8(b) {
-            Ok(s) => s.to_string(),
-            Err(e) => String::from_utf8_lossy(&b[..e.valid_up_to()]).into_owned(),
-        }
-    }
 }
 
 /// A small deterministic PRNG (xorshift64*), so synthetic packs are the same on every run.

@@ -1,11 +1,15 @@
 //! The engine: a pack compiled into automata, and the scan.
 //!
 //! Compilation puts every keyword literal of every rule (normalised, variants expanded) and the
-//! prefilter literals of every regex into ONE Aho-Corasick automaton, and every regex into ONE
-//! multi-pattern lazy DFA (forward, plus a reverse DFA to find match starts). A scan normalises
-//! the text once, runs the literal automaton once, runs the regex DFA only when a prefilter
-//! literal (or an unfiltered regex) says a regex can match, then evaluates combinations from the
-//! set of rules that fired and scores the result.
+//! prefilter literals of every regex into ONE Aho-Corasick automaton. A regex made of literal sets
+//! and class gaps (`(A|B)[^\x00]{0,40}(C|D)`, most of a fraud pack) is decomposed: the literals
+//! of its sets go into the same automaton and it is matched over their occurrences, with no regex
+//! engine ([`gapped`]). Every other regex gets its own lazy DFA (forward when found by prefix
+//! literals, reverse when found by suffix literals; a forward search runs only if one of its
+//! suffix literals occurs within reach); regexes with no prefilter literal share one
+//! multi-pattern DFA searched on every scan. A scan normalises the text once, runs the literal
+//! automaton once, tries each regex only where a prefilter literal occurred, then evaluates
+//! combinations from the set of rules that fired and scores the result.
 
 use alloc::collections::BTreeMap;
 use alloc::format;
@@ -19,6 +23,8 @@ use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
+
+mod gapped;
 
 use crate::entities::{self, EntityKind};
 use crate::error::{LoadError, PackError};
@@ -163,20 +169,36 @@ enum Target {
     /// A prefilter literal of a regex: every match of the regex starts with one of its prefix
     /// literals (or ends with one of its suffix literals).
     RegexAtom { regex: u32, suffix: bool },
+    /// A suffix literal of a prefix-filtered regex: every match of the regex ends with one of
+    /// them, so an attempt at a prefix occurrence runs only if one ends within reach.
+    RegexEnd { regex: u32 },
+    /// A literal of literal set `id` of a decomposed regex (see [`gapped`]).
+    Elem { id: u32 },
 }
 
 #[derive(Clone, Debug)]
 struct RegexSet {
-    /// One forward DFA per regex, each with its own cache in a [`Scratch`]. One multi-pattern
-    /// DFA has a 256-byte-class stride and the working states of every regex in one cache:
-    /// with the default pack's bounded repeats it kept clearing the cache and determinising.
-    fwd: Vec<DFA>,
-    /// One reverse DFA per regex, only when some regex is found by a suffix literal.
-    rev: Option<Vec<DFA>>,
+    /// Per regex found by prefix literals and not decomposed: a forward DFA, with its own cache
+    /// in a [`Scratch`]. One multi-pattern DFA has a 256-byte-class stride and the working
+    /// states of every regex in one cache: with the default pack's bounded repeats it kept
+    /// clearing the cache and determinising.
+    fwd: Vec<Option<DFA>>,
+    /// Per regex found by suffix literals: a reverse DFA.
+    rev: Vec<Option<DFA>>,
     /// Regexes with no prefilter literal, searched unanchored on every scan.
     unfiltered: Option<Unfiltered>,
     /// Rule index of each regex pattern.
     rules: Vec<u32>,
+    /// Per regex: `Some(max_len)` when it is found by prefix literals and also has suffix
+    /// literals (`max_len`: its longest match in bytes, `u32::MAX` if unbounded). An attempt
+    /// at `pos` then runs only when a suffix literal occurrence lies within
+    /// `pos..pos + max_len`, and the search stops at the last such occurrence's end.
+    ends: Vec<Option<u32>>,
+    /// Per regex: its decomposed form, matched over the literal sets' occurrences instead of
+    /// with its DFA.
+    gapped: Vec<Option<gapped::Gapped>>,
+    /// Number of literal sets of all decomposed regexes.
+    sets: usize,
 }
 
 /// The regexes without prefilter literals: a multi-pattern DFA searched unanchored (overlapping)
@@ -201,15 +223,26 @@ pub struct Scratch {
     state: RuleState,
     /// Per regex: forward and (when the pack has suffix-filtered regexes) reverse lazy-DFA
     /// caches.
-    caches: Vec<(DfaCache, Option<DfaCache>)>,
+    caches: Vec<(Option<DfaCache>, Option<DfaCache>)>,
     /// Forward and reverse caches of the unfiltered regexes.
     unfiltered_caches: Option<(DfaCache, DfaCache)>,
     /// Unfiltered regex matches found: (rule, start, end).
     unfiltered_found: Vec<(u32, u32, u32)>,
     /// Regex search attempts from prefilter hits: (regex, position, is suffix).
     regex_attempts: Vec<(u32, u32, bool)>,
+    /// Suffix literal occurrences of prefix-filtered regexes: (regex, start, end).
+    regex_ends: Vec<(u32, u32, u32)>,
+    /// Occurrences of the literal sets of decomposed regexes.
+    elem_hits: gapped::ElemHits,
+    /// Number of those literal sets in the bound engine.
+    elem_sets: usize,
+    /// Working memory of decomposed matching.
+    positions: gapped::Positions,
     /// Per regex: attempts made in this scan, or `u8::MAX` once it matched.
     regex_tries: Vec<u8>,
+    /// Per regex: the position of its last attempt (which failed, or it would not be tried
+    /// again), so an attempt at the same position from another prefilter literal is not rerun.
+    regex_last: Vec<u64>,
     category_scores: Vec<i32>,
     link_spans: Vec<(usize, usize)>,
     link_find: links::FindScratch,
@@ -295,7 +328,10 @@ impl EngineBuilder {
 
     /// Compiles a pack.
     pub fn build(&self, pack: &Pack) -> Result<Engine, PackError> {
-        compile(pack, self.limits)
+        match compile(pack, self.limits, false)? {
+            Compiled::Engine(e) => Ok(*e),
+            Compiled::Literals(_) => Err(PackError::too_large(None, "no engine built".into())),
+        }
     }
 
     /// Loads a binary pack and compiles it.
@@ -317,6 +353,24 @@ impl Engine {
     /// A builder for non-default limits.
     pub fn builder() -> EngineBuilder {
         EngineBuilder::new()
+    }
+
+    /// The literals the engine's one Aho-Corasick automaton holds for `pack` (default limits),
+    /// in pattern order, computed by the same code as the engine: every keyword normalised and
+    /// expanded through the pack's variant words, the prefilter literals of each regex, and the
+    /// literals of each decomposed regex. Benchmarks use it to build baselines over the same
+    /// literal set.
+    ///
+    /// ```
+    /// let pack = fanzha::pack::binary::decode(fanzha::Engine::default_pack_bytes()).unwrap();
+    /// let literals = fanzha::Engine::literals(&pack).unwrap();
+    /// assert!(literals.len() > 100);
+    /// ```
+    pub fn literals(pack: &Pack) -> Result<Vec<String>, PackError> {
+        match compile(pack, Limits::default(), true)? {
+            Compiled::Literals(l) => Ok(l),
+            Compiled::Engine(_) => Ok(Vec::new()),
+        }
     }
 
     /// Loads a binary pack (see [`crate::pack::binary`]) and compiles it.
@@ -381,7 +435,8 @@ impl Engine {
         let re = self.regex.as_ref().map_or(0, |r| {
             r.fwd
                 .iter()
-                .chain(r.rev.iter().flatten())
+                .chain(&r.rev)
+                .flatten()
                 .map(DFA::memory_usage)
                 .sum::<usize>()
         });
@@ -534,6 +589,12 @@ impl Engine {
                         let pos = if suffix { m.end() } else { m.start() };
                         s.regex_attempts.push((regex, pos as u32, suffix));
                     }
+                    Target::Elem { id } => {
+                        s.elem_hits.push(id, m.start() as u32, m.end() as u32);
+                    }
+                    Target::RegexEnd { regex } => {
+                        s.regex_ends.push((regex, m.start() as u32, m.end() as u32));
+                    }
                     Target::Keyword {
                         rule,
                         start_boundary,
@@ -565,19 +626,29 @@ impl Engine {
         let hay = s.norm.as_str().as_bytes();
         s.regex_tries.clear();
         s.regex_tries.resize(re.rules.len(), 0);
+        s.regex_last.clear();
+        s.regex_last.resize(re.rules.len(), u64::MAX);
+        // In place, no allocation: by regex, then end.
+        s.regex_ends.sort_unstable();
         for &(ri, pos, suffix) in &s.regex_attempts {
             let tries = &mut s.regex_tries[ri as usize];
             if *tries >= MAX_REGEX_ATTEMPTS {
                 continue;
             }
             *tries += 1;
+            // Same regex, same anchor, same direction: same (failed) result.
+            let key = (u64::from(pos) << 1) | u64::from(suffix);
+            if s.regex_last[ri as usize] == key {
+                continue;
+            }
+            s.regex_last[ri as usize] = key;
             let Some((fcache, rcache)) = s.caches.get_mut(ri as usize) else {
                 continue;
             };
             let pos = pos as usize;
             let span = if suffix {
                 let (Some(rev), Some(rcache)) = (
-                    re.rev.as_ref().and_then(|r| r.get(ri as usize)),
+                    re.rev.get(ri as usize).and_then(Option::as_ref),
                     rcache.as_mut(),
                 ) else {
                     continue;
@@ -587,9 +658,30 @@ impl Engine {
                     Ok(Some(h)) => (h.offset(), pos),
                     _ => continue,
                 }
+            } else if let Some(g) = re.gapped.get(ri as usize).and_then(Option::as_ref) {
+                let text = s.norm.as_str();
+                match g.longest(text, pos, &s.elem_hits, &mut s.positions) {
+                    Some(end) => (pos, end),
+                    None => continue,
+                }
             } else {
-                let input = Input::new(hay).range(pos..).anchored(Anchored::Yes);
-                match re.fwd[ri as usize].try_search_fwd(fcache, &input) {
+                // Counted as a try above even when skipped here, so which attempts run (at
+                // most MAX_REGEX_ATTEMPTS per regex) does not depend on this filter.
+                let end = match re.ends.get(ri as usize).copied().flatten() {
+                    Some(max_len) => match last_end(&s.regex_ends, ri, pos as u32, max_len) {
+                        Some(e) => e as usize,
+                        None => continue,
+                    },
+                    None => hay.len(),
+                };
+                let input = Input::new(hay).range(pos..end).anchored(Anchored::Yes);
+                let (Some(fwd), Some(fcache)) = (
+                    re.fwd.get(ri as usize).and_then(Option::as_ref),
+                    fcache.as_mut(),
+                ) else {
+                    continue;
+                };
+                match fwd.try_search_fwd(fcache, &input) {
                     Ok(Some(h)) => (pos, h.offset()),
                     _ => continue,
                 }
@@ -834,13 +926,11 @@ impl Scratch {
         self.caches = engine.regex.as_ref().map_or_else(Vec::new, |r| {
             r.fwd
                 .iter()
-                .enumerate()
-                .map(|(i, f)| {
-                    let rev = r.rev.as_ref().and_then(|v| v.get(i)).map(DfaCache::new);
-                    (DfaCache::new(f), rev)
-                })
+                .zip(&r.rev)
+                .map(|(f, r)| (f.as_ref().map(DfaCache::new), r.as_ref().map(DfaCache::new)))
                 .collect()
         });
+        self.elem_sets = engine.regex.as_ref().map_or(0, |r| r.sets);
         self.unfiltered_caches = engine
             .regex
             .as_ref()
@@ -851,6 +941,8 @@ impl Scratch {
     fn reset(&mut self) {
         self.state.reset();
         self.regex_attempts.clear();
+        self.regex_ends.clear();
+        self.elem_hits.reset(self.elem_sets);
     }
 }
 
@@ -884,6 +976,20 @@ impl RuleState {
             self.spans.push((rule, start, end));
         }
     }
+}
+
+/// The end of the last suffix literal occurrence of regex `ri` (in `ends`, sorted) that starts
+/// at or after `pos` and ends within `max_len` bytes of it, if any.
+fn last_end(ends: &[(u32, u32, u32)], ri: u32, pos: u32, max_len: u32) -> Option<u32> {
+    let limit = pos.saturating_add(max_len);
+    // Entries of `ri` ending at or before `limit`.
+    let lo = ends.partition_point(|&(r, _, _)| r < ri);
+    let hi = ends.partition_point(|&(r, _, e)| r < ri || (r == ri && e <= limit));
+    ends[lo..hi]
+        .iter()
+        .rev()
+        .find(|&&(_, a, e)| a >= pos && e > pos)
+        .map(|&(_, _, e)| e)
 }
 
 /// Searches the unfiltered regexes: one overlapping pass noting each pattern's earliest match
@@ -1066,7 +1172,13 @@ fn word_end(n: &Normalized, i: usize) -> bool {
     i >= t.len() || n.gap_before(i) || class(t[i - 1]) != class(t[i])
 }
 
-fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
+/// What [`compile`] made: the engine, or only the literals of its Aho-Corasick automaton.
+enum Compiled {
+    Engine(alloc::boxed::Box<Engine>),
+    Literals(Vec<String>),
+}
+
+fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled, PackError> {
     pack.validate()?;
     if pack.rules.len() > limits.max_rules {
         return Err(PackError::too_large(
@@ -1145,7 +1257,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
     }
     let mut signal_rules = Vec::new();
     let mut rules = Vec::with_capacity(pack.rules.len());
-    let mut any_suffix = false;
+    let mut regex_suffix: Vec<bool> = Vec::new();
     let mut unfiltered_hirs: Vec<Hir> = Vec::new();
     let mut unfiltered_rules: Vec<u32> = Vec::new();
     let continue_rule = |rules: &mut Vec<CompiledRule>, r: &pack::Rule, category: Option<u32>| {
@@ -1157,6 +1269,11 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         });
     };
     let mut hirs: Vec<Hir> = Vec::new();
+    let mut nfas: Vec<thompson::NFA> = Vec::new();
+    let mut regex_ends: Vec<Option<u32>> = Vec::new();
+    let mut regex_gapped: Vec<Option<gapped::Gapped>> = Vec::new();
+    let mut elem_sets = 0usize;
+    let mut set_ids: BTreeMap<gapped::LitSet, u32> = BTreeMap::new();
     let mut regex_rules: Vec<u32> = Vec::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
@@ -1202,19 +1319,58 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
             RuleKind::Regex => {
                 let pattern = r.regex.as_deref().unwrap_or_default();
                 let hir = parse_regex(pattern, &r.id)?;
-                check_regex_size(&hir, &r.id, limits)?;
+                let nfa = regex_nfa(&hir, &r.id, limits)?;
                 let Some((atoms, suffix)) = prefilter_atoms(&hir) else {
                     unfiltered_hirs.push(hir);
                     unfiltered_rules.push(i as u32);
                     continue_rule(&mut rules, r, category);
                     continue;
                 };
-                any_suffix |= suffix;
+                regex_suffix.push(suffix);
                 let regex = hirs.len() as u32;
                 for atom in atoms {
                     add_atom(&mut add_literal, atom, suffix, regex, &r.id)?;
                 }
+                let mut window = None;
+                let mut decomposed = None;
+                if !suffix {
+                    if let Some((mut g, sets)) = gapped::decompose(&hir, 0) {
+                        // Equal sets of different regexes share one id (one list of hits).
+                        let mut ids = Vec::with_capacity(sets.len());
+                        for set in sets {
+                            if let Some(&id) = set_ids.get(&set) {
+                                ids.push(id);
+                                continue;
+                            }
+                            let id = elem_sets as u32;
+                            for lit in &set {
+                                // Literals of a regex are whole characters.
+                                let lit = String::from_utf8(lit.clone()).map_err(|_| {
+                                    PackError::compile(&r.id, "regex literal is not UTF-8".into())
+                                })?;
+                                add_literal(lit, Target::Elem { id }, &r.id)?;
+                            }
+                            set_ids.insert(set, id);
+                            ids.push(id);
+                            elem_sets += 1;
+                        }
+                        g.renumber(&ids);
+                        decomposed = Some(g);
+                    }
+                }
+                if !suffix && decomposed.is_none() {
+                    if let Some(ends) = suffix_atoms(&hir) {
+                        for atom in ends {
+                            add_literal(atom, Target::RegexEnd { regex }, &r.id)?;
+                        }
+                        let max = hir.properties().maximum_len();
+                        window = Some(max.map_or(u32::MAX, |m| m.min(u32::MAX as usize) as u32));
+                    }
+                }
+                regex_ends.push(window);
+                regex_gapped.push(decomposed);
                 hirs.push(hir);
+                nfas.push(nfa);
                 regex_rules.push(i as u32);
             }
             RuleKind::Link => {
@@ -1287,6 +1443,11 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
 
     let mut patterns: Vec<(u32, String)> = literal_ids.into_iter().map(|(l, i)| (i, l)).collect();
     patterns.sort_by_key(|(i, _)| *i);
+    if only_literals {
+        return Ok(Compiled::Literals(
+            patterns.into_iter().map(|(_, l)| l).collect(),
+        ));
+    }
     let literals = if patterns.is_empty() {
         None
     } else {
@@ -1314,7 +1475,16 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
     let regex = if hirs.is_empty() && unfiltered_hirs.is_empty() {
         None
     } else {
-        let mut set = build_regex_set(&hirs, regex_rules, any_suffix, limits)?;
+        let mut set = build_regex_set(
+            &hirs,
+            nfas,
+            regex_rules,
+            &regex_suffix,
+            regex_gapped,
+            limits,
+        )?;
+        set.ends = regex_ends;
+        set.sets = elem_sets;
         if !unfiltered_hirs.is_empty() {
             set.unfiltered = Some(Unfiltered {
                 fwd: build_dfa(&unfiltered_hirs, false, limits)?,
@@ -1329,7 +1499,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         .map(|i| i as u32)
         .collect();
 
-    Ok(Engine {
+    Ok(Compiled::Engine(alloc::boxed::Box::new(Engine {
         id: NEXT_ENGINE_ID.fetch_add(1, Ordering::Relaxed),
         name: meta.name,
         version: meta.version,
@@ -1345,7 +1515,7 @@ fn compile(pack: &Pack, limits: Limits) -> Result<Engine, PackError> {
         link_data,
         signal_rules,
         brand_names,
-    })
+    })))
 }
 
 fn add_atom(
@@ -1531,11 +1701,11 @@ fn thompson_config(limit: usize, reverse: bool) -> thompson::Config {
         .shrink(false)
 }
 
-fn check_regex_size(hir: &Hir, rule: &str, limits: Limits) -> Result<(), PackError> {
+/// Compiles the forward NFA of one regex within `max_regex_size`.
+fn regex_nfa(hir: &Hir, rule: &str, limits: Limits) -> Result<thompson::NFA, PackError> {
     thompson::Compiler::new()
         .configure(thompson_config(limits.max_regex_size, false))
         .build_from_hir(hir)
-        .map(|_| ())
         .map_err(|e| PackError::compile(rule, format!("regex too large or invalid: {e}")))
 }
 
@@ -1559,11 +1729,37 @@ fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
     None
 }
 
+/// Literals one of which every match of `hir` ends with (whole characters), when there is a
+/// small set of non-empty ones.
+fn suffix_atoms(hir: &Hir) -> Option<Vec<String>> {
+    let mut seq = Extractor::new().kind(ExtractKind::Suffix).extract(hir);
+    seq.optimize_for_suffix_by_preference();
+    let lits = seq.literals()?;
+    if lits.is_empty() || lits.len() > 64 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(lits.len());
+    for l in lits {
+        let b = l.as_bytes();
+        // The longest suffix that is whole characters (still a suffix of every such match).
+        let whole = (0..b.len()).find_map(|i| core::str::from_utf8(&b[i..]).ok())?;
+        if whole.is_empty() {
+            return None;
+        }
+        out.push(whole.to_string());
+    }
+    Some(out)
+}
+
 fn build_dfa(hirs: &[Hir], reverse: bool, limits: Limits) -> Result<DFA, PackError> {
     let nfa = thompson::Compiler::new()
         .configure(thompson_config(limits.max_regexes_size, reverse))
         .build_many_from_hir(hirs)
         .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
+    dfa_from_nfa(nfa, limits)
+}
+
+fn dfa_from_nfa(nfa: thompson::NFA, limits: Limits) -> Result<DFA, PackError> {
     DFA::builder()
         .configure(
             DFA::config()
@@ -1576,27 +1772,45 @@ fn build_dfa(hirs: &[Hir], reverse: bool, limits: Limits) -> Result<DFA, PackErr
         .map_err(|e| PackError::too_large(None, format!("regex DFA: {e}")))
 }
 
+/// The regex set; `suffix[i]`: regex `i` is found by suffix literals (it gets a reverse DFA),
+/// else by prefix literals (a forward DFA unless `gapped[i]` is its decomposed form).
+/// `nfas[i]`: the forward NFA of `hirs[i]`.
 fn build_regex_set(
     hirs: &[Hir],
+    nfas: Vec<thompson::NFA>,
     rules: Vec<u32>,
-    any_suffix: bool,
+    suffix: &[bool],
+    gapped: Vec<Option<gapped::Gapped>>,
     limits: Limits,
 ) -> Result<RegexSet, PackError> {
-    // The limit on all regexes together, as one NFA.
+    // The limit on all regexes together, as one NFA (the compiler's own size accounting).
     thompson::Compiler::new()
         .configure(thompson_config(limits.max_regexes_size, false))
         .build_many_from_hir(hirs)
         .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
-    let each = |reverse: bool| -> Result<Vec<DFA>, PackError> {
-        hirs.iter()
-            .map(|h| build_dfa(core::slice::from_ref(h), reverse, limits))
-            .collect()
-    };
-    let rev = if any_suffix { Some(each(true)?) } else { None };
+    let (mut fwd, mut rev) = (Vec::new(), Vec::new());
+    for (i, (h, nfa)) in hirs.iter().zip(nfas).enumerate() {
+        let one = core::slice::from_ref(h);
+        let back = suffix.get(i).copied().unwrap_or(false);
+        let decomposed = gapped.get(i).is_some_and(Option::is_some);
+        fwd.push(if back || decomposed {
+            None
+        } else {
+            Some(dfa_from_nfa(nfa, limits)?)
+        });
+        rev.push(if back {
+            Some(build_dfa(one, true, limits)?)
+        } else {
+            None
+        });
+    }
     Ok(RegexSet {
-        fwd: each(false)?,
+        fwd,
         rev,
         rules,
         unfiltered: None,
+        ends: Vec::new(),
+        gapped,
+        sets: 0,
     })
 }
