@@ -11,7 +11,7 @@
 //! | 16 | 4 | CRC-32 of the flags followed by everything after this field |
 //! | 20 | 1 | length `n` of the pack version string |
 //! | 21 | n | pack version (UTF-8) |
-//! | 21+n | … | body: the [`Pack`] without examples, serialised with postcard |
+//! | 21+n | … | body: the [`Pack`] without examples and rule descriptions, serialised with postcard |
 //! | end-64 | 64 | signed packs only: Ed25519 signature |
 //!
 //! CRC-32 detects every single-byte corruption of the checked bytes (the signature included);
@@ -44,7 +44,8 @@ const SIGNED: u16 = 1;
 /// Length of an Ed25519 signature.
 pub const SIGNATURE_LEN: usize = 64;
 
-/// Serialises a pack (examples stripped). The output is deterministic.
+/// Serialises a pack (examples and rule descriptions stripped: [`Pack::strip_examples`]).
+/// The output is deterministic.
 pub fn encode(pack: &Pack) -> Vec<u8> {
     let mut pack = pack.clone();
     pack.strip_examples();
