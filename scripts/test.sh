@@ -39,9 +39,10 @@ ffi/scripts/ci.sh
 # ---- wasm: npm package `fanzha` and the example extension (block owned by wasm/) ----
 # Needs what .ci/run's wasm block installs: wasm-bindgen-cli (pinned), node + npm, chromium.
 step "wasm: build the npm package, check the gzipped size budget"
-# build.sh fails over the budget (350 KB gzipped with the default pack). Still over after the
-# psl/unicode-security tables (issue 7: 408,084 B with the pack, 342,941 B lite, 2026-11-29),
-# so CI reports it without failing; drop FANZHA_WASM_BUDGET_STRICT=0 once it fits.
+# build.sh fails over the budget (350 KB gzipped with the default pack). Still over (issue 7:
+# 375,551 B with the pack, 320,102 B lite, 2026-11-29; the rest is mostly unicode-script's
+# tables in links, ~14 KB), so CI reports it without failing; drop FANZHA_WASM_BUDGET_STRICT=0
+# once it fits.
 FANZHA_WASM_BUDGET_STRICT=0 ./wasm/build.sh
 step "wasm: node --test (package API, headless Chromium page, MV3 extension)"
 (cd wasm/npm && node --test test/)

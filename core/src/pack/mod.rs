@@ -169,7 +169,7 @@ pub struct Rule {
     /// Added to the score once when the rule fires (may be negative).
     #[serde(default)]
     pub weight: i32,
-    /// What the rule is about.
+    /// What the rule is about (for pack authors; binary packs drop it).
     #[serde(default)]
     pub description: String,
     /// `keywords`: the literals.
@@ -264,11 +264,13 @@ impl Pack {
         self.pack.as_ref().map_or("", |m| m.version.as_str())
     }
 
-    /// Drops the inline examples (binary packs do not carry them).
+    /// Drops what binary packs do not carry: the inline examples and the rule descriptions
+    /// (documentation for pack authors; no verdict or explanation shows them).
     pub fn strip_examples(&mut self) {
         for r in &mut self.rules {
             r.must_match = Vec::new();
             r.no_match = Vec::new();
+            r.description = String::new();
         }
     }
 
