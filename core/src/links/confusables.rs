@@ -5,12 +5,12 @@
 //! `unicode-security` crate that the engine used before (see the header there). Only the
 //! characters whose skeleton is ASCII are listed: a string's skeleton is ASCII exactly when each
 //! of its characters' is, and is then their concatenation (after NFD's reordering of the few
-//! combining marks listed in [`MARKS`]). Scripts come from `unicode-script`.
+//! combining marks listed in [`MARKS`]). Scripts come from `script.rs`.
 
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use unicode_script::{Script, ScriptExtension, UnicodeScript};
+use super::script::{Script, ScriptExtension, UnicodeScript};
 
 use super::confusables_table::{ASCII_NOT_ASCII, IGNORABLE, MARKS, SKELETONS};
 
@@ -99,10 +99,11 @@ fn lookup(c: char) -> Option<&'static str> {
 /// `unicode_security::MixedScript::is_single_script`.
 pub(crate) fn is_single_script(text: &str) -> bool {
     // (script extension, Hanb, Jpan, Kore)
-    let mut set = (ScriptExtension::from(Script::Common), true, true, true);
+    let mut set = (ScriptExtension::ALL, true, true, true);
     for c in text.chars() {
         let ext = c.script_extension();
-        let all = ext.is_common() || ext.is_inherited() || ext.contains_script(Script::Han);
+        // Common and Inherited sets contain every script.
+        let all = ext.contains_script(Script::Han);
         let jpan =
             all || ext.contains_script(Script::Hiragana) || ext.contains_script(Script::Katakana);
         let kore = all || ext.contains_script(Script::Hangul);

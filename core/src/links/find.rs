@@ -9,7 +9,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use unicode_script::{Script, UnicodeScript};
+use super::script::{Script, UnicodeScript};
 
 use super::canon::{canonicalize, parse_ipv4};
 use super::suffix;

@@ -46,6 +46,8 @@ mod confusables_table;
 pub(crate) mod find;
 mod host;
 mod punycode;
+mod script;
+mod script_table;
 mod shape;
 mod suffix;
 mod suffix_table;

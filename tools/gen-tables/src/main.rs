@@ -315,6 +315,7 @@ fn main() {
     let links_dir = Path::new(&args[5]);
     eprintln!("{}", links::suffix_table(Path::new(&args[4]), links_dir));
     eprintln!("{}", links::confusables_table(links_dir));
+    eprintln!("{}", links::script_table(links_dir));
     let opencc = Path::new(&args[1]);
     let out_dir = Path::new(&args[2]);
     let opencc_version = &args[3];
