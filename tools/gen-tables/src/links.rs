@@ -290,7 +290,11 @@ pub fn suffix_table(rules_txt: &Path, out: &Path) -> String {
     writeln!(t, "/// Keys per line of [`RULES`] (at most).").unwrap();
     writeln!(t, "#[cfg(test)]").unwrap();
     writeln!(t, "pub(super) const BLOCK: usize = {BLOCK};").unwrap();
-    writeln!(t, "/// Most bytes a key of [`RULES`] shares with the previous one.").unwrap();
+    writeln!(
+        t,
+        "/// Most bytes a key of [`RULES`] shares with the previous one."
+    )
+    .unwrap();
     writeln!(t, "pub(super) const MAX_SHARED: u8 = {MAX_SHARED};").unwrap();
     fs::write(out.join("suffix_table.rs"), t).expect("write suffix_table.rs");
     format!(
@@ -440,7 +444,10 @@ fn script_set(c: char) -> Vec<u8> {
         return vec![255];
     }
     let set: Vec<u8> = ext.iter().map(|s| s as u8).collect();
-    assert!(set.iter().all(|&s| s < 192), "script number over 191 for {c:?}");
+    assert!(
+        set.iter().all(|&s| s < 192),
+        "script number over 191 for {c:?}"
+    );
     set
 }
 
@@ -495,7 +502,11 @@ pub fn script_table(out: &Path) -> String {
     )
     .unwrap();
     writeln!(t).unwrap();
-    writeln!(t, "/// First code point of each range, sorted (the first is 0; a range ends where the next").unwrap();
+    writeln!(
+        t,
+        "/// First code point of each range, sorted (the first is 0; a range ends where the next"
+    )
+    .unwrap();
     writeln!(t, "/// starts).").unwrap();
     writeln!(t, "#[rustfmt::skip]").unwrap();
     writeln!(t, "pub(super) const STARTS: [u32; {}] = [", starts.len()).unwrap();
@@ -505,7 +516,11 @@ pub fn script_table(out: &Path) -> String {
     }
     writeln!(t, "];").unwrap();
     writeln!(t).unwrap();
-    writeln!(t, "/// The key of each range: its index in [`CLASSES`] and [`SET_OFFSETS`].").unwrap();
+    writeln!(
+        t,
+        "/// The key of each range: its index in [`CLASSES`] and [`SET_OFFSETS`]."
+    )
+    .unwrap();
     writeln!(t, "#[rustfmt::skip]").unwrap();
     writeln!(t, "pub(super) const KEYS: [u16; {}] = [", ids.len()).unwrap();
     for chunk in ids.chunks(20) {
@@ -514,7 +529,11 @@ pub fn script_table(out: &Path) -> String {
     }
     writeln!(t, "];").unwrap();
     writeln!(t).unwrap();
-    writeln!(t, "/// Script class of each key: 0 Common, 1 Inherited, 2 Han, 3 Hiragana, 4 Katakana,").unwrap();
+    writeln!(
+        t,
+        "/// Script class of each key: 0 Common, 1 Inherited, 2 Han, 3 Hiragana, 4 Katakana,"
+    )
+    .unwrap();
     writeln!(t, "/// 5 Hangul, 6 Bopomofo, 7 another script or Unknown.").unwrap();
     writeln!(t, "#[rustfmt::skip]").unwrap();
     writeln!(t, "pub(super) const CLASSES: [u8; {}] = [", keys.len()).unwrap();
@@ -524,16 +543,29 @@ pub fn script_table(out: &Path) -> String {
     }
     writeln!(t, "];").unwrap();
     writeln!(t).unwrap();
-    writeln!(t, "/// Key `k`'s extension set is `SETS[SET_OFFSETS[k]..SET_OFFSETS[k + 1]]`.").unwrap();
+    writeln!(
+        t,
+        "/// Key `k`'s extension set is `SETS[SET_OFFSETS[k]..SET_OFFSETS[k + 1]]`."
+    )
+    .unwrap();
     writeln!(t, "#[rustfmt::skip]").unwrap();
-    writeln!(t, "pub(super) const SET_OFFSETS: [u16; {}] = [", offsets.len()).unwrap();
+    writeln!(
+        t,
+        "pub(super) const SET_OFFSETS: [u16; {}] = [",
+        offsets.len()
+    )
+    .unwrap();
     for chunk in offsets.chunks(16) {
         let line: Vec<String> = chunk.iter().map(|s| s.to_string()).collect();
         writeln!(t, "    {},", line.join(", ")).unwrap();
     }
     writeln!(t, "];").unwrap();
     writeln!(t).unwrap();
-    writeln!(t, "/// Script numbers (below 192) of the extension sets; 255 alone: every script (Common,").unwrap();
+    writeln!(
+        t,
+        "/// Script numbers (below 192) of the extension sets; 255 alone: every script (Common,"
+    )
+    .unwrap();
     writeln!(t, "/// Inherited); an empty set: Unknown.").unwrap();
     writeln!(t, "#[rustfmt::skip]").unwrap();
     writeln!(t, "pub(super) const SETS: [u8; {}] = [", sets.len()).unwrap();
@@ -557,7 +589,11 @@ pub fn script_table(out: &Path) -> String {
         }
     }
     fs::write(out.join("script_table.rs"), t).expect("write script_table.rs");
-    format!("script_table.rs: {} ranges, {} keys", starts.len(), keys.len())
+    format!(
+        "script_table.rs: {} ranges, {} keys",
+        starts.len(),
+        keys.len()
+    )
 }
 
 #[cfg(test)]
