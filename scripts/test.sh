@@ -40,9 +40,9 @@ ffi/scripts/ci.sh
 # Needs what .ci/run's wasm block installs: wasm-bindgen-cli (pinned), node + npm, chromium.
 step "wasm: build the npm package, check the gzipped size budget"
 # build.sh fails over the budget (350 KB gzipped with the default pack). Still over (issue 7:
-# 375,551 B with the pack, 320,102 B lite, 2026-11-29; the rest is mostly unicode-script's
-# tables in links, ~14 KB), so CI reports it without failing; drop FANZHA_WASM_BUDGET_STRICT=0
-# once it fits.
+# 378,193 B with the pack, 323,148 B lite, 2026-11-29 19:50 UTC, after unicode-script gave way
+# to a generated table; the embedded pack is ~55 KB of it), so CI reports it without failing;
+# drop FANZHA_WASM_BUDGET_STRICT=0 once it fits.
 FANZHA_WASM_BUDGET_STRICT=0 ./wasm/build.sh
 step "wasm: node --test (package API, headless Chromium page, MV3 extension)"
 (cd wasm/npm && node --test test/)
