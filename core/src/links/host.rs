@@ -28,8 +28,20 @@ pub(crate) fn judge(
     let mut brand = None;
     match canon.ip {
         IpForm::None => {
-            domain = suffix::domain_str(host).map(String::from);
-            analyze_name(host, domain.as_deref(), data, &mut flags, &mut brand);
+            // One public-suffix lookup per link: the registrable domain comes from it.
+            let suffix = suffix::suffix(host.as_bytes());
+            domain = suffix
+                .as_ref()
+                .and_then(|s| suffix::domain_str_with(host, s))
+                .map(String::from);
+            analyze_name(
+                host,
+                suffix,
+                domain.as_deref(),
+                data,
+                &mut flags,
+                &mut brand,
+            );
         }
         IpForm::Obfuscated => flags |= LinkFlags::IP | LinkFlags::IP_OBFUSCATED,
         IpForm::Dotted | IpForm::V6 => flags |= LinkFlags::IP,
@@ -58,12 +70,12 @@ pub(crate) fn judge(
 
 fn analyze_name(
     host: &str,
+    suffix: Option<suffix::Suffix<'_>>,
     domain: Option<&str>,
     data: &LinkData,
     flags: &mut LinkFlags,
     brand: &mut Option<String>,
 ) {
-    let suffix = suffix::suffix(host.as_bytes());
     let suffix_str = suffix
         .as_ref()
         .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
