@@ -206,15 +206,20 @@ fn analyze_name(
         return;
     }
     let parts = Parts::new(name, &skeletons);
+    // One buffer for the folded tokens of every brand.
+    let mut folded_token = String::new();
     for b in &data.brands {
-        if b.tokens.iter().any(|t| parts.matches(t)) {
+        if b.tokens.iter().any(|t| parts.matches(t, &mut folded_token)) {
             *flags |= LinkFlags::BRAND_LOOKALIKE;
             *brand = Some(b.name.clone());
             // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
             // brands put their name in the registrable label, phishers in front of theirs.
             if !sub.is_empty() {
                 let sub_parts = Parts::new(sub, &[]);
-                if b.tokens.iter().any(|t| sub_parts.matches(t)) {
+                if b.tokens
+                    .iter()
+                    .any(|t| sub_parts.matches(t, &mut folded_token))
+                {
                     *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
                 }
             }
@@ -321,7 +326,8 @@ impl Parts {
         Parts { raw, folded }
     }
 
-    fn matches(&self, token: &str) -> bool {
+    /// Whether `token` names a brand in one of the parts; `scratch` holds its folded form.
+    fn matches(&self, token: &str, scratch: &mut String) -> bool {
         if token.len() < 2 {
             return false;
         }
@@ -332,10 +338,11 @@ impl Parts {
         if numeric {
             return false;
         }
-        let ft = fold_lookalike(token);
+        fold_lookalike_into(token, scratch);
+        let ft = scratch.as_str();
         self.folded
             .iter()
-            .any(|p| part_matches(p, &ft, false) || (ft.len() >= 6 && within_one_edit(p, &ft)))
+            .any(|p| part_matches(p, ft, false) || (ft.len() >= 6 && within_one_edit(p, ft)))
     }
 }
 
@@ -362,6 +369,9 @@ fn part_matches(part: &str, token: &str, numeric: bool) -> bool {
         }
         return false;
     }
+    if part.len() < token.len() {
+        return false;
+    }
     match token.len() {
         6.. => part.contains(token),
         4..=5 => part.starts_with(token),
@@ -374,8 +384,15 @@ fn part_matches(part: &str, token: &str, numeric: bool) -> bool {
 /// Folds the spellings scammers swap in host names: `0`→`o`, `1`/`l`→`i`, `3`→`e`, `4`→`a`,
 /// `5`→`s`, `7`→`t`, `rn`→`m`, `vv`→`w`.
 fn fold_lookalike(s: &str) -> String {
-    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
+    fold_lookalike_into(s, &mut out);
+    out
+}
+
+/// [`fold_lookalike`] into `out`, which is cleared first.
+fn fold_lookalike_into(s: &str, out: &mut String) {
+    out.clear();
+    let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -404,7 +421,6 @@ fn fold_lookalike(s: &str) -> String {
         });
         i += 1;
     }
-    out
 }
 
 /// Whether `a` and `b` differ by at most one insertion, deletion or substitution.
