@@ -674,7 +674,7 @@ mod prefilter_tests {
             seed ^= seed << 17;
             (seed % n as u64) as usize
         };
-        let mut word = |next: &mut dyn FnMut(usize) -> usize, max: usize, seps: bool| {
+        let word = |next: &mut dyn FnMut(usize) -> usize, max: usize, seps: bool| {
             let len = 1 + next(max);
             let pool = if seps {
                 alphabet.len()
