@@ -217,6 +217,62 @@ pub(crate) fn find_entities_pooled(
 /// is stepped over by the full checks, so only a character that could start something must
 /// never be refused (see the `wide_fast_path_*` test).
 fn may_start_wide(c: char) -> bool {
+    if ('\u{3400}'..='\u{9FFF}').contains(&c) {
+        // The ideographs `may_start_folded` lets through (numerals in every form, the first
+        // characters of the context words), without a table lookup for each ideograph of
+        // the text (`cjk_gate_equals_the_folded_gate` checks the list).
+        return matches!(
+            c,
+            '一' | '七'
+                | '万'
+                | '三'
+                | '两'
+                | '九'
+                | '二'
+                | '五'
+                | '亿'
+                | '仟'
+                | '企'
+                | '伍'
+                | '佰'
+                | '億'
+                | '八'
+                | '六'
+                | '加'
+                | '十'
+                | '千'
+                | '叁'
+                | '参'
+                | '參'
+                | '叄'
+                | '四'
+                | '壹'
+                | '威'
+                | '幺'
+                | '微'
+                | '徽'
+                | '扣'
+                | '拾'
+                | '捌'
+                | '柒'
+                | '玖'
+                | '百'
+                | '肆'
+                | '萬'
+                | '蔘'
+                | '薇'
+                | '貳'
+                | '贰'
+                | '陆'
+                | '陸'
+                | '零'
+        );
+    }
+    may_start_folded(c)
+}
+
+/// [`may_start_wide`] through `fold_char`, for any character.
+fn may_start_folded(c: char) -> bool {
     let f = match fold_char(c) {
         Fold::Char(f) => f,
         _ => c,

@@ -339,3 +339,13 @@ fn wide_fast_path_refuses_no_possible_start() {
     // Full-width and styled digits and letters, numerals: well over a few hundred.
     assert!(passed > 300, "{passed}");
 }
+
+#[test]
+fn cjk_gate_equals_the_folded_gate() {
+    // The listed ideographs are exactly those the fold-based gate lets through; a change of
+    // the fold tables that adds one (a new traditional numeral) must be added to the list.
+    for c in '\u{3400}'..='\u{9FFF}' {
+        assert_eq!(may_start_wide(c), may_start_folded(c), "{c:?}");
+    }
+    assert!(may_start_wide('叄') && may_start_wide('微') && !may_start_wide('的'));
+}
