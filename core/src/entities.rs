@@ -163,13 +163,7 @@ pub(crate) fn find_entities_pooled(
         let may_start = match c {
             '0'..='9' | '+' | '@' | 'v' | 'V' | 'w' | 'W' | 'q' | 'Q' => true,
             _ if c.is_ascii() => false,
-            '\u{3400}'..='\u{9FFF}' => {
-                matches!(c, '微' | '威' | '薇' | '徽' | '加' | '扣' | '企')
-                    || is_cn_numeral(c)
-                    || run_digit(c).is_some()
-                    || matches!(fold_char(c), Fold::Char(f) if f.is_ascii_alphanumeric())
-            }
-            _ => true,
+            _ => may_start_wide(c),
         };
         if !may_start {
             p += len;
@@ -215,6 +209,81 @@ pub(crate) fn find_entities_pooled(
     // Unstable sort: no buffer to allocate; ties are broken by kind.
     out.out[first..].sort_unstable_by_key(|e| (e.start, e.end, e.kind));
     out.out.truncate(limit);
+}
+
+/// Whether a non-ASCII character may start an entity, with one `fold_char` call: a context
+/// word (`微信`, full-width `ｖｘ`, `＋`), a digit of any style, a Chinese numeral (also in
+/// traditional form), or `＠`. Over-approximates: a character let through that starts nothing
+/// is stepped over by the full checks, so only a character that could start something must
+/// never be refused (see the `wide_fast_path_*` test).
+fn may_start_wide(c: char) -> bool {
+    if ('\u{3400}'..='\u{9FFF}').contains(&c) {
+        // The ideographs `may_start_folded` lets through (numerals in every form, the first
+        // characters of the context words), without a table lookup for each ideograph of
+        // the text (`cjk_gate_equals_the_folded_gate` checks the list).
+        return matches!(
+            c,
+            '一' | '七'
+                | '万'
+                | '三'
+                | '两'
+                | '九'
+                | '二'
+                | '五'
+                | '亿'
+                | '仟'
+                | '企'
+                | '伍'
+                | '佰'
+                | '億'
+                | '八'
+                | '六'
+                | '加'
+                | '十'
+                | '千'
+                | '叁'
+                | '参'
+                | '參'
+                | '叄'
+                | '四'
+                | '壹'
+                | '威'
+                | '幺'
+                | '微'
+                | '徽'
+                | '扣'
+                | '拾'
+                | '捌'
+                | '柒'
+                | '玖'
+                | '百'
+                | '肆'
+                | '萬'
+                | '蔘'
+                | '薇'
+                | '貳'
+                | '贰'
+                | '陆'
+                | '陸'
+                | '零'
+        );
+    }
+    may_start_folded(c)
+}
+
+/// [`may_start_wide`] through `fold_char`, for any character.
+fn may_start_folded(c: char) -> bool {
+    let f = match fold_char(c) {
+        Fold::Char(f) => f,
+        _ => c,
+    };
+    f.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            '微' | '威' | '薇' | '徽' | '加' | '扣' | '企' | '＋' | '＠'
+        )
+        || is_cn_numeral(c)
+        || crate::normalize::numeral_value(f).is_some()
 }
 
 /// Where entities go: the output list and a pool of spare value strings.

@@ -316,3 +316,36 @@ fn hostile_inputs() {
     let bytes: Vec<u8> = (0..60_000u32).map(|i| (i * 7919 % 251) as u8).collect();
     find_entities(&bytes, &mut out);
 }
+
+#[test]
+fn wide_fast_path_refuses_no_possible_start() {
+    // Every non-ASCII character that one of the finders could start on must pass the gate.
+    let mut passed = 0usize;
+    for c in (0x80u32..=0x10FFFF).filter_map(char::from_u32) {
+        let context_start = matches!(
+            letter(c).map(|b| b as char).unwrap_or(c),
+            '微' | '威' | '薇' | '徽' | 'v' | 'w' | '加' | '+' | '＋' | 'q' | '扣' | '企'
+        );
+        let could_start = context_start
+            || digit(c).is_some()
+            || c == '＠'
+            || cn_digit(c).is_some()
+            || run_digit(c).is_some();
+        if could_start {
+            assert!(may_start_wide(c), "{c:?} U+{:04X}", c as u32);
+            passed += 1;
+        }
+    }
+    // Full-width and styled digits and letters, numerals: well over a few hundred.
+    assert!(passed > 300, "{passed}");
+}
+
+#[test]
+fn cjk_gate_equals_the_folded_gate() {
+    // The listed ideographs are exactly those the fold-based gate lets through; a change of
+    // the fold tables that adds one (a new traditional numeral) must be added to the list.
+    for c in '\u{3400}'..='\u{9FFF}' {
+        assert_eq!(may_start_wide(c), may_start_folded(c), "{c:?}");
+    }
+    assert!(may_start_wide('叄') && may_start_wide('微') && !may_start_wide('的'));
+}

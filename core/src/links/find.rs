@@ -69,25 +69,49 @@ pub(crate) struct Unit {
 }
 
 /// Decodes the character at `pos`; an invalid byte reads as U+FFFD of length 1.
+#[inline]
 pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
     let b = *text.get(pos)?;
     if b < 0x80 {
         return Some((b as char, 1));
     }
-    let len = match b {
-        0xC2..=0xDF => 2,
-        0xE0..=0xEF => 3,
-        0xF0..=0xF4 => 4,
-        _ => return Some(('\u{FFFD}', 1)),
+    Some(decode_multi(text, pos, b).unwrap_or(('\u{FFFD}', 1)))
+}
+
+/// Decodes the multi-byte character whose lead byte `b` is at `pos`, by hand (the same checks
+/// as `core::str::from_utf8`: no overlong form, no surrogate, nothing above U+10FFFF), without
+/// the call into the general validator that decoding one character at a time would pay.
+#[inline]
+fn decode_multi(text: &[u8], pos: usize, b: u8) -> Option<(char, usize)> {
+    let cont = |k: usize| match text.get(pos + k) {
+        Some(&x) if x & 0xC0 == 0x80 => Some(u32::from(x & 0x3F)),
+        _ => None,
     };
-    match text
-        .get(pos..pos + len)
-        .and_then(|s| core::str::from_utf8(s).ok())
-        .and_then(|s| s.chars().next())
-    {
-        Some(c) => Some((c, len)),
-        None => Some(('\u{FFFD}', 1)),
-    }
+    let lead = u32::from(b);
+    let (u, len) = match b {
+        0xC2..=0xDF => (((lead & 0x1F) << 6) | cont(1)?, 2),
+        0xE0..=0xEF => {
+            let c1 = cont(1)?;
+            // E0 needs A0..BF (no overlong), ED needs 80..9F (no surrogate).
+            if (b == 0xE0 && c1 < 0x20) || (b == 0xED && c1 >= 0x20) {
+                return None;
+            }
+            (((lead & 0x0F) << 12) | (c1 << 6) | cont(2)?, 3)
+        }
+        0xF0..=0xF4 => {
+            let c1 = cont(1)?;
+            // F0 needs 90..BF (no overlong), F4 needs 80..8F (at most U+10FFFF).
+            if (b == 0xF0 && c1 < 0x10) || (b == 0xF4 && c1 >= 0x10) {
+                return None;
+            }
+            (
+                ((lead & 0x07) << 18) | (c1 << 12) | (cont(2)? << 6) | cont(3)?,
+                4,
+            )
+        }
+        _ => return None,
+    };
+    Some((char::from_u32(u)?, len))
 }
 
 /// The character ending at `pos` and its start.
@@ -949,5 +973,57 @@ fn trim_cjk(auth: &mut Vec<Unit>) -> bool {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod decode_tests {
+    use super::char_at;
+
+    /// The decoder it replaced: the standard validator on the candidate bytes.
+    fn reference(text: &[u8], pos: usize) -> Option<(char, usize)> {
+        let b = *text.get(pos)?;
+        if b < 0x80 {
+            return Some((b as char, 1));
+        }
+        let len = match b {
+            0xC2..=0xDF => 2,
+            0xE0..=0xEF => 3,
+            0xF0..=0xF4 => 4,
+            _ => return Some(('\u{FFFD}', 1)),
+        };
+        match text
+            .get(pos..pos + len)
+            .and_then(|s| core::str::from_utf8(s).ok())
+            .and_then(|s| s.chars().next())
+        {
+            Some(c) => Some((c, len)),
+            None => Some(('\u{FFFD}', 1)),
+        }
+    }
+
+    #[test]
+    fn char_at_agrees_with_the_standard_validator() {
+        // Every lead byte with every second byte; later bytes from the edge values of the
+        // continuation range and just outside it; also every truncation.
+        let edges = [0x00u8, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xFF];
+        let mut checked = 0usize;
+        for b0 in 0..=255u8 {
+            for b1 in 0..=255u8 {
+                for &b2 in &edges {
+                    for &b3 in &edges {
+                        let full = [b0, b1, b2, b3];
+                        for n in 1..=4 {
+                            let t = &full[..n];
+                            assert_eq!(char_at(t, 0), reference(t, 0), "{t:02x?}");
+                            checked += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 256 * 256 * 100 * 4);
+        assert_eq!(char_at(b"", 0), None);
+        assert_eq!(char_at("\u{10FFFF}".as_bytes(), 0), Some(('\u{10FFFF}', 4)));
     }
 }

@@ -28,8 +28,20 @@ pub(crate) fn judge(
     let mut brand = None;
     match canon.ip {
         IpForm::None => {
-            domain = suffix::domain_str(host).map(String::from);
-            analyze_name(host, domain.as_deref(), data, &mut flags, &mut brand);
+            // One public-suffix lookup per link: the registrable domain comes from it.
+            let suffix = suffix::suffix(host.as_bytes());
+            domain = suffix
+                .as_ref()
+                .and_then(|s| suffix::domain_str_with(host, s))
+                .map(String::from);
+            analyze_name(
+                host,
+                suffix,
+                domain.as_deref(),
+                data,
+                &mut flags,
+                &mut brand,
+            );
         }
         IpForm::Obfuscated => flags |= LinkFlags::IP | LinkFlags::IP_OBFUSCATED,
         IpForm::Dotted | IpForm::V6 => flags |= LinkFlags::IP,
@@ -58,12 +70,12 @@ pub(crate) fn judge(
 
 fn analyze_name(
     host: &str,
+    suffix: Option<suffix::Suffix<'_>>,
     domain: Option<&str>,
     data: &LinkData,
     flags: &mut LinkFlags,
     brand: &mut Option<String>,
 ) {
-    let suffix = suffix::suffix(host.as_bytes());
     let suffix_str = suffix
         .as_ref()
         .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
@@ -194,15 +206,20 @@ fn analyze_name(
         return;
     }
     let parts = Parts::new(name, &skeletons);
+    // One buffer for the folded tokens of every brand.
+    let mut folded_token = String::new();
     for b in &data.brands {
-        if b.tokens.iter().any(|t| parts.matches(t)) {
+        if b.tokens.iter().any(|t| parts.matches(t, &mut folded_token)) {
             *flags |= LinkFlags::BRAND_LOOKALIKE;
             *brand = Some(b.name.clone());
             // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
             // brands put their name in the registrable label, phishers in front of theirs.
             if !sub.is_empty() {
                 let sub_parts = Parts::new(sub, &[]);
-                if b.tokens.iter().any(|t| sub_parts.matches(t)) {
+                if b.tokens
+                    .iter()
+                    .any(|t| sub_parts.matches(t, &mut folded_token))
+                {
                     *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
                 }
             }
@@ -286,6 +303,32 @@ fn host_has_login_word(name: &str, data: &LinkData) -> bool {
 struct Parts {
     raw: Vec<String>,
     folded: Vec<String>,
+    /// The bytes that occur in `raw`, and in `folded`.
+    raw_bytes: ByteSet,
+    folded_bytes: ByteSet,
+}
+
+/// A set of byte values.
+#[derive(Default)]
+struct ByteSet([u64; 4]);
+
+impl ByteSet {
+    fn of<'a>(parts: impl Iterator<Item = &'a String>) -> ByteSet {
+        let mut set = ByteSet::default();
+        for b in parts.flat_map(|p| p.bytes()) {
+            set.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        set
+    }
+
+    fn has(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+
+    /// How many bytes of `s` (counted with repeats) are not in the set.
+    fn missing(&self, s: &str) -> usize {
+        s.bytes().filter(|&b| !self.has(b)).count()
+    }
 }
 
 impl Parts {
@@ -305,25 +348,44 @@ impl Parts {
         if joined.len() <= 64 {
             raw.push(joined);
         }
-        let folded = raw.iter().map(|p| fold_lookalike(p)).collect();
-        Parts { raw, folded }
+        let folded: Vec<String> = raw.iter().map(|p| fold_lookalike(p)).collect();
+        let raw_bytes = ByteSet::of(raw.iter());
+        let folded_bytes = ByteSet::of(folded.iter());
+        Parts {
+            raw,
+            folded,
+            raw_bytes,
+            folded_bytes,
+        }
     }
 
-    fn matches(&self, token: &str) -> bool {
+    /// Whether `token` names a brand in one of the parts; `scratch` holds its folded form.
+    fn matches(&self, token: &str, scratch: &mut String) -> bool {
         if token.len() < 2 {
             return false;
         }
         let numeric = token.bytes().all(|b| b.is_ascii_digit());
-        if self.raw.iter().any(|p| part_matches(p, token, numeric)) {
+        // A raw match (equal, prefix or substring) needs every byte of the token in a part.
+        if self.raw_bytes.missing(token) == 0
+            && self.raw.iter().any(|p| part_matches(p, token, numeric))
+        {
             return true;
         }
         if numeric {
             return false;
         }
-        let ft = fold_lookalike(token);
+        fold_lookalike_into(token, scratch);
+        let ft = scratch.as_str();
+        // A folded match needs every byte of the folded token in a part, but one (the
+        // substituted or inserted byte) for a match within one edit.
+        match self.folded_bytes.missing(ft) {
+            0 => {}
+            1 if ft.len() >= 6 => {}
+            _ => return false,
+        }
         self.folded
             .iter()
-            .any(|p| part_matches(p, &ft, false) || (ft.len() >= 6 && within_one_edit(p, &ft)))
+            .any(|p| part_matches(p, ft, false) || (ft.len() >= 6 && within_one_edit(p, ft)))
     }
 }
 
@@ -350,6 +412,9 @@ fn part_matches(part: &str, token: &str, numeric: bool) -> bool {
         }
         return false;
     }
+    if part.len() < token.len() {
+        return false;
+    }
     match token.len() {
         6.. => part.contains(token),
         4..=5 => part.starts_with(token),
@@ -362,8 +427,15 @@ fn part_matches(part: &str, token: &str, numeric: bool) -> bool {
 /// Folds the spellings scammers swap in host names: `0`→`o`, `1`/`l`→`i`, `3`→`e`, `4`→`a`,
 /// `5`→`s`, `7`→`t`, `rn`→`m`, `vv`→`w`.
 fn fold_lookalike(s: &str) -> String {
-    let b = s.as_bytes();
     let mut out = String::with_capacity(s.len());
+    fold_lookalike_into(s, &mut out);
+    out
+}
+
+/// [`fold_lookalike`] into `out`, which is cleared first.
+fn fold_lookalike_into(s: &str, out: &mut String) {
+    out.clear();
+    let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -392,7 +464,6 @@ fn fold_lookalike(s: &str) -> String {
         });
         i += 1;
     }
-    out
 }
 
 /// Whether `a` and `b` differ by at most one insertion, deletion or substitution.
@@ -565,5 +636,78 @@ mod tests {
         assert!(within_one_edit("abc", "abc"));
         assert!(!within_one_edit("telegram", "telgrm"));
         assert!(!within_one_edit("google", "goolge"));
+    }
+}
+
+#[cfg(test)]
+mod prefilter_tests {
+    use super::*;
+
+    /// `Parts::matches` without the byte-set shortcut.
+    fn reference(parts: &Parts, token: &str) -> bool {
+        if token.len() < 2 {
+            return false;
+        }
+        let numeric = token.bytes().all(|b| b.is_ascii_digit());
+        if parts.raw.iter().any(|p| part_matches(p, token, numeric)) {
+            return true;
+        }
+        if numeric {
+            return false;
+        }
+        let ft = fold_lookalike(token);
+        parts
+            .folded
+            .iter()
+            .any(|p| part_matches(p, &ft, false) || (ft.len() >= 6 && within_one_edit(p, &ft)))
+    }
+
+    #[test]
+    fn byte_set_shortcut_changes_no_match() {
+        // Hosts and tokens drawn from a small alphabet (with look-alike digits and
+        // separators), so that near misses, folds and one-edit matches are frequent.
+        let alphabet = b"abilmnorsvw0134579-._";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let word = |next: &mut dyn FnMut(usize) -> usize, max: usize, seps: bool| {
+            let len = 1 + next(max);
+            let pool = if seps {
+                alphabet.len()
+            } else {
+                alphabet.len() - 3
+            };
+            (0..len)
+                .map(|_| alphabet[next(pool)] as char)
+                .collect::<String>()
+        };
+        let (mut hits, mut scratch) = (0, String::new());
+        for _ in 0..3000 {
+            let host = word(&mut next, 16, true);
+            let parts = Parts::new(&host, &[]);
+            let letters: Vec<u8> = host.bytes().filter(u8::is_ascii_alphanumeric).collect();
+            for _ in 0..20 {
+                let mut token = word(&mut next, 8, false);
+                // Half the tokens: a piece of the host, perhaps with one byte changed.
+                if next(2) == 0 && letters.len() >= 2 {
+                    let from = next(letters.len() - 1);
+                    let len = 2 + next((letters.len() - from - 1).min(7));
+                    let mut piece = letters[from..(from + len).min(letters.len())].to_vec();
+                    if next(2) == 0 {
+                        let at = next(piece.len());
+                        piece[at] = alphabet[next(alphabet.len() - 3)];
+                    }
+                    token = String::from_utf8(piece).unwrap();
+                }
+                let want = reference(&parts, &token);
+                assert_eq!(parts.matches(&token, &mut scratch), want, "{host} {token}");
+                hits += usize::from(want);
+            }
+        }
+        assert!(hits > 3000, "{hits}");
     }
 }

@@ -59,6 +59,7 @@ pub(crate) fn suffix(name: &[u8]) -> Option<Suffix<'_>> {
 }
 
 /// The registrable domain of `name`: its public suffix and one more label.
+#[cfg(test)]
 pub(crate) fn domain(name: &[u8]) -> Option<&[u8]> {
     domain_with(name, &suffix(name)?)
 }
@@ -75,8 +76,14 @@ pub(crate) fn domain_with<'a>(name: &'a [u8], suffix: &Suffix<'_>) -> Option<&'a
 }
 
 /// [`domain`] of a `&str`, without a trailing `.`.
+#[cfg(test)]
 pub(crate) fn domain_str(name: &str) -> Option<&str> {
-    let d = domain(name.as_bytes())?;
+    domain_str_with(name, &suffix(name.as_bytes())?)
+}
+
+/// [`domain_str`] when the suffix of `name` is already known.
+pub(crate) fn domain_str_with<'a>(name: &'a str, suffix: &Suffix<'_>) -> Option<&'a str> {
+    let d = domain_with(name.as_bytes(), suffix)?;
     let d = d.strip_suffix(b".").unwrap_or(d);
     core::str::from_utf8(d).ok()
 }
