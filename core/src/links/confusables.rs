@@ -51,18 +51,7 @@ fn flush(run: &mut Vec<(u8, &'static str)>, out: &mut String) {
 }
 
 fn ignorable(c: char) -> bool {
-    let u = c as u32;
-    IGNORABLE
-        .binary_search_by(|&(lo, hi)| {
-            if hi < u {
-                core::cmp::Ordering::Less
-            } else if lo > u {
-                core::cmp::Ordering::Greater
-            } else {
-                core::cmp::Ordering::Equal
-            }
-        })
-        .is_ok()
+    crate::normalize::in_ranges(IGNORABLE, c as u32)
 }
 
 /// The skeleton of `c` from the table (lines: the character, then its skeleton).

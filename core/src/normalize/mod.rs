@@ -244,7 +244,12 @@ fn is_ignorable(c: char) -> bool {
     if u < 0xAD {
         return false;
     }
-    tables::IGNORABLE
+    in_ranges(&tables::IGNORABLE, u)
+}
+
+/// Whether `u` lies in one of `ranges`: sorted, disjoint, inclusive `(first, last)` pairs.
+pub(crate) fn in_ranges(ranges: &[(u32, u32)], u: u32) -> bool {
+    ranges
         .binary_search_by(|&(lo, hi)| {
             if hi < u {
                 core::cmp::Ordering::Less
