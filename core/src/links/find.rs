@@ -68,6 +68,20 @@ pub(crate) struct Unit {
     upper: bool,
 }
 
+impl Unit {
+    /// A defanged dot (`[.]`, `(dot)`, …) spanning `start..end` of the original.
+    fn defanged_dot(start: usize, end: usize) -> Unit {
+        Unit {
+            kind: Kind::Dot,
+            c: '.',
+            start,
+            end,
+            dodge: true,
+            upper: false,
+        }
+    }
+}
+
 /// Decodes the character at `pos`; an invalid byte reads as U+FFFD of length 1.
 #[inline]
 pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
@@ -354,14 +368,7 @@ fn bare_links(
             break;
         };
         if let Some(l) = defanged_dot(text, p) {
-            units.push(Unit {
-                kind: Kind::Dot,
-                c: '.',
-                start: p,
-                end: p + l,
-                dodge: true,
-                upper: false,
-            });
+            units.push(Unit::defanged_dot(p, p + l));
             p += l;
             spaces = 0;
             continue;
@@ -816,14 +823,7 @@ fn scheme_link(text: &[u8], t: usize, tlen: usize, floor: usize, data: &LinkData
             break;
         };
         if let Some(l) = defanged_dot(text, p) {
-            auth.push(Unit {
-                kind: Kind::Dot,
-                c: '.',
-                start: p,
-                end: p + l,
-                dodge: true,
-                upper: false,
-            });
+            auth.push(Unit::defanged_dot(p, p + l));
             p += l;
             continue;
         }
