@@ -899,7 +899,7 @@ mod tests {
 
     #[test]
     fn link_flag_values_are_never_renumbered() {
-        let pinned: Vec<u32> = (0..29).map(|b| 1 << b).collect();
+        let pinned: Vec<u32> = (0..30).map(|b| 1 << b).collect();
         let got: Vec<u32> = LINK_FLAGS.iter().map(|(b, _)| *b).collect();
         assert_eq!(got, pinned);
     }
