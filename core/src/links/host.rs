@@ -124,7 +124,15 @@ fn analyze_name(
                 .iter()
                 .any(|h| h.strip_suffix(".*") == Some(first))
     });
-    if (private && domain.is_some()) || strict_subdomain_listed(&data.hosting, host) || any_suffix {
+    // `www.` in front of a listed platform is the platform's own site (`www.weebly.com`).
+    let platform_site = host
+        .strip_prefix("www.")
+        .is_some_and(|rest| contains(&data.hosting, rest));
+    if !platform_site
+        && ((private && domain.is_some())
+            || strict_subdomain_listed(&data.hosting, host)
+            || any_suffix)
+    {
         *flags |= LinkFlags::FREE_HOSTING;
     }
     let labels = host.split('.').count();
