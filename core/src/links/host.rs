@@ -585,13 +585,12 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
 
 /// A path segment or query value that is base64 with `=` padding, or unpadded base64 that
 /// decodes to text ending in `com` (`…y29t`): how phishing kits pass the victim's address
-/// (`/y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq==`). `parts` are lower case (as such paths often
-/// are anyway: kits and mailers lower-case them).
+/// (`/y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq==`). The caller lower-cases `parts`, so the test
+/// reads base64 without its case.
 fn has_encoded_email<'a>(mut parts: impl Iterator<Item = &'a str>) -> bool {
     parts.any(|seg| {
         let body = seg.trim_end_matches('=');
         let padded = seg.len() > body.len() && seg.len() - body.len() <= 2;
-        // The caller lower-cases paths and queries.
         let ends_com = seg.len() % 4 == 0 && seg.ends_with("y29t");
         (padded || ends_com)
             && body.len() >= 16
