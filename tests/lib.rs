@@ -9,14 +9,17 @@ pub fn workspace() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// `../shared/data` beside the workspace, or `None` (with a printed note) when it is absent.
+/// `file` in `../shared/data` beside the workspace (or in `$FANZHA_DATA_DIR` when set, as the
+/// core's tests read it), or `None` (with a printed note) when it is absent.
 pub fn shared_data(file: &str) -> Option<PathBuf> {
-    let path = workspace().join("../shared/data").join(file);
+    let dir = std::env::var_os("FANZHA_DATA_DIR")
+        .map_or_else(|| workspace().join("../shared/data"), PathBuf::from);
+    let path = dir.join(file);
     if path.is_file() {
         Some(path)
     } else {
         println!(
-            "SKIP: {} is absent; this measurement needs ../shared/data",
+            "SKIP: {} is absent; this measurement needs ../shared/data (or FANZHA_DATA_DIR)",
             path.display()
         );
         None

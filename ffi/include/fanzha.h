@@ -123,6 +123,10 @@
 // Link flag: the path ends in a server script page (`.php`, `.asp`, `.jsp`, …).
 #define FANZHA_LINK_FLAG_SCRIPT_PAGE (1 << 28)
 
+// Link flag: a page a phishing kit serves: a page or folder under `wp-content`, `cgi-bin`, …,
+// or a page file named for a login (`Login.html`).
+#define FANZHA_LINK_FLAG_KIT_PAGE (1 << 29)
+
 // Status codes. Values are part of the ABI: they are never renumbered or reused; new codes are
 // only ever added.
 enum fanzha_status

@@ -189,9 +189,12 @@ pub const FANZHA_LINK_FLAG_HOST_IN_PATH: u32 = 1 << 26;
 pub const FANZHA_LINK_FLAG_RANDOM_PATH: u32 = 1 << 27;
 /// Link flag: the path ends in a server script page (`.php`, `.asp`, `.jsp`, …).
 pub const FANZHA_LINK_FLAG_SCRIPT_PAGE: u32 = 1 << 28;
+/// Link flag: a page a phishing kit serves: a page or folder under `wp-content`, `cgi-bin`, …,
+/// or a page file named for a login (`Login.html`).
+pub const FANZHA_LINK_FLAG_KIT_PAGE: u32 = 1 << 29;
 
 /// Every link flag with its stable name (the names of the JSON `flags` list), in bit order.
-const LINK_FLAGS: [(u32, &CStr); 29] = [
+const LINK_FLAGS: [(u32, &CStr); 30] = [
     (FANZHA_LINK_FLAG_NO_SCHEME, c"no_scheme"),
     (FANZHA_LINK_FLAG_DODGED, c"dodged"),
     (FANZHA_LINK_FLAG_IP, c"ip"),
@@ -221,6 +224,7 @@ const LINK_FLAGS: [(u32, &CStr); 29] = [
     (FANZHA_LINK_FLAG_HOST_IN_PATH, c"host_in_path"),
     (FANZHA_LINK_FLAG_RANDOM_PATH, c"random_path"),
     (FANZHA_LINK_FLAG_SCRIPT_PAGE, c"script_page"),
+    (FANZHA_LINK_FLAG_KIT_PAGE, c"kit_page"),
 ];
 
 /// One scan's verdict. Opaque and immutable: read it from any thread. Every string it returns
@@ -895,7 +899,7 @@ mod tests {
 
     #[test]
     fn link_flag_values_are_never_renumbered() {
-        let pinned: Vec<u32> = (0..29).map(|b| 1 << b).collect();
+        let pinned: Vec<u32> = (0..30).map(|b| 1 << b).collect();
         let got: Vec<u32> = LINK_FLAGS.iter().map(|(b, _)| *b).collect();
         assert_eq!(got, pinned);
     }

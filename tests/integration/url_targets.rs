@@ -6,10 +6,11 @@
 use fanzha::{Engine, Risk};
 use fanzha_tests::shared_data;
 
-/// Phishing URLs flagged: the target, and the floor measured on this pack (337/445).
+/// Phishing URLs flagged: the target, and the floor asserted (the target, met by pack 2026.11.3:
+/// 357/445 = 80.22% measured).
 const PHISH_TARGET: f64 = 0.80;
-const PHISH_FLOOR: f64 = 0.755;
-/// Top domains flagged: the target, met (2/577 measured).
+const PHISH_FLOOR: f64 = 0.80;
+/// Top domains flagged: the target, met (1/577 measured).
 const TOP_TARGET: f64 = 0.01;
 
 #[test]

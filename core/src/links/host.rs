@@ -15,6 +15,29 @@ const APP_EXTENSIONS: &[&str] = &[".apk", ".apks", ".exe", ".hap", ".ipa", ".msi
 /// Path segments that name an app download.
 const DOWNLOAD_SEGMENTS: &[&str] = &["apk", "app-download", "download", "downloads", "xiazai"];
 
+/// Extensions of pages a browser renders (a folder, with no extension, is a page too).
+const PAGE_EXTENSIONS: &[&str] = &[
+    ".asp", ".aspx", ".cgi", ".htm", ".html", ".jsp", ".php", ".pl", ".shtml",
+];
+
+/// Words that name a login form when a page file is named after them (`Login.html`,
+/// `signin.php`, `password.htm`).
+const LOGIN_PAGE_WORDS: &[&str] = &[
+    "authenticat",
+    "denglu",
+    "login",
+    "logon",
+    "passwd",
+    "password",
+    "signin",
+    "sign-in",
+    "signon",
+    "unlock",
+    "validate",
+    "verify",
+    "yanzheng",
+];
+
 /// Builds the [`Link`] for a canonical URL found at `start..end`.
 pub(crate) fn judge(
     start: usize,
@@ -101,7 +124,15 @@ fn analyze_name(
                 .iter()
                 .any(|h| h.strip_suffix(".*") == Some(first))
     });
-    if (private && domain.is_some()) || strict_subdomain_listed(&data.hosting, host) || any_suffix {
+    // `www.` in front of a listed platform is the platform's own site (`www.weebly.com`).
+    let platform_site = host
+        .strip_prefix("www.")
+        .is_some_and(|rest| contains(&data.hosting, rest));
+    if !platform_site
+        && ((private && domain.is_some())
+            || strict_subdomain_listed(&data.hosting, host)
+            || any_suffix)
+    {
         *flags |= LinkFlags::FREE_HOSTING;
     }
     let labels = host.split('.').count();
@@ -385,7 +416,7 @@ impl Parts {
         }
         self.folded
             .iter()
-            .any(|p| part_matches(p, ft, false) || (ft.len() >= 6 && within_one_edit(p, ft)))
+            .any(|p| part_matches(p, ft, false) || one_edit_typo(p, ft))
     }
 }
 
@@ -466,6 +497,16 @@ fn fold_lookalike_into(s: &str, out: &mut String) {
     }
 }
 
+/// Whether host part `part` misspells the (folded) brand token `token` by one edit: tokens of
+/// 6+ letters, and the first letter kept, as in the typos readers miss (`telegrcam`,
+/// `docusbgn`). A changed first letter makes another word more often than a typo (`finance`
+/// for `binance`).
+fn one_edit_typo(part: &str, token: &str) -> bool {
+    token.len() >= 6
+        && part.as_bytes().first() == token.as_bytes().first()
+        && within_one_edit(part, token)
+}
+
 /// Whether `a` and `b` differ by at most one insertion, deletion or substitution.
 fn within_one_edit(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
@@ -501,13 +542,18 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
-    if data.path_words.iter().any(|w| path.contains(w.as_str()))
+    let kit_folder = data.path_words.iter().any(|w| path.contains(w.as_str()));
+    if kit_folder
         || has_hash_token(&path)
         || has_hash_token(&query)
-        || has_encoded_email(&path)
+        || has_encoded_email(path.split('/'))
+        || has_encoded_email(query_values(&query))
         || has_email(&query)
     {
         *flags |= LinkFlags::SUSPICIOUS_PATH;
+    }
+    if kit_page(trimmed, kit_folder) {
+        *flags |= LinkFlags::KIT_PAGE;
     }
     // Content on IPFS, reached through any gateway: anyone can publish it.
     if path.starts_with("/ipfs/") || path.starts_with("/ipns/") {
@@ -537,18 +583,42 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     }
 }
 
-/// A path segment that is base64 with `=` padding (how phishing kits pass the victim's
-/// address: `/y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq==`).
-fn has_encoded_email(path: &str) -> bool {
-    path.split('/').any(|seg| {
+/// A path segment or query value that is base64 with `=` padding, or unpadded base64 that
+/// decodes to text ending in `com` (`…y29t`): how phishing kits pass the victim's address
+/// (`/y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq==`). The caller lower-cases `parts`, so the test
+/// reads base64 without its case.
+fn has_encoded_email<'a>(mut parts: impl Iterator<Item = &'a str>) -> bool {
+    parts.any(|seg| {
         let body = seg.trim_end_matches('=');
-        seg.len() > body.len()
-            && seg.len() - body.len() <= 2
+        let padded = seg.len() > body.len() && seg.len() - body.len() <= 2;
+        let ends_com = seg.len() % 4 == 0 && seg.ends_with("y29t");
+        (padded || ends_com)
             && body.len() >= 16
             && body
                 .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'_')
     })
+}
+
+/// The values of a query (`a=1&b=2`: `1`, `2`; a part without `=` is its own value).
+fn query_values(query: &str) -> impl Iterator<Item = &str> {
+    query
+        .split('&')
+        .map(|kv| kv.split_once('=').map_or(kv, |(_, v)| v))
+}
+
+/// A page a phishing kit serves, from the lower-cased path without its trailing `/`: a page or
+/// folder (not an image, script or document) below a kit folder of the pack (`kit_folder`:
+/// `/wp-content/…/mail/`), or a page file named after a login (`/x/Login.html`).
+fn kit_page(path: &str, kit_folder: bool) -> bool {
+    let last = path.rsplit('/').next().unwrap_or("");
+    let (stem, ext) = match last.rfind('.') {
+        Some(dot) if dot > 0 => last.split_at(dot),
+        _ => (last, ""),
+    };
+    let page_file = PAGE_EXTENSIONS.contains(&ext);
+    (kit_folder && !last.is_empty() && (ext.is_empty() || page_file))
+        || (page_file && LOGIN_PAGE_WORDS.iter().any(|w| stem.contains(w)))
 }
 
 /// An e-mail address in a query (`?uid=name@mail.com`): the kit pre-fills the victim's login.
@@ -620,8 +690,23 @@ mod tests {
         assert!(is_www("www") && is_www("www3") && !is_www("wwwx"));
         assert!(random_label("4482254") && !random_label("12306"));
         assert!(has_hash_token("/p/89d2857496729366f52b39a25960174a"));
-        assert!(has_encoded_email("/a/y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq=="));
-        assert!(!has_encoded_email("/a/b=1"));
+        let segs = |p: &'static str| p.split('/');
+        assert!(has_encoded_email(segs(
+            "/a/y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq=="
+        )));
+        // bob@shop.com, unpadded; the same address cut short of its `com` is not enough.
+        assert!(has_encoded_email(segs("/a/ym9iqhnob3auy29t")));
+        assert!(!has_encoded_email(segs("/a/bwfyawvazxhhbxbszs5jb20")));
+        assert!(!has_encoded_email(segs("/a/b=1")));
+        assert!(has_encoded_email(query_values(
+            "u=1&m=y2fuzgfjzwdabwljagflbhn0yxjzlmnvbq=="
+        )));
+        assert!(!has_encoded_email(query_values("u=1&m=2")));
+        assert!(kit_page("/wp-content/uploads/x/kit", true));
+        assert!(kit_page("/wp-content/themes/x/index.html", true));
+        assert!(!kit_page("/wp-content/uploads/2024/05/photo.jpg", true));
+        assert!(kit_page("/secure/login.html", false) && kit_page("/a/signin.php", false));
+        assert!(!kit_page("/a/login", false) && !kit_page("/blog/news.html", false));
         assert!(has_email("uid=3mail@b.co&x=1") && !has_email("a=b&c=d"));
         assert!(!has_hash_token("/p/2024112912345678901234567890123456"));
     }
@@ -636,6 +721,8 @@ mod tests {
         assert!(within_one_edit("abc", "abc"));
         assert!(!within_one_edit("telegram", "telgrm"));
         assert!(!within_one_edit("google", "goolge"));
+        assert!(one_edit_typo("binanse", "binance") && one_edit_typo("telegrcam", "telegram"));
+        assert!(!one_edit_typo("finance", "binance") && !one_edit_typo("paypai", "paypa"));
     }
 }
 
@@ -659,7 +746,7 @@ mod prefilter_tests {
         parts
             .folded
             .iter()
-            .any(|p| part_matches(p, &ft, false) || (ft.len() >= 6 && within_one_edit(p, &ft)))
+            .any(|p| part_matches(p, &ft, false) || one_edit_typo(p, &ft))
     }
 
     #[test]

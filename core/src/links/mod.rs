@@ -146,6 +146,10 @@ flags! {
     RANDOM_PATH = 27, "random_path";
     /// The path ends in a server script page (`.php`, `.asp`, `.aspx`, `.jsp`, `.cgi`, `.pl`).
     SCRIPT_PAGE = 28, "script_page";
+    /// A page a phishing kit serves: a page or folder (not a media or document file) under one
+    /// of the pack's `path_words` (`/wp-content/…/mail/`, `/cgi-bin/webscr`), or a page file
+    /// named for a login (`Login.html`, `password.htm`, `signin.php`).
+    KIT_PAGE = 29, "kit_page";
 }
 
 impl LinkFlags {
