@@ -6,8 +6,10 @@
 //! of its sets go into the same automaton and it is matched over their occurrences, with no regex
 //! engine ([`gapped`]). Every other regex gets its own lazy DFA (forward when found by prefix
 //! literals, reverse when found by suffix literals; a forward search runs only if one of its
-//! suffix literals occurs within reach); regexes with no prefilter literal share one
-//! multi-pattern DFA searched on every scan. A scan normalises the text once, runs the literal
+//! suffix literals occurs within reach), compiled when a scan first needs it: building an engine
+//! compiles no per-regex automaton, it checks each regex against the size limits with an upper
+//! bound computed from its syntax ([`size`]). Regexes with no prefilter literal share one
+//! multi-pattern DFA searched on every scan, compiled with the engine. A scan normalises the text once, runs the literal
 //! automaton once, tries each regex only where a prefilter literal occurred, then evaluates
 //! combinations from the set of rules that fired and scores the result.
 
@@ -17,6 +19,8 @@ use alloc::string::{String, ToString};
 use alloc::vec::Vec;
 use core::sync::atomic::{AtomicUsize, Ordering};
 
+use once_cell::race::OnceBox;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind as AcMatchKind};
 use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
@@ -25,6 +29,7 @@ use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
 mod gapped;
+mod size;
 
 use crate::entities::{self, EntityKind};
 use crate::error::{LoadError, PackError};
@@ -54,9 +59,14 @@ pub struct Limits {
     pub max_literals: usize,
     /// Most bytes of all keyword literals together. Default 32 MiB.
     pub max_literal_bytes: usize,
-    /// Largest compiled NFA of one regex, in bytes. Default 256 KiB.
+    /// Largest NFA of one regex, in bytes. Default 256 KiB.
+    ///
+    /// Checked when the engine is built against an upper bound of the NFA's size computed from
+    /// the regex's syntax (the NFA itself is compiled on first use, or never for regexes matched
+    /// without a regex engine).
     pub max_regex_size: usize,
-    /// Largest compiled NFA of all regexes together, in bytes. Default 8 MiB.
+    /// Largest NFAs of all regexes that get an automaton, together, in bytes (the same upper
+    /// bounds). Default 8 MiB.
     pub max_regexes_size: usize,
     /// Capacity of each lazy-DFA cache (forward and reverse) in a [`Scratch`]. Default 2 MiB.
     pub regex_cache_capacity: usize,
@@ -178,13 +188,12 @@ enum Target {
 
 #[derive(Clone, Debug)]
 struct RegexSet {
-    /// Per regex found by prefix literals and not decomposed: a forward DFA, with its own cache
-    /// in a [`Scratch`]. One multi-pattern DFA has a 256-byte-class stride and the working
-    /// states of every regex in one cache: with the default pack's bounded repeats it kept
-    /// clearing the cache and determinising.
-    fwd: Vec<Option<DFA>>,
-    /// Per regex found by suffix literals: a reverse DFA.
-    rev: Vec<Option<DFA>>,
+    /// Per regex not decomposed: its lazy DFA, forward when it is found by prefix literals,
+    /// reverse when found by suffix literals, with its own cache in a [`Scratch`]. One
+    /// multi-pattern DFA has a 256-byte-class stride and the working states of every regex in
+    /// one cache: with the default pack's bounded repeats it kept clearing the cache and
+    /// determinising.
+    dfas: Vec<Option<OnDemandDfa>>,
     /// Regexes with no prefilter literal, searched unanchored on every scan.
     unfiltered: Option<Unfiltered>,
     /// Rule index of each regex pattern.
@@ -199,6 +208,33 @@ struct RegexSet {
     gapped: Vec<Option<gapped::Gapped>>,
     /// Number of literal sets of all decomposed regexes.
     sets: usize,
+}
+
+/// A regex's lazy DFA, compiled the first time a scan needs it. Compiling the NFAs of a pack's
+/// regexes was ~75% of building an engine, and most regexes of a scan never run.
+#[derive(Clone, Debug)]
+struct OnDemandDfa {
+    /// The regex (it parsed when the engine was built, so it parses again).
+    pattern: String,
+    /// Searches run backwards from the end of a suffix literal.
+    reverse: bool,
+    /// Compiled on first use, race-free: threads that race each compile one and all but the
+    /// first drop theirs. `None` if compiling failed, which the size bound checked at build
+    /// time rules out (the regex then never matches rather than exceed its limit).
+    dfa: OnceBox<Option<DFA>>,
+}
+
+impl OnDemandDfa {
+    fn get(&self, limits: &Limits) -> Option<&DFA> {
+        self.dfa
+            .get_or_init(|| {
+                let dfa = parse_regex(&self.pattern, "").ok().and_then(|hir| {
+                    build_dfa(&[hir], self.reverse, limits.max_regex_size, limits).ok()
+                });
+                alloc::boxed::Box::new(dfa)
+            })
+            .as_ref()
+    }
 }
 
 /// The regexes without prefilter literals: a multi-pattern DFA searched unanchored (overlapping)
@@ -221,9 +257,8 @@ pub struct Scratch {
     engine: usize,
     norm: Normalized,
     state: RuleState,
-    /// Per regex: forward and (when the pack has suffix-filtered regexes) reverse lazy-DFA
-    /// caches.
-    caches: Vec<(Option<DfaCache>, Option<DfaCache>)>,
+    /// Per regex: the cache of its lazy DFA, made when the regex first runs.
+    caches: Vec<Option<DfaCache>>,
     /// Forward and reverse caches of the unfiltered regexes.
     unfiltered_caches: Option<(DfaCache, DfaCache)>,
     /// Unfiltered regex matches found: (rule, start, end).
@@ -430,15 +465,27 @@ impl Engine {
     }
 
     /// Heap bytes held by the engine's automata and tables (not counting scratch caches).
+    /// A regex's lazy DFA counts once a scan has compiled it (before, its pattern text).
     pub fn heap_bytes(&self) -> usize {
         let ac = self.literals.as_ref().map_or(0, AhoCorasick::memory_usage);
         let re = self.regex.as_ref().map_or(0, |r| {
-            r.fwd
+            let lazy: usize = r
+                .dfas
                 .iter()
-                .chain(&r.rev)
                 .flatten()
-                .map(DFA::memory_usage)
-                .sum::<usize>()
+                .map(|d| {
+                    d.pattern.len()
+                        + d.dfa
+                            .get()
+                            .and_then(Option::as_ref)
+                            .map_or(0, DFA::memory_usage)
+                })
+                .sum();
+            let unfiltered = r
+                .unfiltered
+                .as_ref()
+                .map_or(0, |u| u.fwd.memory_usage() + u.rev.memory_usage());
+            lazy + unfiltered
         });
         let rules: usize = self
             .rules
@@ -642,17 +689,18 @@ impl Engine {
                 continue;
             }
             s.regex_last[ri as usize] = key;
-            let Some((fcache, rcache)) = s.caches.get_mut(ri as usize) else {
-                continue;
-            };
             let pos = pos as usize;
             let span = if suffix {
-                let (Some(rev), Some(rcache)) = (
-                    re.rev.get(ri as usize).and_then(Option::as_ref),
-                    rcache.as_mut(),
+                let (Some(rev), Some(slot)) = (
+                    re.dfas
+                        .get(ri as usize)
+                        .and_then(Option::as_ref)
+                        .and_then(|d| d.get(&self.limits)),
+                    s.caches.get_mut(ri as usize),
                 ) else {
                     continue;
                 };
+                let rcache = slot.get_or_insert_with(|| DfaCache::new(rev));
                 let input = Input::new(hay).range(..pos).anchored(Anchored::Yes);
                 match rev.try_search_rev(rcache, &input) {
                     Ok(Some(h)) => (h.offset(), pos),
@@ -675,12 +723,16 @@ impl Engine {
                     None => hay.len(),
                 };
                 let input = Input::new(hay).range(pos..end).anchored(Anchored::Yes);
-                let (Some(fwd), Some(fcache)) = (
-                    re.fwd.get(ri as usize).and_then(Option::as_ref),
-                    fcache.as_mut(),
+                let (Some(fwd), Some(slot)) = (
+                    re.dfas
+                        .get(ri as usize)
+                        .and_then(Option::as_ref)
+                        .and_then(|d| d.get(&self.limits)),
+                    s.caches.get_mut(ri as usize),
                 ) else {
                     continue;
                 };
+                let fcache = slot.get_or_insert_with(|| DfaCache::new(fwd));
                 match fwd.try_search_fwd(fcache, &input) {
                     Ok(Some(h)) => (pos, h.offset()),
                     _ => continue,
@@ -923,13 +975,9 @@ impl Scratch {
             count: alloc::vec![0; n],
             ..RuleState::default()
         };
-        self.caches = engine.regex.as_ref().map_or_else(Vec::new, |r| {
-            r.fwd
-                .iter()
-                .zip(&r.rev)
-                .map(|(f, r)| (f.as_ref().map(DfaCache::new), r.as_ref().map(DfaCache::new)))
-                .collect()
-        });
+        self.caches.clear();
+        self.caches
+            .resize_with(engine.regex.as_ref().map_or(0, |r| r.dfas.len()), || None);
         self.elem_sets = engine.regex.as_ref().map_or(0, |r| r.sets);
         self.unfiltered_caches = engine
             .regex
@@ -1257,7 +1305,6 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     }
     let mut signal_rules = Vec::new();
     let mut rules = Vec::with_capacity(pack.rules.len());
-    let mut regex_suffix: Vec<bool> = Vec::new();
     let mut unfiltered_hirs: Vec<Hir> = Vec::new();
     let mut unfiltered_rules: Vec<u32> = Vec::new();
     let continue_rule = |rules: &mut Vec<CompiledRule>, r: &pack::Rule, category: Option<u32>| {
@@ -1268,8 +1315,10 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
             combo: None,
         });
     };
-    let mut hirs: Vec<Hir> = Vec::new();
-    let mut nfas: Vec<thompson::NFA> = Vec::new();
+    let mut dfas: Vec<Option<OnDemandDfa>> = Vec::new();
+    let mut bounds = size::Bounds::new();
+    // Upper bound of the NFAs of every regex that gets an automaton.
+    let mut automata_bytes = 0usize;
     let mut regex_ends: Vec<Option<u32>> = Vec::new();
     let mut regex_gapped: Vec<Option<gapped::Gapped>> = Vec::new();
     let mut elem_sets = 0usize;
@@ -1319,15 +1368,26 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
             RuleKind::Regex => {
                 let pattern = r.regex.as_deref().unwrap_or_default();
                 let hir = parse_regex(pattern, &r.id)?;
-                let nfa = regex_nfa(&hir, &r.id, limits)?;
+                let forward_size = bounds.nfa(&hir, false);
+                if forward_size > limits.max_regex_size {
+                    return Err(PackError::compile(
+                        &r.id,
+                        format!(
+                            "regex too large: its NFA may take {forward_size} bytes (limit {})",
+                            limits.max_regex_size
+                        ),
+                    ));
+                }
                 let Some((atoms, suffix)) = prefilter_atoms(&hir) else {
+                    automata_bytes = automata_bytes
+                        .saturating_add(forward_size)
+                        .saturating_add(bounds.nfa(&hir, true));
                     unfiltered_hirs.push(hir);
                     unfiltered_rules.push(i as u32);
                     continue_rule(&mut rules, r, category);
                     continue;
                 };
-                regex_suffix.push(suffix);
-                let regex = hirs.len() as u32;
+                let regex = regex_rules.len() as u32;
                 for atom in atoms {
                     add_atom(&mut add_literal, atom, suffix, regex, &r.id)?;
                 }
@@ -1367,10 +1427,23 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                         window = Some(max.map_or(u32::MAX, |m| m.min(u32::MAX as usize) as u32));
                     }
                 }
+                dfas.push(if decomposed.is_some() {
+                    None
+                } else {
+                    let size = if suffix {
+                        bounds.nfa(&hir, true)
+                    } else {
+                        forward_size
+                    };
+                    automata_bytes = automata_bytes.saturating_add(size);
+                    Some(OnDemandDfa {
+                        pattern: String::from(pattern),
+                        reverse: suffix,
+                        dfa: OnceBox::new(),
+                    })
+                });
                 regex_ends.push(window);
                 regex_gapped.push(decomposed);
-                hirs.push(hir);
-                nfas.push(nfa);
                 regex_rules.push(i as u32);
             }
             RuleKind::Link => {
@@ -1472,27 +1545,39 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         literal_targets.push((a, targets.len() as u32));
     }
 
-    let regex = if hirs.is_empty() && unfiltered_hirs.is_empty() {
+    if automata_bytes > limits.max_regexes_size {
+        return Err(PackError::too_large(
+            None,
+            format!(
+                "regexes together: their NFAs may take {automata_bytes} bytes (limit {})",
+                limits.max_regexes_size
+            ),
+        ));
+    }
+    let regex = if dfas.is_empty() && unfiltered_hirs.is_empty() {
         None
     } else {
-        let mut set = build_regex_set(
-            &hirs,
-            nfas,
-            regex_rules,
-            &regex_suffix,
-            regex_gapped,
-            limits,
-        )?;
-        set.ends = regex_ends;
-        set.sets = elem_sets;
-        if !unfiltered_hirs.is_empty() {
-            set.unfiltered = Some(Unfiltered {
-                fwd: build_dfa(&unfiltered_hirs, false, limits)?,
-                rev: build_dfa(&unfiltered_hirs, true, limits)?,
+        let unfiltered = if unfiltered_hirs.is_empty() {
+            None
+        } else {
+            let multi = |reverse| {
+                build_dfa(&unfiltered_hirs, reverse, limits.max_regexes_size, &limits)
+                    .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))
+            };
+            Some(Unfiltered {
+                fwd: multi(false)?,
+                rev: multi(true)?,
                 rules: unfiltered_rules,
-            });
-        }
-        Some(set)
+            })
+        };
+        Some(RegexSet {
+            dfas,
+            unfiltered,
+            rules: regex_rules,
+            ends: regex_ends,
+            gapped: regex_gapped,
+            sets: elem_sets,
+        })
     };
     let combo_order = pack::combo_order(&pack.rules, &ids)?
         .into_iter()
@@ -1701,14 +1786,6 @@ fn thompson_config(limit: usize, reverse: bool) -> thompson::Config {
         .shrink(false)
 }
 
-/// Compiles the forward NFA of one regex within `max_regex_size`.
-fn regex_nfa(hir: &Hir, rule: &str, limits: Limits) -> Result<thompson::NFA, PackError> {
-    thompson::Compiler::new()
-        .configure(thompson_config(limits.max_regex_size, false))
-        .build_from_hir(hir)
-        .map_err(|e| PackError::compile(rule, format!("regex too large or invalid: {e}")))
-}
-
 /// Literals one of which every match must start with (`false`) or end with (`true`); `None`
 /// when there is no small such set.
 fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
@@ -1751,15 +1828,17 @@ fn suffix_atoms(hir: &Hir) -> Option<Vec<String>> {
     Some(out)
 }
 
-fn build_dfa(hirs: &[Hir], reverse: bool, limits: Limits) -> Result<DFA, PackError> {
+/// The lazy DFA of `hirs` (one pattern each), its NFA within `nfa_limit` bytes.
+fn build_dfa(
+    hirs: &[Hir],
+    reverse: bool,
+    nfa_limit: usize,
+    limits: &Limits,
+) -> Result<DFA, String> {
     let nfa = thompson::Compiler::new()
-        .configure(thompson_config(limits.max_regexes_size, reverse))
+        .configure(thompson_config(nfa_limit, reverse))
         .build_many_from_hir(hirs)
-        .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
-    dfa_from_nfa(nfa, limits)
-}
-
-fn dfa_from_nfa(nfa: thompson::NFA, limits: Limits) -> Result<DFA, PackError> {
+        .map_err(|e| e.to_string())?;
     DFA::builder()
         .configure(
             DFA::config()
@@ -1769,48 +1848,5 @@ fn dfa_from_nfa(nfa: thompson::NFA, limits: Limits) -> Result<DFA, PackError> {
                 .skip_cache_capacity_check(true),
         )
         .build_from_nfa(nfa)
-        .map_err(|e| PackError::too_large(None, format!("regex DFA: {e}")))
-}
-
-/// The regex set; `suffix[i]`: regex `i` is found by suffix literals (it gets a reverse DFA),
-/// else by prefix literals (a forward DFA unless `gapped[i]` is its decomposed form).
-/// `nfas[i]`: the forward NFA of `hirs[i]`.
-fn build_regex_set(
-    hirs: &[Hir],
-    nfas: Vec<thompson::NFA>,
-    rules: Vec<u32>,
-    suffix: &[bool],
-    gapped: Vec<Option<gapped::Gapped>>,
-    limits: Limits,
-) -> Result<RegexSet, PackError> {
-    // The limit on all regexes together, as one NFA (the compiler's own size accounting).
-    thompson::Compiler::new()
-        .configure(thompson_config(limits.max_regexes_size, false))
-        .build_many_from_hir(hirs)
-        .map_err(|e| PackError::too_large(None, format!("regexes together: {e}")))?;
-    let (mut fwd, mut rev) = (Vec::new(), Vec::new());
-    for (i, (h, nfa)) in hirs.iter().zip(nfas).enumerate() {
-        let one = core::slice::from_ref(h);
-        let back = suffix.get(i).copied().unwrap_or(false);
-        let decomposed = gapped.get(i).is_some_and(Option::is_some);
-        fwd.push(if back || decomposed {
-            None
-        } else {
-            Some(dfa_from_nfa(nfa, limits)?)
-        });
-        rev.push(if back {
-            Some(build_dfa(one, true, limits)?)
-        } else {
-            None
-        });
-    }
-    Ok(RegexSet {
-        fwd,
-        rev,
-        rules,
-        unfiltered: None,
-        ends: Vec::new(),
-        gapped,
-        sets: 0,
-    })
+        .map_err(|e| e.to_string())
 }
