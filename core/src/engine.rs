@@ -279,6 +279,8 @@ pub struct Scratch {
     /// again), so an attempt at the same position from another prefilter literal is not rerun.
     regex_last: Vec<u64>,
     category_scores: Vec<i32>,
+    /// Working memory of `within` checks: (group, start, least end from here on).
+    window: Vec<(u32, u32, u32)>,
     link_spans: Vec<(usize, usize)>,
     link_find: links::FindScratch,
     /// Spare strings for entity values (taken back from the previous verdict).
@@ -836,7 +838,7 @@ impl Engine {
                 continue;
             }
             let span = match c.within {
-                Some(w) => match within_window(&s.norm, st, c, w) {
+                Some(w) => match within_window(&s.norm, st, c, w, &mut s.window) {
                     Some(span) => span,
                     None => continue,
                 },
@@ -1098,34 +1100,50 @@ fn match_unfiltered(u: &Unfiltered, s: &mut Scratch) {
 }
 
 /// The smallest window holding one span of every `all` rule and one of the fired `any` rules,
-/// if it is at most `within` normalised characters long. Quadratic in the (capped) number of
-/// recorded spans, and allocation-free.
-fn within_window(norm: &Normalized, s: &RuleState, c: &Combo, within: u32) -> Option<(u32, u32)> {
-    let groups: usize = c.all.len() + usize::from(!c.any.is_empty());
+/// if it is at most `within` normalised characters long. Allocation-free once `buf` has grown;
+/// O(n log n) in the number of recorded spans (capped per rule), so long texts with many spans
+/// cost no more per span than short ones.
+fn within_window(
+    norm: &Normalized,
+    s: &RuleState,
+    c: &Combo,
+    within: u32,
+    buf: &mut Vec<(u32, u32, u32)>,
+) -> Option<(u32, u32)> {
+    let groups = c.all.len() + usize::from(!c.any.is_empty());
     let group_of = |rule: u32| -> Option<usize> {
         if let Some(i) = c.all.iter().position(|&x| x == rule) {
             return Some(i);
         }
         c.any.contains(&rule).then_some(c.all.len())
     };
+    // The spans of the combo's rules by group, then start; each with the least end of the
+    // spans of its group that start at or after it.
+    buf.clear();
+    buf.extend(
+        s.spans
+            .iter()
+            .filter_map(|&(r, a, b)| group_of(r).map(|g| (g as u32, a, b))),
+    );
+    buf.sort_unstable();
+    for i in (0..buf.len().saturating_sub(1)).rev() {
+        if buf[i].0 == buf[i + 1].0 {
+            buf[i].2 = buf[i].2.min(buf[i + 1].2);
+        }
+    }
     let text = norm.as_str();
     let mut best: Option<(u32, u32)> = None;
     for &(r, anchor, _) in &s.spans {
         if group_of(r).is_none() {
             continue;
         }
-        // For each group, the earliest-ending span that starts at or after the anchor.
+        // For each group, the earliest end of a span that starts at or after the anchor.
         let mut hi = anchor;
-        for g in 0..groups {
-            let end = s
-                .spans
-                .iter()
-                .filter(|&&(rr, a, _)| a >= anchor && group_of(rr) == Some(g))
-                .map(|&(_, _, b)| b)
-                .min();
-            match end {
-                Some(b) => hi = hi.max(b),
-                None => {
+        for g in 0..groups as u32 {
+            let i = buf.partition_point(|&(gg, a, _)| gg < g || (gg == g && a < anchor));
+            match buf.get(i) {
+                Some(&(gg, _, b)) if gg == g => hi = hi.max(b),
+                _ => {
                     hi = u32::MAX;
                     break;
                 }
