@@ -365,6 +365,12 @@ impl EngineBuilder {
 
     /// Compiles a pack.
     pub fn build(&self, pack: &Pack) -> Result<Engine, PackError> {
+        pack.validate()?;
+        self.build_valid(pack)
+    }
+
+    /// Compiles a pack that [`Pack::validate`] accepted.
+    fn build_valid(&self, pack: &Pack) -> Result<Engine, PackError> {
         match compile(pack, self.limits, false)? {
             Compiled::Engine(e) => Ok(*e),
             Compiled::Literals(_) => Err(PackError::too_large(None, "no engine built".into())),
@@ -373,8 +379,9 @@ impl EngineBuilder {
 
     /// Loads a binary pack and compiles it.
     pub fn build_from_bytes(&self, bytes: &[u8]) -> Result<Engine, LoadError> {
+        // Decoding validates the pack.
         let pack = pack::binary::decode_verified(bytes, self.verify_key.as_ref())?;
-        self.build(&pack).map_err(LoadError::Invalid)
+        self.build_valid(&pack).map_err(LoadError::Invalid)
     }
 }
 
@@ -404,6 +411,7 @@ impl Engine {
     /// assert!(literals.len() > 100);
     /// ```
     pub fn literals(pack: &Pack) -> Result<Vec<String>, PackError> {
+        pack.validate()?;
         match compile(pack, Limits::default(), true)? {
             Compiled::Literals(l) => Ok(l),
             Compiled::Engine(_) => Ok(Vec::new()),
@@ -466,8 +474,8 @@ impl Engine {
         &self.categories
     }
 
-    /// Heap bytes held by the engine's automata and tables (not counting scratch caches).
-    /// A regex's lazy DFA counts once a scan has compiled it (before, its pattern text).
+    /// Heap bytes held by the engine's automata and tables (not counting scratch caches). A
+    /// regex's lazy DFA (its NFA) counts once a scan has compiled it; before, its pattern text.
     pub fn heap_bytes(&self) -> usize {
         let ac = self.literals.as_ref().map_or(0, AhoCorasick::memory_usage);
         let re = self.regex.as_ref().map_or(0, |r| {
@@ -476,17 +484,13 @@ impl Engine {
                 .iter()
                 .flatten()
                 .map(|d| {
-                    d.pattern.len()
-                        + d.dfa
-                            .get()
-                            .and_then(Option::as_ref)
-                            .map_or(0, DFA::memory_usage)
+                    d.pattern.len() + d.dfa.get().and_then(Option::as_ref).map_or(0, dfa_bytes)
                 })
                 .sum();
             let unfiltered = r
                 .unfiltered
                 .as_ref()
-                .map_or(0, |u| u.fwd.memory_usage() + u.rev.memory_usage());
+                .map_or(0, |u| dfa_bytes(&u.fwd) + dfa_bytes(&u.rev));
             lazy + unfiltered
         });
         let rules: usize = self
@@ -1244,8 +1248,8 @@ enum Compiled {
     Literals(Vec<String>),
 }
 
+/// Compiles a valid pack ([`Pack::validate`]).
 fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled, PackError> {
-    pack.validate()?;
     if pack.rules.len() > limits.max_rules {
         return Err(PackError::too_large(
             None,
@@ -1844,6 +1848,12 @@ fn suffix_atoms(hir: &Hir) -> Option<Vec<String>> {
         out.push(whole.to_string());
     }
     Some(out)
+}
+
+/// Heap bytes of a lazy DFA: its NFA (`DFA::memory_usage` leaves the shared NFA out; the
+/// states it builds live in the scratch's cache).
+fn dfa_bytes(dfa: &DFA) -> usize {
+    dfa.memory_usage() + dfa.get_nfa().memory_usage()
 }
 
 /// The lazy DFA of `hirs` (one pattern each), its NFA within `nfa_limit` bytes.

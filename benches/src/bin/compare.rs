@@ -201,7 +201,10 @@ fn run(args: &Args, hay: &Haystack) -> Result<(), String> {
             ("ac_contiguous_nfa", AhoCorasickKind::ContiguousNFA),
             ("ac_noncontiguous_nfa", AhoCorasickKind::NoncontiguousNFA),
         ] {
-            kind_automata.push((name, ac_build(kind)?));
+            let t = Instant::now();
+            let a = ac_build(kind)?;
+            eprintln!("{name}: built in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            kind_automata.push((name, a));
         }
     }
     let daac = if args.kinds {
