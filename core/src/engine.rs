@@ -163,6 +163,9 @@ struct CompiledRule {
 struct Combo {
     all: Vec<u32>,
     any: Vec<u32>,
+    /// For `within` checks: (rule, group) sorted by rule; group `i` is `all[i]`, group
+    /// `all.len()` the `any` rules (a rule in both counts in `all`).
+    groups: Vec<(u32, u32)>,
     min_any: u32,
     none: Vec<u32>,
     within: Option<u32>,
@@ -279,8 +282,9 @@ pub struct Scratch {
     /// again), so an attempt at the same position from another prefilter literal is not rerun.
     regex_last: Vec<u64>,
     category_scores: Vec<i32>,
-    /// Working memory of `within` checks: (group, start, least end from here on).
-    window: Vec<(u32, u32, u32)>,
+    /// Working memory of `within` checks: the combo's spans as (group, start, end) in
+    /// recording order, and sorted with the least end from each on.
+    window: (Vec<(u32, u32, u32)>, Vec<(u32, u32, u32)>),
     link_spans: Vec<(usize, usize)>,
     link_find: links::FindScratch,
     /// Spare strings for entity values (taken back from the previous verdict).
@@ -1112,40 +1116,37 @@ fn within_window(
     s: &RuleState,
     c: &Combo,
     within: u32,
-    buf: &mut Vec<(u32, u32, u32)>,
+    (spans, sorted): &mut (Vec<(u32, u32, u32)>, Vec<(u32, u32, u32)>),
 ) -> Option<(u32, u32)> {
     let groups = c.all.len() + usize::from(!c.any.is_empty());
-    let group_of = |rule: u32| -> Option<usize> {
-        if let Some(i) = c.all.iter().position(|&x| x == rule) {
-            return Some(i);
-        }
-        c.any.contains(&rule).then_some(c.all.len())
+    let group_of = |rule: u32| -> Option<u32> {
+        let i = c.groups.binary_search_by_key(&rule, |&(r, _)| r).ok()?;
+        Some(c.groups[i].1)
     };
-    // The spans of the combo's rules by group, then start; each with the least end of the
-    // spans of its group that start at or after it.
-    buf.clear();
-    buf.extend(
+    // The spans of the combo's rules, in recording order; then by group and start, each with
+    // the least end of the spans of its group that start at or after it.
+    spans.clear();
+    spans.extend(
         s.spans
             .iter()
-            .filter_map(|&(r, a, b)| group_of(r).map(|g| (g as u32, a, b))),
+            .filter_map(|&(r, a, b)| group_of(r).map(|g| (g, a, b))),
     );
-    buf.sort_unstable();
-    for i in (0..buf.len().saturating_sub(1)).rev() {
-        if buf[i].0 == buf[i + 1].0 {
-            buf[i].2 = buf[i].2.min(buf[i + 1].2);
+    sorted.clear();
+    sorted.extend_from_slice(spans);
+    sorted.sort_unstable();
+    for i in (0..sorted.len().saturating_sub(1)).rev() {
+        if sorted[i].0 == sorted[i + 1].0 {
+            sorted[i].2 = sorted[i].2.min(sorted[i + 1].2);
         }
     }
     let text = norm.as_str();
     let mut best: Option<(u32, u32)> = None;
-    for &(r, anchor, _) in &s.spans {
-        if group_of(r).is_none() {
-            continue;
-        }
+    for &(_, anchor, _) in spans.iter() {
         // For each group, the earliest end of a span that starts at or after the anchor.
         let mut hi = anchor;
         for g in 0..groups as u32 {
-            let i = buf.partition_point(|&(gg, a, _)| gg < g || (gg == g && a < anchor));
-            match buf.get(i) {
+            let i = sorted.partition_point(|&(gg, a, _)| gg < g || (gg == g && a < anchor));
+            match sorted.get(i) {
                 Some(&(gg, _, b)) if gg == g => hi = hi.max(b),
                 _ => {
                     hi = u32::MAX;
@@ -1519,9 +1520,20 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                 });
             }
             RuleKind::Combo => {
+                let all: Vec<u32> = r.all.iter().map(idx).collect();
+                let any: Vec<u32> = r.any.iter().map(idx).collect();
+                let mut groups: Vec<(u32, u32)> = Vec::new();
+                let n = all.len() as u32;
+                for (rule, g) in all.iter().zip(0..).chain(any.iter().map(|r| (r, n))) {
+                    if !groups.iter().any(|&(x, _)| x == *rule) {
+                        groups.push((*rule, g));
+                    }
+                }
+                groups.sort_unstable();
                 combo = Some(Combo {
-                    all: r.all.iter().map(idx).collect(),
-                    any: r.any.iter().map(idx).collect(),
+                    all,
+                    any,
+                    groups,
                     min_any: r.min_any.unwrap_or(1),
                     none: r.none.iter().map(idx).collect(),
                     within: r.within,
