@@ -208,10 +208,14 @@ fn run(args: &Args, hay: &Haystack) -> Result<(), String> {
         }
     }
     let daac = if args.kinds {
-        Some(
-            daachorse::CharwiseDoubleArrayAhoCorasick::<u32>::new(&literals)
-                .map_err(|e| e.to_string())?,
-        )
+        let t = Instant::now();
+        let d = daachorse::CharwiseDoubleArrayAhoCorasick::<u32>::new(&literals)
+            .map_err(|e| e.to_string())?;
+        eprintln!(
+            "daachorse_charwise: built in {:.1} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        Some(d)
     } else {
         None
     };
