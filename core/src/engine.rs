@@ -295,12 +295,15 @@ pub struct Scratch {
     category_scores: Vec<i32>,
     /// Working memory of `within` checks: the combo's spans as (group, start, end) in
     /// recording order, and sorted with the least end from each on.
-    window: (Vec<(u32, u32, u32)>, Vec<(u32, u32, u32)>),
+    window: (WindowSpans, WindowSpans),
     link_spans: Vec<(usize, usize)>,
     link_find: links::FindScratch,
     /// Spare strings for entity values (taken back from the previous verdict).
     strings: Vec<String>,
 }
+
+/// Spans of a combo's rules in a `within` check: (group, start, end).
+type WindowSpans = Vec<(u32, u32, u32)>;
 
 /// Which rules fired in the current scan, and where.
 #[derive(Clone, Debug, Default)]
@@ -1129,7 +1132,7 @@ fn within_window(
     s: &RuleState,
     c: &Combo,
     within: u32,
-    (spans, sorted): &mut (Vec<(u32, u32, u32)>, Vec<(u32, u32, u32)>),
+    (spans, sorted): &mut (WindowSpans, WindowSpans),
 ) -> Option<(u32, u32)> {
     let groups = c.all.len() + usize::from(!c.any.is_empty());
     let group_of = |rule: u32| -> Option<u32> {
