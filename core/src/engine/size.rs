@@ -154,8 +154,9 @@ impl Bounds {
     }
 }
 
-/// The builder's size of `hir` compiled alone: the smallest size limit the compiler accepts
-/// (binary search up to `cap`, which is returned if even it is too small).
+/// The builder's size of `hir` compiled alone, rounded up: a size limit the compiler accepts,
+/// at most 1/16 (or 64 bytes) above the smallest one (binary search up to `cap`, which is
+/// returned if even it is too small).
 fn measure(compiler: &mut Compiler, hir: &Hir, reverse: bool, cap: usize) -> usize {
     let mut ok = |limit: usize| {
         compiler
@@ -172,8 +173,9 @@ fn measure(compiler: &mut Compiler, hir: &Hir, reverse: bool, cap: usize) -> usi
     if !ok(cap) {
         return cap;
     }
+    // Invariant: `hi` is accepted, everything below `lo` is not.
     let (mut lo, mut hi) = (0, cap);
-    while lo < hi {
+    while hi - lo > (hi / 16).max(64) {
         let mid = lo + (hi - lo) / 2;
         if ok(mid) {
             hi = mid;
@@ -181,7 +183,7 @@ fn measure(compiler: &mut Compiler, hir: &Hir, reverse: bool, cap: usize) -> usi
             lo = mid + 1;
         }
     }
-    lo
+    hi
 }
 
 #[cfg(test)]
