@@ -210,6 +210,9 @@ struct RegexSet {
     gapped: Vec<Option<gapped::Gapped>>,
     /// Number of literal sets of all decomposed regexes.
     sets: usize,
+    /// Per literal set: whether it is the first set of a decomposed regex (a match of the
+    /// regex starts with one of its literals).
+    first_sets: Vec<bool>,
 }
 
 /// The keyword automaton: every literal of the pack, pattern `i` with value `i`.
@@ -283,6 +286,10 @@ pub struct Scratch {
     regex_ends: Vec<(u32, u32, u32)>,
     /// Occurrences of the literal sets of decomposed regexes.
     elem_hits: gapped::ElemHits,
+    /// Bit per byte of the normalised text: a literal of a first set (see
+    /// `RegexSet::first_sets`) starts there. A decomposed regex tried where none starts cannot
+    /// match, and is not walked.
+    first_starts: Vec<u64>,
     /// Number of those literal sets in the bound engine.
     elem_sets: usize,
     /// Working memory of decomposed matching.
@@ -668,6 +675,11 @@ impl Engine {
         let Some(ac) = &self.literals else { return };
         let norm = &s.norm;
         let state = &mut s.state;
+        let first_sets: &[bool] = self.regex.as_ref().map_or(&[], |r| &r.first_sets);
+        s.first_starts.clear();
+        if !first_sets.is_empty() {
+            s.first_starts.resize(norm.as_str().len() / 64 + 1, 0);
+        }
         // Overlapping search: every literal occurrence, so no rule hides another. In order of
         // end, longest first at one end.
         for m in ac.0.find_overlapping_iter(norm.as_str()) {
@@ -682,6 +694,11 @@ impl Engine {
                     }
                     Target::Elem { id } => {
                         s.elem_hits.push(id, m.start() as u32, m.end() as u32);
+                        if first_sets.get(id as usize) == Some(&true) {
+                            if let Some(w) = s.first_starts.get_mut(m.start() / 64) {
+                                *w |= 1 << (m.start() % 64);
+                            }
+                        }
                     }
                     Target::RegexEnd { regex } => {
                         s.regex_ends.push((regex, m.start() as u32, m.end() as u32));
@@ -751,6 +768,11 @@ impl Engine {
                     _ => continue,
                 }
             } else if let Some(g) = re.gapped.get(ri as usize).and_then(Option::as_ref) {
+                // No first set of any decomposed regex starts here: no match can.
+                let starts = s.first_starts.get(pos / 64).map_or(0, |w| w >> (pos % 64));
+                if starts & 1 == 0 {
+                    continue;
+                }
                 let text = s.norm.as_str();
                 match g.longest(text, pos, &s.elem_hits, &mut s.positions) {
                     Some(end) => (pos, end),
@@ -1380,6 +1402,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     let mut regex_gapped: Vec<Option<gapped::Gapped>> = Vec::new();
     let mut elem_sets = 0usize;
     let mut set_ids: BTreeMap<gapped::LitSet, u32> = BTreeMap::new();
+    let mut first_set_ids: Vec<u32> = Vec::new();
     let mut regex_rules: Vec<u32> = Vec::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
@@ -1472,6 +1495,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                             elem_sets += 1;
                         }
                         g.renumber(&ids);
+                        first_set_ids.extend(g.first_sets());
                         decomposed = Some(g);
                     }
                 }
@@ -1641,6 +1665,15 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
             ends: regex_ends,
             gapped: regex_gapped,
             sets: elem_sets,
+            first_sets: {
+                let mut f = alloc::vec![false; elem_sets];
+                for id in first_set_ids {
+                    if let Some(x) = f.get_mut(id as usize) {
+                        *x = true;
+                    }
+                }
+                f
+            },
         })
     };
     let combo_order = pack::combo_order(&pack.rules, &ids)?
