@@ -136,7 +136,38 @@ fn run(args: &Args, hay: &Haystack) -> Result<(), String> {
         pack
     };
     let engine = Engine::new(&pack).map_err(|e| e.to_string())?;
+    // A fresh engine compiles each regex's lazy DFA when a scan first needs it: time the first
+    // scan and the first pass over the messages against a second (warm) pass, and take the
+    // heap once that pass has compiled what the messages need.
+    let heap_built = engine.heap_bytes();
+    let (first_scan, first_pass, warm_pass) = {
+        let mut scratch = engine.scratch();
+        let mut verdict = fanzha::Verdict::default();
+        let mut pass = |first: &mut Option<Duration>| {
+            let t = Instant::now();
+            for m in msgs {
+                let t1 = Instant::now();
+                engine.scan_into(
+                    &mut scratch,
+                    &fanzha::Message::new(m.as_bytes()),
+                    &mut verdict,
+                );
+                first.get_or_insert(t1.elapsed());
+            }
+            t.elapsed()
+        };
+        let mut first_scan = None;
+        let first_pass = pass(&mut first_scan);
+        let warm_pass = pass(&mut None);
+        (first_scan.unwrap_or_default(), first_pass, warm_pass)
+    };
     let heap_bytes = engine.heap_bytes();
+    let (compile_all, heap_all) = {
+        let e = Engine::new(&pack).map_err(|e| e.to_string())?;
+        let t = Instant::now();
+        e.compile_regexes();
+        (t.elapsed(), e.heap_bytes())
+    };
     let literals = pack_literals(&pack);
     let regexes = pack_regexes(&pack);
     if literals.is_empty() {
@@ -176,14 +207,21 @@ fn run(args: &Args, hay: &Haystack) -> Result<(), String> {
             ("ac_contiguous_nfa", AhoCorasickKind::ContiguousNFA),
             ("ac_noncontiguous_nfa", AhoCorasickKind::NoncontiguousNFA),
         ] {
-            kind_automata.push((name, ac_build(kind)?));
+            let t = Instant::now();
+            let a = ac_build(kind)?;
+            eprintln!("{name}: built in {:.1} ms", t.elapsed().as_secs_f64() * 1e3);
+            kind_automata.push((name, a));
         }
     }
     let daac = if args.kinds {
-        Some(
-            daachorse::CharwiseDoubleArrayAhoCorasick::<u32>::new(&literals)
-                .map_err(|e| e.to_string())?,
-        )
+        let t = Instant::now();
+        let d = daachorse::CharwiseDoubleArrayAhoCorasick::<u32>::new(&literals)
+            .map_err(|e| e.to_string())?;
+        eprintln!(
+            "daachorse_charwise: built in {:.1} ms",
+            t.elapsed().as_secs_f64() * 1e3
+        );
+        Some(d)
     } else {
         None
     };
@@ -295,6 +333,20 @@ fn run(args: &Args, hay: &Haystack) -> Result<(), String> {
             100.0 * t_norm / (t_scan - t_norm).max(f64::MIN_POSITIVE)
         );
     }
+    eprintln!(
+        "fresh engine: first scan {:.1} us; first pass {:.1} ms, second pass {:.1} ms; heap {} \
+         bytes after build, {} after the first pass (heap_bytes)",
+        first_scan.as_secs_f64() * 1e6,
+        first_pass.as_secs_f64() * 1e3,
+        warm_pass.as_secs_f64() * 1e3,
+        heap_built,
+        heap_bytes
+    );
+    eprintln!(
+        "Engine::compile_regexes (every lazy DFA): {:.1} ms; heap then {} bytes",
+        compile_all.as_secs_f64() * 1e3,
+        heap_all
+    );
     eprintln!(
         "latency per message (ns): p50 {} p90 {} p99 {} p99.9 {} max {}",
         percentile(&lat, 50.0),

@@ -378,6 +378,11 @@ pub(crate) struct Positions {
 }
 
 impl Gapped {
+    /// The first literal set of each start: every match begins with a literal of one of them.
+    pub(crate) fn first_sets(&self) -> impl Iterator<Item = u32> + '_ {
+        self.starts.iter().map(|s| s.0)
+    }
+
     /// Renumbers the literal sets: set `i` (as numbered by [`decompose`]) becomes `ids[i]`.
     /// Lets the engine give one id to equal sets of different regexes.
     pub(crate) fn renumber(&mut self, ids: &[u32]) {

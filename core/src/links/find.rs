@@ -270,7 +270,7 @@ pub(crate) fn find_links(
             break;
         };
         match trigger {
-            Trigger::Colon => match scheme_link(text, t, tlen, floor, data) {
+            Trigger::Colon => match scheme_link(text, t, tlen, floor, data, units) {
                 Some(link) => {
                     i = link.end.max(t + tlen);
                     floor = link.end;
@@ -752,12 +752,21 @@ fn fold_path_char(c: char) -> Option<(char, bool)> {
 }
 
 /// A link with a scheme at the colon trigger `t`.
-fn scheme_link(text: &[u8], t: usize, tlen: usize, floor: usize, data: &LinkData) -> Option<Link> {
-    // The scheme word: up to 5 letters back, folded.
-    let mut letters: Vec<(u8, usize)> = Vec::new();
+fn scheme_link(
+    text: &[u8],
+    t: usize,
+    tlen: usize,
+    floor: usize,
+    data: &LinkData,
+    auth: &mut Vec<Unit>,
+) -> Option<Link> {
+    // The scheme word: up to 5 letters back, folded (on the stack: every colon of a text
+    // comes here).
+    let mut letters_buf = [(0u8, 0usize); 5];
+    let mut n = 0;
     let mut dodge = false;
     let mut s = t;
-    while letters.len() < 5 {
+    while n < letters_buf.len() {
         let Some((c, cs)) = char_before(text, s) else {
             break;
         };
@@ -768,12 +777,18 @@ fn scheme_link(text: &[u8], t: usize, tlen: usize, floor: usize, data: &LinkData
         if kind != Kind::Label || !f.is_ascii_alphabetic() {
             break;
         }
-        letters.push((f as u8, cs));
+        letters_buf[n] = (f as u8, cs);
+        n += 1;
         dodge |= d;
         s = cs;
     }
+    let letters = &mut letters_buf[..n];
     letters.reverse();
-    let word: Vec<u8> = letters.iter().map(|(b, _)| *b).collect();
+    let mut word_buf = [0u8; 5];
+    for (w, (b, _)) in word_buf.iter_mut().zip(letters.iter()) {
+        *w = *b;
+    }
+    let word = &word_buf[..n];
     let mut scheme = None;
     for (w, canonical) in [
         (&b"https"[..], "https"),
@@ -816,8 +831,8 @@ fn scheme_link(text: &[u8], t: usize, tlen: usize, floor: usize, data: &LinkData
         }
     }
 
-    // The authority.
-    let mut auth: Vec<Unit> = Vec::new();
+    // The authority (in the finder's reused buffer).
+    auth.clear();
     while auth.len() < AUTH_CAP {
         let Some((c, len)) = char_at(text, p) else {
             break;
@@ -876,7 +891,7 @@ fn scheme_link(text: &[u8], t: usize, tlen: usize, floor: usize, data: &LinkData
         }
         p += len;
     }
-    let cut = trim_cjk(&mut auth);
+    let cut = trim_cjk(auth);
     // Trailing punctuation belongs to the sentence.
     while auth.last().is_some_and(|u| {
         matches!(

@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::canon::{CanonicalUrl, IpForm};
-use super::{confusables, punycode, suffix, Brand, Link, LinkData, LinkFlags};
+use super::{confusables, punycode, suffix, Link, LinkData, LinkFlags};
 
 /// Labels that name a domain level; inside a subdomain they pretend the host ends there.
 const TLD_WORDS: &[&str] = &["com", "edu", "gov", "net", "org"];
@@ -201,13 +201,7 @@ fn analyze_name(
     }
 
     // Brands: official domains first, then look-alikes.
-    let mut official_for: Option<&Brand> = None;
-    for b in &data.brands {
-        if LinkData::listed(&b.official_domains, host) {
-            official_for = Some(b);
-            break;
-        }
-    }
+    let official_for = data.official_brand(host);
     // User content on a brand's platform (`x.sharepoint.com`, `x.googleusercontent.com`) is
     // not the brand's page.
     if let Some(b) = official_for.filter(|_| !flags.contains(LinkFlags::FREE_HOSTING)) {

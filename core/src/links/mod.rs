@@ -277,7 +277,16 @@ pub struct LinkData {
     /// Path segments or fragments where phishing kits live on hacked sites (`wp-content`,
     /// `.well-known`, `cgi-bin`).
     pub path_words: Vec<String>,
+    /// Every brand's official domains in one sorted index, made by [`LinkData::prepare`] (not
+    /// part of a pack).
+    #[serde(skip)]
+    pub official_index: OfficialIndex,
 }
+
+/// The official domains of all brands, sorted, each with the index of its brand: one lookup per
+/// parent domain of a host instead of one per brand. Made by [`LinkData::prepare`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OfficialIndex(Vec<(String, u32)>);
 
 impl LinkData {
     /// Lowercases, sorts and deduplicates every list (idempotent).
@@ -300,6 +309,48 @@ impl LinkData {
             b.short_codes.sort();
             b.short_codes.dedup();
         }
+        let mut index: Vec<(String, u32)> = self
+            .brands
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| {
+                b.official_domains
+                    .iter()
+                    .map(move |d| (d.clone(), i as u32))
+            })
+            .collect();
+        index.sort();
+        self.official_index = OfficialIndex(index);
+    }
+
+    /// The first brand (in pack order) that `host` or one of its parent domains is an official
+    /// domain of. Uses the index made by [`LinkData::prepare`], or scans each brand's list when
+    /// there is none.
+    pub(crate) fn official_brand(&self, host: &str) -> Option<&Brand> {
+        let index = &self.official_index.0;
+        if index.is_empty() {
+            return self
+                .brands
+                .iter()
+                .find(|b| LinkData::listed(&b.official_domains, host));
+        }
+        let mut first: Option<u32> = None;
+        let mut h = host;
+        loop {
+            // Entries equal to `h`: sorted by domain, then brand, so the first is the lowest
+            // brand listing it.
+            let i = index.partition_point(|(d, _)| d.as_str() < h);
+            if let Some((d, b)) = index.get(i) {
+                if d == h {
+                    first = Some(first.map_or(*b, |f| f.min(*b)));
+                }
+            }
+            match h.find('.') {
+                Some(i) => h = &h[i + 1..],
+                None => break,
+            }
+        }
+        first.and_then(|b| self.brands.get(b as usize))
     }
 
     /// Appends the lists of `other` (call [`LinkData::prepare`] afterwards).
@@ -486,3 +537,40 @@ pub(crate) mod testdata {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod official_index_tests {
+    use super::*;
+
+    #[test]
+    fn the_index_finds_the_brand_a_scan_of_each_list_finds() {
+        let mut data = tests::data();
+        // Two brands listing one domain: the first in pack order wins, as with a scan.
+        data.brands[2].official_domains.push("icbc.com".into());
+        data.prepare();
+        assert!(!data.official_index.0.is_empty());
+        let mut unindexed = data.clone();
+        unindexed.official_index = OfficialIndex::default();
+        for host in [
+            "icbc.com",
+            "www.icbc.com.cn",
+            "a.b.icbc.com",
+            "icbc.com.evil.top",
+            "paypal.com",
+            "x.paypal.com",
+            "paypal.co",
+            "icloud.com",
+            "com",
+            "",
+            "etcsd.com",
+        ] {
+            let a = data.official_brand(host).map(|b| b.name.as_str());
+            let b = unindexed.official_brand(host).map(|b| b.name.as_str());
+            assert_eq!(a, b, "{host}");
+        }
+        assert_eq!(
+            data.official_brand("m.icbc.com").map(|b| b.name.as_str()),
+            Some("icbc")
+        );
+    }
+}

@@ -7,11 +7,58 @@
 //! rules are sorted and front-coded in blocks; a search finds the block through the block
 //! index and decodes it (1.6 µs per name in release on the dev machine, against 28 ns for
 //! `psl`'s generated `match`, which cost about 230 KB of gzipped WASM). Nothing is built at
-//! run time; a lookup allocates two small key buffers.
+//! run time, and a lookup allocates nothing: its two key buffers live on the stack.
 
-use alloc::vec::Vec;
+use core::ops::Deref;
 
 use super::suffix_table::{BLOCKS, MAX_SHARED, RULES};
+
+/// Longest key a lookup builds: longer than every rule of the table (a test checks), so a
+/// name whose key would outgrow it has no rule there.
+const KEY_CAP: usize = 256;
+
+/// A key on the stack.
+struct KeyBuf {
+    bytes: [u8; KEY_CAP],
+    len: usize,
+}
+
+impl KeyBuf {
+    fn new() -> KeyBuf {
+        KeyBuf {
+            bytes: [0; KEY_CAP],
+            len: 0,
+        }
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn truncate(&mut self, n: usize) {
+        self.len = self.len.min(n);
+    }
+
+    /// Appends `more`; `false` (and nothing appended) when it does not fit.
+    fn extend(&mut self, more: &[u8]) -> bool {
+        let end = self.len + more.len();
+        match self.bytes.get_mut(self.len..end) {
+            Some(dst) => {
+                dst.copy_from_slice(more);
+                self.len = end;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+impl Deref for KeyBuf {
+    type Target = [u8];
+    fn deref(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
 
 /// The public suffix of a name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -94,9 +141,11 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
     let Some(first) = labels.next() else {
         return (0, None);
     };
-    let mut key: Vec<u8> = Vec::with_capacity(64);
-    let mut buf: Vec<u8> = Vec::with_capacity(64);
-    key.extend_from_slice(first);
+    let mut key = KeyBuf::new();
+    let mut buf = KeyBuf::new();
+    if !key.extend(first) {
+        return (first.len(), None);
+    }
     let mut acc = first.len();
     let (here, mut kids) = probe(&key, &mut buf);
     let mut info = (acc, here);
@@ -104,19 +153,25 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
         if kids == Kids::None {
             break;
         }
-        key.push(b'.');
+        // A key longer than every rule is no rule and has none below it.
+        if !key.extend(b".") {
+            break;
+        }
         let base = key.len();
         // An exception: the suffix is the name above the label.
         if kids == Kids::Marked {
-            key.push(b'!');
-            key.extend_from_slice(label);
-            if let Some(private) = rule(&key, &mut buf) {
-                return (acc, Some(private));
+            if key.extend(b"!") && key.extend(label) {
+                if let Some(private) = rule(&key, &mut buf) {
+                    return (acc, Some(private));
+                }
             }
             key.truncate(base);
         }
-        key.extend_from_slice(label);
-        let (here, below) = probe(&key, &mut buf);
+        let (here, below) = if key.extend(label) {
+            probe(&key, &mut buf)
+        } else {
+            (None, Kids::None)
+        };
         if here.is_some() || below != Kids::None {
             acc += 1 + label.len();
             if here.is_some() {
@@ -127,7 +182,10 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
         }
         if kids == Kids::Marked {
             key.truncate(base);
-            key.push(b'*');
+            if !key.extend(b"*") {
+                break;
+            }
+            // (A label too long for the key still meets a wildcard.)
             if let Some(private) = rule(&key, &mut buf) {
                 return (acc + 1 + label.len(), Some(private));
             }
@@ -150,7 +208,7 @@ enum Kids {
 
 /// Whether `key` is a rule (`Some(private)`) and what rules lie below it: one search, then
 /// the keys after it in order (`key`, keys like `key-x`, then the first `key.` child).
-fn probe(key: &[u8], buf: &mut Vec<u8>) -> (Option<bool>, Kids) {
+fn probe(key: &[u8], buf: &mut KeyBuf) -> (Option<bool>, Kids) {
     let mut here = None;
     let mut kids = Kids::None;
     let next = BLOCKS.partition_point(|&at| first_key(at as usize) <= key);
@@ -186,14 +244,14 @@ fn probe(key: &[u8], buf: &mut Vec<u8>) -> (Option<bool>, Kids) {
 }
 
 /// The section of the rule `key` (`Some(true)` private), if it is one.
-fn rule(key: &[u8], buf: &mut Vec<u8>) -> Option<bool> {
+fn rule(key: &[u8], buf: &mut KeyBuf) -> Option<bool> {
     probe(key, buf).0
 }
 
 /// The first key of the table not less than `target`, written to `buf`, and its section;
 /// `None` when every key is less.
 #[cfg(test)]
-fn first_at_least(target: &[u8], buf: &mut Vec<u8>) -> Option<bool> {
+fn first_at_least(target: &[u8], buf: &mut KeyBuf) -> Option<bool> {
     // The first block whose first key is greater than `target`; the answer is in the block
     // before it or is that block's first key.
     let next = BLOCKS.partition_point(|&at| first_key(at as usize) <= target);
@@ -231,7 +289,7 @@ fn block(i: usize) -> &'static [u8] {
 
 /// Decodes the keys of one block into `buf` in order, calling `f(key, private)` until it
 /// returns `true` (`buf` then holds that key).
-fn for_each_key(block: &[u8], buf: &mut Vec<u8>, mut f: impl FnMut(&[u8], bool) -> bool) {
+fn for_each_key(block: &[u8], buf: &mut KeyBuf, mut f: impl FnMut(&[u8], bool) -> bool) {
     buf.clear();
     for (i, entry) in block.split(|&c| c == b',').enumerate() {
         let (entry, private) = match entry.strip_suffix(b"~") {
@@ -250,7 +308,8 @@ fn for_each_key(block: &[u8], buf: &mut Vec<u8>, mut f: impl FnMut(&[u8], bool) 
         if i == 0 {
             buf.clear();
         }
-        buf.extend_from_slice(rest);
+        // Table keys fit (a test checks).
+        buf.extend(rest);
         if f(buf, private) {
             return;
         }
@@ -271,6 +330,8 @@ fn first_key(at: usize) -> &'static [u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::format;
+    use alloc::vec::Vec;
 
     fn dom(s: &str) -> Option<&str> {
         domain_str(s)
@@ -279,7 +340,7 @@ mod tests {
     /// Every key of the table, decoded block by block.
     fn all_keys() -> Vec<(Vec<u8>, bool)> {
         let mut keys = Vec::new();
-        let mut buf = Vec::new();
+        let mut buf = KeyBuf::new();
         for block in RULES.as_bytes().split(|&b| b == b'\n') {
             if block.is_empty() {
                 continue;
@@ -301,15 +362,17 @@ mod tests {
         let keys = all_keys();
         assert!(keys.len() > 10_000);
         assert!(keys.windows(2).all(|w| w[0].0 < w[1].0));
+        // Every key fits the key buffer with room for a label separator and a marker.
+        assert!(keys.iter().all(|(k, _)| k.len() + 2 < KEY_CAP));
         // Every key is found by the search, and so is the next key after a missing one.
-        let mut buf = Vec::new();
+        let mut buf = KeyBuf::new();
         for (i, (k, private)) in keys.iter().enumerate() {
             assert_eq!(rule(k, &mut buf), Some(*private));
             let mut less = k.clone();
             less.pop();
             if i > 0 && keys[i - 1].0 < less {
                 assert_eq!(first_at_least(&less, &mut buf), Some(*private));
-                assert_eq!(&buf, k);
+                assert_eq!(&buf[..], &k[..]);
             }
         }
         assert_eq!(first_at_least(b"\xff", &mut buf), None);
@@ -411,6 +474,19 @@ mod tests {
             "x.!www.ck",
         ] {
             same_as_psl(h);
+        }
+        // Labels longer than the key buffer, under a wildcard rule (`*.ck`), an exception's
+        // parent and an ordinary suffix.
+        let long = "a".repeat(300);
+        for h in [
+            format!("{long}.ck"),
+            format!("x.{long}.ck"),
+            format!("{long}.www.ck"),
+            format!("{long}.co.uk"),
+            format!("x.{long}"),
+            long.clone(),
+        ] {
+            same_as_psl(&h);
         }
     }
 

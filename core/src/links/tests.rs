@@ -52,6 +52,7 @@ pub(crate) fn data() -> LinkData {
         login_words: s(&["login", "signin", "verify", "renzheng", "account"]),
         lure_words: s(&["refund", "reward", "support"]),
         path_words: s(&["wp-content", ".well-known"]),
+        ..LinkData::default()
     };
     d.prepare();
     d
