@@ -16,12 +16,12 @@ cd "$(dirname "$0")"
 here=$PWD
 root=$(cd .. && pwd)
 
-# Must equal the `wasm-bindgen = "=X"` pin in wasm/Cargo.toml (checked here).
+# Must equal the `wasm-bindgen = { version = "=X", … }` pin in wasm/Cargo.toml (checked here).
 WASM_BINDGEN=0.2.130
 # Gzipped size budget of the .wasm with the embedded default pack, in bytes.
 BUDGET=$((350 * 1024))
 
-if ! grep -q "^wasm-bindgen = \"=$WASM_BINDGEN\"" Cargo.toml; then
+if ! grep -q "^wasm-bindgen = { version = \"=$WASM_BINDGEN\"" Cargo.toml; then
   echo "build.sh: WASM_BINDGEN=$WASM_BINDGEN does not match the pin in wasm/Cargo.toml" >&2
   exit 1
 fi
