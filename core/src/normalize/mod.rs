@@ -140,7 +140,8 @@ pub fn fold_char(c: char) -> Fold {
             };
         }
         let idx = tables::T2S_RANK[i / 64] as usize + (word & (bit - 1)).count_ones() as usize;
-        return Fold::Char(tables::T2S_VALUES[idx]);
+        let v = plane_entry(&tables::T2S_VALUES, idx);
+        return Fold::Char(char::from_u32(v).unwrap_or(c));
     }
     if u == 0xFFFD {
         return Fold::Break;

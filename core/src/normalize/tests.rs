@@ -695,6 +695,9 @@ fn fold_keys_are_sorted_and_each_is_found() {
         );
     }
     assert_eq!(fold_index(0), None);
+    let n = tables::T2S_VALUES[0].len();
+    assert!((0..n).all(|i| char::from_u32(plane_entry(&tables::T2S_VALUES, i)).is_some()));
+    assert_eq!(fold_char('體'), Fold::Char('体'));
     // Spot checks of both planes: fullwidth A folds to a, a ligature to a string.
     assert_eq!(fold_char('Ａ'), Fold::Char('a'));
     assert!(matches!(fold_char('ﬁ'), Fold::Str("fi")));

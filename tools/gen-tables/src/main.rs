@@ -512,14 +512,14 @@ fn main() {
         writeln!(t, "    {},", s.join(", ")).unwrap();
     }
     writeln!(t, "];").unwrap();
-    writeln!(t, "/// Simplified forms, in the order of the set bits.").unwrap();
-    writeln!(t, "#[rustfmt::skip]").unwrap();
-    writeln!(t, "pub(super) static T2S_VALUES: [char; {}] = [", cjk.len()).unwrap();
-    for chunk in cjk.chunks(12) {
-        let s: Vec<String> = chunk.iter().map(|(_, v)| format!("'{v}'")).collect();
-        writeln!(t, "    {},", s.join(", ")).unwrap();
-    }
-    writeln!(t, "];").unwrap();
+    let simplified: Vec<u32> = cjk.iter().map(|&(_, v)| u32::from(v)).collect();
+    write_planes(
+        &mut t,
+        "Simplified forms (code points), in the order of the set bits",
+        "T2S_VALUES",
+        &simplified,
+        3,
+    );
     writeln!(t).unwrap();
     writeln!(t, "/// Value tag: the character is a separator.").unwrap();
     writeln!(t, "pub(super) const SKIP: u32 = {SKIP:#X};").unwrap();
