@@ -1574,6 +1574,23 @@ fn expand_variants(
     Ok(out)
 }
 
+/// A regex syntax error on one line: what is wrong and where (byte offsets into the pattern).
+/// Not the errors' own `Display`, which draws the pattern over several lines and costs some
+/// 2 KB of gzipped WASM (issue 7).
+fn regex_error(
+    rule: &str,
+    kind: &dyn core::fmt::Display,
+    span: &regex_syntax::ast::Span,
+) -> PackError {
+    PackError::compile(
+        rule,
+        format!(
+            "regex: {kind} (pattern bytes {}..{})",
+            span.start.offset, span.end.offset
+        ),
+    )
+}
+
 fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
     if pattern.len() > 4096 {
         return Err(PackError::compile(
@@ -1585,7 +1602,7 @@ fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
         .nest_limit(64)
         .build()
         .parse(pattern)
-        .map_err(|e| PackError::compile(rule, format!("regex: {e}")))?;
+        .map_err(|e| regex_error(rule, e.kind(), e.span()))?;
     regex_syntax::ast::visit(&ast, NoUnicodeClasses)
         .map_err(|what| PackError::compile(rule, format!("regex: {what}")))?;
     let hir = regex_syntax::hir::translate::TranslatorBuilder::new()
@@ -1593,7 +1610,7 @@ fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
         .unicode(true)
         .build()
         .translate(pattern, &ast)
-        .map_err(|e| PackError::compile(rule, format!("regex: {e}")))?;
+        .map_err(|e| regex_error(rule, e.kind(), e.span()))?;
     if hir.properties().minimum_len() == Some(0) {
         return Err(PackError::compile(
             rule,
