@@ -737,7 +737,7 @@ impl Engine {
         s.regex_last.clear();
         s.regex_last.resize(re.rules.len(), u64::MAX);
         // In place, no allocation: by regex, then end.
-        s.regex_ends.sort_unstable();
+        crate::sort::sort_unstable(&mut s.regex_ends);
         for &(ri, pos, suffix) in &s.regex_attempts {
             let tries = &mut s.regex_tries[ri as usize];
             if *tries >= MAX_REGEX_ATTEMPTS {
@@ -944,9 +944,10 @@ impl Engine {
                 });
             }
         }
-        verdict
-            .categories
-            .sort_by(|a, b| b.score.cmp(&a.score).then(a.id.cmp(b.id)));
+        // Category ids are unique: an unstable sort gives the one order.
+        crate::sort::sort_unstable_by(&mut verdict.categories, |a, b| {
+            b.score.cmp(&a.score).then(a.id.cmp(b.id))
+        });
         verdict.score = total.clamp(0, i64::from(i32::MAX)) as i32;
         let t = &self.tiers;
         verdict.risk = match verdict.score {
@@ -988,9 +989,10 @@ impl Engine {
                 end,
             });
         }
-        verdict
-            .hits
-            .sort_by(|a, b| a.start.cmp(&b.start).then(a.rule.cmp(b.rule)));
+        // One hit per rule: an unstable sort gives the one order.
+        crate::sort::sort_unstable_by(&mut verdict.hits, |a, b| {
+            a.start.cmp(&b.start).then(a.rule.cmp(b.rule))
+        });
     }
 
     /// The title and advice of a category.
@@ -1314,18 +1316,15 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         ));
     }
     let meta = pack.pack.clone().unwrap_or_default();
-    let ids: BTreeMap<&str, usize> = pack
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
-    let cat_index: BTreeMap<&str, u32> = pack
-        .categories
-        .iter()
-        .enumerate()
-        .map(|(i, c)| (c.id.as_str(), i as u32))
-        .collect();
+    // Inserts rather than `collect`: `BTreeMap::from_iter` brings a sort of its own (code size).
+    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, r) in pack.rules.iter().enumerate() {
+        ids.insert(r.id.as_str(), i);
+    }
+    let mut cat_index: BTreeMap<&str, u32> = BTreeMap::new();
+    for (i, c) in pack.categories.iter().enumerate() {
+        cat_index.insert(c.id.as_str(), i as u32);
+    }
     let idx = |id: &String| ids[id.as_str()] as u32;
 
     let variants: Vec<(String, Vec<String>)> = pack
@@ -1539,7 +1538,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                     .iter()
                     .map(|d| d.trim().trim_matches('.').to_ascii_lowercase())
                     .collect();
-                domains.sort();
+                crate::sort::sort_unstable(&mut domains);
                 domains.dedup();
                 signal_rules.push(SignalRule {
                     rule: i as u32,
@@ -1607,7 +1606,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     }
 
     let mut patterns: Vec<(u32, String)> = literal_ids.into_iter().map(|(l, i)| (i, l)).collect();
-    patterns.sort_by_key(|(i, _)| *i);
+    crate::sort::sort_unstable_by(&mut patterns, |a, b| a.0.cmp(&b.0));
     if only_literals {
         return Ok(Compiled::Literals(
             patterns.into_iter().map(|(_, l)| l).collect(),
@@ -1752,9 +1751,26 @@ fn expand_variants(
             ));
         }
     }
-    out.sort();
+    crate::sort::sort_unstable(&mut out);
     out.dedup();
     Ok(out)
+}
+
+/// A regex syntax error on one line: what is wrong and where (byte offsets into the pattern).
+/// Not the errors' own `Display`, which draws the pattern over several lines and costs some
+/// 2 KB of gzipped WASM (issue 7).
+fn regex_error(
+    rule: &str,
+    kind: &dyn core::fmt::Display,
+    span: &regex_syntax::ast::Span,
+) -> PackError {
+    PackError::compile(
+        rule,
+        format!(
+            "regex: {kind} (pattern bytes {}..{})",
+            span.start.offset, span.end.offset
+        ),
+    )
 }
 
 fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
@@ -1768,7 +1784,7 @@ fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
         .nest_limit(64)
         .build()
         .parse(pattern)
-        .map_err(|e| PackError::compile(rule, format!("regex: {e}")))?;
+        .map_err(|e| regex_error(rule, e.kind(), e.span()))?;
     regex_syntax::ast::visit(&ast, NoUnicodeClasses)
         .map_err(|what| PackError::compile(rule, format!("regex: {what}")))?;
     let hir = regex_syntax::hir::translate::TranslatorBuilder::new()
@@ -1776,7 +1792,7 @@ fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
         .unicode(true)
         .build()
         .translate(pattern, &ast)
-        .map_err(|e| PackError::compile(rule, format!("regex: {e}")))?;
+        .map_err(|e| regex_error(rule, e.kind(), e.span()))?;
     if hir.properties().minimum_len() == Some(0) {
         return Err(PackError::compile(
             rule,

@@ -207,7 +207,9 @@ pub(crate) fn find_entities_pooled(
         p += len;
     }
     // Unstable sort: no buffer to allocate; ties are broken by kind.
-    out.out[first..].sort_unstable_by_key(|e| (e.start, e.end, e.kind));
+    crate::sort::sort_unstable_by(&mut out.out[first..], |a, b| {
+        (a.start, a.end, a.kind).cmp(&(b.start, b.end, b.kind))
+    });
     out.out.truncate(limit);
 }
 

@@ -80,6 +80,7 @@ pub mod links;
 pub mod normalize;
 pub mod pack;
 pub mod sender;
+mod sort;
 mod verdict;
 
 pub use engine::{Engine, EngineBuilder, Limits, Message, Scratch};

@@ -270,7 +270,7 @@ fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         _ => return None,
     };
     let mut out = out;
-    out.sort();
+    crate::sort::sort_unstable(&mut out);
     out.dedup();
     (out.len() <= MAX_LITS).then_some(out)
 }
@@ -287,7 +287,7 @@ fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
             out.push(s);
         }
     }
-    out.sort();
+    crate::sort::sort_unstable(&mut out);
     out.dedup();
     Some(out)
 }
@@ -422,7 +422,7 @@ impl Gapped {
             if first.is_empty() {
                 continue;
             }
-            first.sort_unstable();
+            crate::sort::sort_unstable(first);
             first.dedup();
             for parts in branches {
                 cur.clear();
@@ -478,7 +478,7 @@ fn branch(
         if next.is_empty() {
             return None;
         }
-        next.sort_unstable();
+        crate::sort::sort_unstable(next);
         next.dedup();
         core::mem::swap(cur, next);
     }
@@ -562,7 +562,7 @@ mod tests {
                 }
             }
         }
-        all.sort();
+        crate::sort::sort_unstable(&mut all);
         for (e, s, id) in all {
             h.push(id as u32, s as u32, e as u32);
         }

@@ -44,7 +44,7 @@ pub(crate) fn ascii_skeleton(text: &str) -> Option<String> {
 }
 
 fn flush(run: &mut Vec<(u8, &'static str)>, out: &mut String) {
-    run.sort_by_key(|m| m.0);
+    crate::sort::insertion_sort_by(run, |a, b| a.0.cmp(&b.0));
     for (_, s) in run.drain(..) {
         out.push_str(s);
     }

@@ -306,7 +306,7 @@ impl LinkData {
         for b in &mut self.brands {
             prepare_list(&mut b.tokens);
             prepare_list(&mut b.official_domains);
-            b.short_codes.sort();
+            crate::sort::sort_unstable(&mut b.short_codes);
             b.short_codes.dedup();
         }
         let mut index: Vec<(String, u32)> = self
@@ -448,7 +448,7 @@ fn prepare_list(list: &mut Vec<String>) {
         *s = t;
     }
     list.retain(|s| !s.is_empty());
-    list.sort();
+    crate::sort::sort_unstable(list);
     list.dedup();
 }
 

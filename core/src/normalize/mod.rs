@@ -140,16 +140,39 @@ pub fn fold_char(c: char) -> Fold {
             };
         }
         let idx = tables::T2S_RANK[i / 64] as usize + (word & (bit - 1)).count_ones() as usize;
-        return Fold::Char(tables::T2S_VALUES[idx]);
+        let v = plane_entry(&tables::T2S_VALUES, idx);
+        return Fold::Char(char::from_u32(v).unwrap_or(c));
     }
     if u == 0xFFFD {
         return Fold::Break;
     }
-    match tables::FOLD_KEYS.binary_search(&u) {
-        Ok(i) => decode_value(tables::FOLD_VALUES[i]),
-        Err(_) if c.is_alphanumeric() => Fold::Char(c),
-        Err(_) => Fold::Skip,
+    match fold_index(u) {
+        Some(i) => decode_value(plane_entry(&tables::FOLD_VALUES, i)),
+        None if c.is_alphanumeric() => Fold::Char(c),
+        None => Fold::Skip,
     }
+}
+
+/// Entry `i` of a table stored as byte planes (see [`tables::FOLD_KEYS`]).
+fn plane_entry<const N: usize>(planes: &[[u8; N]], i: usize) -> u32 {
+    planes
+        .iter()
+        .rev()
+        .fold(0, |v, plane| v << 8 | u32::from(plane[i]))
+}
+
+/// The index of `u` in the sorted [`tables::FOLD_KEYS`] (binary search).
+fn fold_index(u: u32) -> Option<usize> {
+    let (mut lo, mut hi) = (0, tables::FOLD_KEYS[0].len());
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        match plane_entry(&tables::FOLD_KEYS, mid).cmp(&u) {
+            core::cmp::Ordering::Less => lo = mid + 1,
+            core::cmp::Ordering::Greater => hi = mid,
+            core::cmp::Ordering::Equal => return Some(mid),
+        }
+    }
+    None
 }
 
 fn decode_value(v: u32) -> Fold {

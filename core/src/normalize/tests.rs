@@ -678,3 +678,27 @@ fn sentence_punctuation_choice() {
         );
     }
 }
+
+#[test]
+fn fold_keys_are_sorted_and_each_is_found() {
+    let n = tables::FOLD_KEYS[0].len();
+    assert!(tables::FOLD_KEYS.iter().all(|p| p.len() == n));
+    for i in 0..n {
+        let k = plane_entry(&tables::FOLD_KEYS, i);
+        if i > 0 {
+            assert!(plane_entry(&tables::FOLD_KEYS, i - 1) < k, "entry {i}");
+        }
+        assert_eq!(fold_index(k), Some(i));
+        assert_eq!(
+            fold_index(k + 1).is_some(),
+            i + 1 < n && plane_entry(&tables::FOLD_KEYS, i + 1) == k + 1
+        );
+    }
+    assert_eq!(fold_index(0), None);
+    let n = tables::T2S_VALUES[0].len();
+    assert!((0..n).all(|i| char::from_u32(plane_entry(&tables::T2S_VALUES, i)).is_some()));
+    assert_eq!(fold_char('體'), Fold::Char('体'));
+    // Spot checks of both planes: fullwidth A folds to a, a ligature to a string.
+    assert_eq!(fold_char('Ａ'), Fold::Char('a'));
+    assert!(matches!(fold_char('ﬁ'), Fold::Str("fi")));
+}

@@ -11,7 +11,7 @@
 //! | 16 | 4 | CRC-32 of the flags followed by everything after this field |
 //! | 20 | 1 | length `n` of the pack version string |
 //! | 21 | n | pack version (UTF-8) |
-//! | 21+n | … | body: the [`Pack`] without examples and rule descriptions, serialised with postcard |
+//! | 21+n | … | body: the [`Pack`] without examples and rule descriptions, serialised with postcard (read back by hand: `decode.rs`) |
 //! | end-64 | 64 | signed packs only: Ed25519 signature |
 //!
 //! CRC-32 detects every single-byte corruption of the checked bytes (the signature included);
@@ -150,10 +150,7 @@ pub fn decode_verified(bytes: &[u8], key: Option<&[u8; 32]>) -> Result<Pack, Loa
     let n = *content.first().ok_or(LoadError::Malformed)? as usize;
     let version = content.get(1..1 + n).ok_or(LoadError::Malformed)?;
     let body = &content[1 + n..];
-    let pack: Pack = match postcard::take_from_bytes::<Pack>(body) {
-        Ok((pack, [])) => pack,
-        _ => return Err(LoadError::Malformed),
-    };
+    let pack = super::decode::pack(body).ok_or(LoadError::Malformed)?;
     if pack.version().as_bytes() != version {
         return Err(LoadError::Malformed);
     }

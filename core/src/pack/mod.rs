@@ -5,6 +5,7 @@
 //! [`crate::Engine::new`] compiles a pack into automata.
 
 pub mod binary;
+mod decode;
 
 use alloc::collections::BTreeMap;
 use alloc::format;
