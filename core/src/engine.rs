@@ -1191,7 +1191,7 @@ fn within_window(
     );
     sorted.clear();
     sorted.extend_from_slice(spans);
-    sorted.sort_unstable();
+    crate::sort::sort_unstable(sorted);
     for i in (0..sorted.len().saturating_sub(1)).rev() {
         if sorted[i].0 == sorted[i + 1].0 {
             sorted[i].2 = sorted[i].2.min(sorted[i + 1].2);
@@ -1586,7 +1586,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                         groups.push((*rule, g));
                     }
                 }
-                groups.sort_unstable();
+                crate::sort::sort_unstable(&mut groups);
                 combo = Some(Combo {
                     all,
                     any,

@@ -319,7 +319,7 @@ impl LinkData {
                     .map(move |d| (d.clone(), i as u32))
             })
             .collect();
-        index.sort();
+        crate::sort::sort_unstable(&mut index);
         self.official_index = OfficialIndex(index);
     }
 

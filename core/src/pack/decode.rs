@@ -214,6 +214,8 @@ impl<'a> Reader<'a> {
             login_words: self.strings()?,
             lure_words: self.strings()?,
             path_words: self.strings()?,
+            // Derived data, not in the body: made by `LinkData::prepare`.
+            official_index: Default::default(),
         })
     }
 }
