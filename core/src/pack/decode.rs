@@ -315,6 +315,7 @@ mod tests {
                 login_words: vec![s("login")],
                 lure_words: vec![s("prize")],
                 path_words: vec![s("verify")],
+                official_index: Default::default(),
             }),
         }
     }
