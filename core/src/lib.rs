@@ -4,11 +4,13 @@
 //! # Overview
 //!
 //! A *pattern pack* (scam keywords, regexes and combinations of them, written as TOML under
-//! `patterns/`) is compiled into an [`Engine`]: all keyword literals into one Aho-Corasick
-//! automaton, all regexes into one multi-pattern lazy DFA. [`Engine::scan`] normalises a message
-//! against the tricks scammers use to dodge filters ([`normalize`]), runs the automata once, and
-//! returns an explainable [`Verdict`]: a [`Risk`] tier, scores per fraud category, every rule that
-//! fired with its span in the ORIGINAL text, and advice for the user.
+//! `patterns/`) is compiled into an [`Engine`]: all keyword literals, and the literals regexes
+//! start or end with, into one Aho-Corasick automaton (daachorse's character-wise double array);
+//! regexes made of literal sets are matched over its hits, the others by lazy DFAs compiled on
+//! first use and run only where one of their literals occurred. [`Engine::scan`] normalises a
+//! message against the tricks scammers use to dodge filters ([`normalize`]), runs the automaton
+//! once, and returns an explainable [`Verdict`]: a [`Risk`] tier, scores per fraud category, every
+//! rule that fired with its span in the ORIGINAL text, and advice for the user.
 //!
 //! Nothing leaves the device and nothing is logged: the library stores no message text.
 //!
