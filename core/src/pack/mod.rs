@@ -7,7 +7,6 @@
 pub mod binary;
 mod decode;
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 #[cfg(feature = "toml")]
@@ -303,15 +302,19 @@ impl Pack {
                     .into(),
             ));
         }
-        let mut cats = BTreeMap::new();
-        for c in &self.categories {
+        // Ids sorted once (no map built node by node): duplicates are neighbours, lookups
+        // binary searches. Errors name the first offending entry in pack order, as checking
+        // the entries one by one would.
+        let cats = SortedIds::new(self.categories.iter().map(|c| c.id.as_str()));
+        let cat_dup = cats.first_duplicate();
+        for (i, c) in self.categories.iter().enumerate() {
             if !is_id(&c.id) {
                 return Err(PackError::invalid(
                     None,
                     format!("bad category id {:?}", c.id),
                 ));
             }
-            if cats.insert(c.id.as_str(), ()).is_some() {
+            if cat_dup == Some(i) {
                 return Err(PackError::invalid(
                     None,
                     format!("duplicate category {:?}", c.id),
@@ -326,7 +329,8 @@ impl Pack {
                 ));
             }
         }
-        let mut ids = BTreeMap::new();
+        let ids = SortedIds::new(self.rules.iter().map(|r| r.id.as_str()));
+        let rule_dup = ids.first_duplicate();
         for (i, r) in self.rules.iter().enumerate() {
             if !is_id(&r.id) {
                 return Err(PackError::invalid(
@@ -334,7 +338,7 @@ impl Pack {
                     "rule ids are 1-128 chars of [a-z0-9_.-]".into(),
                 ));
             }
-            if ids.insert(r.id.as_str(), i).is_some() {
+            if rule_dup == Some(i) {
                 return Err(PackError::invalid(Some(&r.id), "duplicate rule id".into()));
             }
         }
@@ -346,7 +350,53 @@ impl Pack {
                 .validate()
                 .map_err(|e| PackError::invalid(None, format!("[links]: {e}")))?;
         }
-        combo_order(&self.rules, &ids).map(|_| ())
+        combo_order(&self.rules, &|id| ids.get(id)).map(|_| ())
+    }
+}
+
+/// Ids with their positions, sorted by a hash of the id, then the id, then the position: built
+/// with one sort whose comparisons rarely reach the ids (which share long prefixes), searched by
+/// bisection. The hash only orders; equal hashes fall back to the ids, so a pack of colliding ids
+/// is still sorted in O(n log n) and read correctly.
+struct SortedIds<'a>(Vec<(u64, &'a str, usize)>);
+
+/// FNV-1a, 64 bits.
+fn id_hash(id: &str) -> u64 {
+    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl<'a> SortedIds<'a> {
+    fn new(ids: impl ExactSizeIterator<Item = &'a str>) -> Self {
+        let mut v = Vec::with_capacity(ids.len());
+        v.extend(ids.enumerate().map(|(i, id)| (id_hash(id), id, i)));
+        // Equal ids sort by position: the first of them comes first.
+        crate::sort::sort_unstable(&mut v);
+        SortedIds(v)
+    }
+
+    /// The first position (in pack order) whose id an earlier position already has.
+    fn first_duplicate(&self) -> Option<usize> {
+        self.0
+            .windows(2)
+            .filter(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1)
+            .map(|w| w[1].2)
+            .min()
+    }
+
+    /// The position of the first entry with this id.
+    fn get(&self, id: &str) -> Option<usize> {
+        let key = (id_hash(id), id);
+        let i = self.0.partition_point(|&(h, x, _)| (h, x) < key);
+        self.0
+            .get(i)
+            .filter(|&&(h, x, _)| (h, x) == key)
+            .map(|&(_, _, i)| i)
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
     }
 }
 
@@ -355,13 +405,9 @@ impl Rule {
         PackError::invalid(Some(&self.id), msg.into())
     }
 
-    fn validate_fields(
-        &self,
-        cats: &BTreeMap<&str, ()>,
-        ids: &BTreeMap<&str, usize>,
-    ) -> Result<(), PackError> {
+    fn validate_fields(&self, cats: &SortedIds<'_>, ids: &SortedIds<'_>) -> Result<(), PackError> {
         match &self.category {
-            Some(c) if !cats.contains_key(c.as_str()) => {
+            Some(c) if !cats.contains(c) => {
                 return Err(self.err(&format!("unknown category {c:?}")))
             }
             None if self.weight > 0 => {
@@ -457,7 +503,7 @@ impl Rule {
                     return Err(self.err("a combo rule takes only all/any/min_any/none/within"));
                 }
                 for id in self.all.iter().chain(&self.any).chain(&self.none) {
-                    if !ids.contains_key(id.as_str()) {
+                    if !ids.contains(id) {
                         return Err(self.err(&format!("refers to unknown rule {id:?}")));
                     }
                     if *id == self.id {
@@ -489,27 +535,34 @@ fn is_id(s: &str) -> bool {
 }
 
 /// Orders the combo rules so that each comes after every combo it refers to; errors on a cycle.
+/// `id` gives the position of a rule id (a trait object: one copy of this code for the callers'
+/// maps).
 pub(crate) fn combo_order(
     rules: &[Rule],
-    ids: &BTreeMap<&str, usize>,
+    id: &dyn Fn(&str) -> Option<usize>,
 ) -> Result<Vec<usize>, PackError> {
     // 0 = unvisited, 1 = on the stack, 2 = done.
     let mut state = alloc::vec![0u8; rules.len()];
     let mut order = Vec::new();
+    let mut stack = Vec::new();
     for root in 0..rules.len() {
         if rules[root].kind != RuleKind::Combo || state[root] != 0 {
             continue;
         }
-        // Iterative DFS: (rule, next child index).
-        let mut stack = alloc::vec![(root, 0usize)];
+        // Iterative DFS: (rule, next child index into all, any, none in turn).
+        stack.push((root, 0usize));
         state[root] = 1;
         while let Some(&mut (r, ref mut next)) = stack.last_mut() {
             let rule = &rules[r];
-            let children: Vec<&String> =
-                rule.all.iter().chain(&rule.any).chain(&rule.none).collect();
-            if let Some(child) = children.get(*next) {
+            let (all, any) = (rule.all.len(), rule.any.len());
+            let child = match *next {
+                i if i < all => rule.all.get(i),
+                i if i < all + any => rule.any.get(i - all),
+                i => rule.none.get(i - all - any),
+            };
+            if let Some(child) = child {
                 *next += 1;
-                let Some(&c) = ids.get(child.as_str()) else {
+                let Some(c) = id(child) else {
                     continue;
                 };
                 if rules[c].kind != RuleKind::Combo {
