@@ -104,9 +104,9 @@ fn crc32_update(mut crc: u32, bytes: &[u8]) -> u32 {
         // t[k][b]: the CRC of byte b followed by k zero bytes.
         let mut t = alloc::vec![CRC32_TABLE; 8];
         for k in 1..8 {
-            for b in 0..256 {
-                let c = t[k - 1][b];
-                t[k][b] = (c >> 8) ^ CRC32_TABLE[(c & 0xFF) as usize];
+            let prev = t[k - 1];
+            for (x, c) in t[k].iter_mut().zip(prev) {
+                *x = (c >> 8) ^ CRC32_TABLE[(c & 0xFF) as usize];
             }
         }
         if let [t0, t1, t2, t3, t4, t5, t6, t7] = &t[..] {
