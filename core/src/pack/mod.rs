@@ -7,6 +7,7 @@
 pub mod binary;
 mod decode;
 
+use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::String;
 #[cfg(feature = "toml")]
@@ -302,11 +303,10 @@ impl Pack {
                     .into(),
             ));
         }
-        // Ids sorted once (no map built node by node): duplicates are neighbours, lookups
-        // binary searches. Errors name the first offending entry in pack order, as checking
-        // the entries one by one would.
-        let cats = SortedIds::new(self.categories.iter().map(|c| c.id.as_str()));
-        let cat_dup = cats.first_duplicate();
+        // Ids indexed once (no map built node by node). Errors name the first offending entry
+        // in pack order, as checking the entries one by one would.
+        let cats = IdIndex::new(self.categories.iter().map(|c| c.id.as_str()));
+        let cat_dup = cats.first_duplicate;
         for (i, c) in self.categories.iter().enumerate() {
             if !is_id(&c.id) {
                 return Err(PackError::invalid(
@@ -329,8 +329,8 @@ impl Pack {
                 ));
             }
         }
-        let ids = SortedIds::new(self.rules.iter().map(|r| r.id.as_str()));
-        let rule_dup = ids.first_duplicate();
+        let ids = IdIndex::new(self.rules.iter().map(|r| r.id.as_str()));
+        let rule_dup = ids.first_duplicate;
         for (i, r) in self.rules.iter().enumerate() {
             if !is_id(&r.id) {
                 return Err(PackError::invalid(
@@ -354,45 +354,119 @@ impl Pack {
     }
 }
 
-/// Ids with their positions, sorted by a hash of the id, then the id, then the position: built
-/// with one sort whose comparisons rarely reach the ids (which share long prefixes), searched by
-/// bisection. The hash only orders; equal hashes fall back to the ids, so a pack of colliding ids
-/// is still sorted in O(n log n) and read correctly.
-struct SortedIds<'a>(Vec<(u64, &'a str, usize)>);
-
-/// FNV-1a, 64 bits.
-fn id_hash(id: &str) -> u64 {
-    id.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+/// The positions of ids (of rules or categories), for duplicate checks and lookups: an
+/// open-addressing hash table built in one pass. No probe sequence may grow past
+/// `IdIndex::MAX_PROBES`: a pack whose ids collide (hostile, or unlucky) falls back to an
+/// ordered map, so building and looking up never degrade to quadratic time.
+struct IdIndex<'a> {
+    ids: Vec<&'a str>,
+    hashes: Vec<u64>,
+    /// Position + 1 of the id in each slot; 0 = empty. Empty when `fallback` is used.
+    slots: Vec<u32>,
+    fallback: Option<BTreeMap<&'a str, usize>>,
+    /// The first position (in pack order) whose id an earlier position already has.
+    first_duplicate: Option<usize>,
 }
 
-impl<'a> SortedIds<'a> {
+/// FNV-1a over 8-byte words (then the tail bytes), 64 bits.
+fn id_hash(id: &str) -> u64 {
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ id.len() as u64;
+    let mut words = id.as_bytes().chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        h = (h ^ w).wrapping_mul(PRIME).rotate_left(29);
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+    }
+    // Mix the high bits (multiplied most) into the low ones, which pick the slot.
+    h ^ (h >> 32)
+}
+
+impl<'a> IdIndex<'a> {
+    const MAX_PROBES: usize = 32;
+
     fn new(ids: impl ExactSizeIterator<Item = &'a str>) -> Self {
-        let mut v = Vec::with_capacity(ids.len());
-        v.extend(ids.enumerate().map(|(i, id)| (id_hash(id), id, i)));
-        // Equal ids sort by position: the first of them comes first.
-        crate::sort::sort_unstable(&mut v);
-        SortedIds(v)
+        let n = ids.len();
+        let mut index = IdIndex {
+            ids: Vec::with_capacity(n),
+            hashes: Vec::with_capacity(n),
+            slots: Vec::new(),
+            fallback: None,
+            first_duplicate: None,
+        };
+        index.ids.extend(ids);
+        index.hashes.extend(index.ids.iter().map(|id| id_hash(id)));
+        // At most half full; positions fit in u32 (else the ordered map).
+        let size = (2 * n).max(2).checked_next_power_of_two().unwrap_or(0);
+        if size == 0 || u32::try_from(n).is_err() || !index.fill(size) {
+            index.use_map();
+        }
+        index
     }
 
-    /// The first position (in pack order) whose id an earlier position already has.
-    fn first_duplicate(&self) -> Option<usize> {
-        self.0
-            .windows(2)
-            .filter(|w| w[0].0 == w[1].0 && w[0].1 == w[1].1)
-            .map(|w| w[1].2)
-            .min()
+    /// Replaces the table with an ordered map.
+    fn use_map(&mut self) {
+        self.slots = Vec::new();
+        self.first_duplicate = None;
+        let mut map = BTreeMap::new();
+        for (i, &id) in self.ids.iter().enumerate() {
+            // The first position of an id stays, as in the table.
+            if map.contains_key(id) {
+                self.first_duplicate.get_or_insert(i);
+            } else {
+                map.insert(id, i);
+            }
+        }
+        self.fallback = Some(map);
+    }
+
+    /// Fills a table of `size` slots; `false` when some probe sequence gets too long.
+    fn fill(&mut self, size: usize) -> bool {
+        self.slots = alloc::vec![0u32; size];
+        let mask = size - 1;
+        'ids: for (i, (&id, &h)) in self.ids.iter().zip(&self.hashes).enumerate() {
+            let mut at = h as usize & mask;
+            for _ in 0..Self::MAX_PROBES {
+                match self.slots[at] {
+                    0 => {
+                        // `i + 1` fits: the caller checked the length.
+                        self.slots[at] = i as u32 + 1;
+                        continue 'ids;
+                    }
+                    p => {
+                        let p = p as usize - 1;
+                        if self.hashes[p] == h && self.ids[p] == id {
+                            self.first_duplicate.get_or_insert(i);
+                            continue 'ids;
+                        }
+                    }
+                }
+                at = (at + 1) & mask;
+            }
+            return false;
+        }
+        true
     }
 
     /// The position of the first entry with this id.
     fn get(&self, id: &str) -> Option<usize> {
-        let key = (id_hash(id), id);
-        let i = self.0.partition_point(|&(h, x, _)| (h, x) < key);
-        self.0
-            .get(i)
-            .filter(|&&(h, x, _)| (h, x) == key)
-            .map(|&(_, _, i)| i)
+        if let Some(map) = &self.fallback {
+            return map.get(id).copied();
+        }
+        let mask = self.slots.len().checked_sub(1)?;
+        let h = id_hash(id);
+        let mut at = h as usize & mask;
+        // Every id went in within MAX_PROBES slots of its start.
+        for _ in 0..Self::MAX_PROBES {
+            let p = (*self.slots.get(at)? as usize).checked_sub(1)?;
+            if self.hashes[p] == h && self.ids[p] == id {
+                return Some(p);
+            }
+            at = (at + 1) & mask;
+        }
+        None
     }
 
     fn contains(&self, id: &str) -> bool {
@@ -405,7 +479,7 @@ impl Rule {
         PackError::invalid(Some(&self.id), msg.into())
     }
 
-    fn validate_fields(&self, cats: &SortedIds<'_>, ids: &SortedIds<'_>) -> Result<(), PackError> {
+    fn validate_fields(&self, cats: &IdIndex<'_>, ids: &IdIndex<'_>) -> Result<(), PackError> {
         match &self.category {
             Some(c) if !cats.contains(c) => {
                 return Err(self.err(&format!("unknown category {c:?}")))
@@ -704,5 +778,113 @@ impl Pack {
                 .map_err(|e| format!("{}: {e}", f.display()))?;
         }
         Ok(pack)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    fn ids(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("cue.shared.prefix.{i}")).collect()
+    }
+
+    /// The table, and the ordered map it falls back to, answer alike.
+    fn both<'a>(ids: &'a [String]) -> [IdIndex<'a>; 2] {
+        let table = IdIndex::new(ids.iter().map(String::as_str));
+        assert!(table.fallback.is_none() || ids.is_empty());
+        let mut map = IdIndex::new(ids.iter().map(String::as_str));
+        map.use_map();
+        [table, map]
+    }
+
+    #[test]
+    fn id_index_finds_every_id_and_the_first_duplicate() {
+        for n in [0, 1, 2, 7, 513, 5000] {
+            let ids = ids(n);
+            for index in both(&ids) {
+                assert_eq!(index.first_duplicate, None);
+                for (i, id) in ids.iter().enumerate() {
+                    assert_eq!(index.get(id), Some(i));
+                }
+                assert!(!index.contains("cue.shared.prefix.x"));
+                assert!(!index.contains(""));
+            }
+        }
+        // Duplicates: the first later position that repeats an id, with the first position
+        // kept for lookups.
+        let mut dup = ids(100);
+        dup[60] = dup[10].clone();
+        dup[40] = dup[30].clone();
+        dup[90] = dup[30].clone();
+        for index in both(&dup) {
+            assert_eq!(index.first_duplicate, Some(40));
+            assert_eq!(index.get(&dup[90]), Some(30));
+            assert_eq!(index.get(&dup[60]), Some(10));
+        }
+    }
+
+    fn keywords(id: &str) -> Rule {
+        Rule {
+            id: id.to_string(),
+            kind: RuleKind::Keywords,
+            keywords: vec!["x".to_string()],
+            ..Rule::default()
+        }
+    }
+
+    fn pack(rules: Vec<Rule>) -> Pack {
+        Pack {
+            pack: Some(PackMeta {
+                name: "t".into(),
+                version: "1".into(),
+                description: String::new(),
+            }),
+            rules,
+            ..Pack::default()
+        }
+    }
+
+    #[test]
+    fn validation_reports_the_first_bad_rule_in_order() {
+        // A duplicate before a bad id, and a bad id before a duplicate.
+        let err = pack(vec![keywords("a"), keywords("a"), keywords("B")])
+            .validate()
+            .unwrap_err();
+        assert_eq!(err.rule(), Some("a"));
+        assert!(err.to_string().contains("duplicate"), "{err}");
+        let err = pack(vec![keywords("a"), keywords("B"), keywords("a")])
+            .validate()
+            .unwrap_err();
+        assert_eq!(err.rule(), Some("B"));
+        // Combinations: unknown references and cycles, through the index.
+        let combo = |id: &str, all: &[&str]| Rule {
+            id: id.to_string(),
+            kind: RuleKind::Combo,
+            all: all.iter().map(|s| s.to_string()).collect(),
+            ..Rule::default()
+        };
+        let err = pack(vec![keywords("k"), combo("c", &["k", "gone"])])
+            .validate()
+            .unwrap_err();
+        assert_eq!(err.rule(), Some("c"));
+        let err = pack(vec![
+            combo("x", &["y"]),
+            combo("y", &["z"]),
+            combo("z", &["x"]),
+        ])
+        .validate()
+        .unwrap_err();
+        assert!(err.to_string().contains("cycle"), "{err}");
+        let ok = pack(vec![
+            keywords("k"),
+            combo("y", &["k"]),
+            combo("x", &["y", "k"]),
+        ]);
+        ok.validate().unwrap();
+        let order = combo_order(&ok.rules, &|id| ok.rules.iter().position(|r| r.id == id));
+        assert_eq!(order.unwrap(), vec![1, 2]);
     }
 }
