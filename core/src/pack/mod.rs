@@ -305,7 +305,7 @@ impl Pack {
         }
         // Ids indexed once (no map built node by node). Errors name the first offending entry
         // in pack order, as checking the entries one by one would.
-        let cats = IdIndex::new(self.categories.iter().map(|c| c.id.as_str()));
+        let cats = IdIndex::new(self.categories.iter().map(|c| c.id.as_str()).collect());
         let cat_dup = cats.first_duplicate;
         for (i, c) in self.categories.iter().enumerate() {
             if !is_id(&c.id) {
@@ -329,7 +329,7 @@ impl Pack {
                 ));
             }
         }
-        let ids = IdIndex::new(self.rules.iter().map(|r| r.id.as_str()));
+        let ids = IdIndex::new(self.rules.iter().map(|r| r.id.as_str()).collect());
         let rule_dup = ids.first_duplicate;
         for (i, r) in self.rules.iter().enumerate() {
             if !is_id(&r.id) {
@@ -387,17 +387,17 @@ fn id_hash(id: &str) -> u64 {
 impl<'a> IdIndex<'a> {
     const MAX_PROBES: usize = 32;
 
-    fn new(ids: impl ExactSizeIterator<Item = &'a str>) -> Self {
+    /// Not generic over an iterator: one copy of this code (WASM size).
+    fn new(ids: Vec<&'a str>) -> Self {
         let n = ids.len();
+        let hashes = ids.iter().map(|id| id_hash(id)).collect();
         let mut index = IdIndex {
-            ids: Vec::with_capacity(n),
-            hashes: Vec::with_capacity(n),
+            ids,
+            hashes,
             slots: Vec::new(),
             fallback: None,
             first_duplicate: None,
         };
-        index.ids.extend(ids);
-        index.hashes.extend(index.ids.iter().map(|id| id_hash(id)));
         // At most half full; positions fit in u32 (else the ordered map).
         let size = (2 * n).max(2).checked_next_power_of_two().unwrap_or(0);
         if size == 0 || u32::try_from(n).is_err() || !index.fill(size) {
@@ -451,6 +451,7 @@ impl<'a> IdIndex<'a> {
     }
 
     /// The position of the first entry with this id.
+    #[inline(never)]
     fn get(&self, id: &str) -> Option<usize> {
         if let Some(map) = &self.fallback {
             return map.get(id).copied();
@@ -793,9 +794,9 @@ mod tests {
 
     /// The table, and the ordered map it falls back to, answer alike.
     fn both<'a>(ids: &'a [String]) -> [IdIndex<'a>; 2] {
-        let table = IdIndex::new(ids.iter().map(String::as_str));
+        let table = IdIndex::new(ids.iter().map(String::as_str).collect());
         assert!(table.fallback.is_none() || ids.is_empty());
-        let mut map = IdIndex::new(ids.iter().map(String::as_str));
+        let mut map = IdIndex::new(ids.iter().map(String::as_str).collect());
         map.use_map();
         [table, map]
     }
