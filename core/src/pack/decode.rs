@@ -78,6 +78,13 @@ impl<'a> Reader<'a> {
     /// A LEB128 varint of at most `bits` bits (postcard's bounds: `ceil(bits / 7)` bytes, no
     /// bits set past `bits`).
     fn varint(&mut self, bits: u32) -> Option<u64> {
+        // One byte below 128 (most lengths and all small numbers): the value itself.
+        if let [b @ 0..=0x7F, rest @ ..] = self.rest {
+            if bits >= 7 {
+                self.rest = rest;
+                return Some(u64::from(*b));
+            }
+        }
         let last = bits.div_ceil(7) - 1;
         let mut out = 0u64;
         for i in 0..=last {
@@ -158,6 +165,10 @@ impl<'a> Reader<'a> {
     /// valid). Otherwise, string by string.
     fn strings(&mut self) -> Option<Vec<String>> {
         let n = self.len()?;
+        if n == 0 {
+            // Most of a rule's lists.
+            return Some(Vec::new());
+        }
         let start = self.rest;
         let mut at = 0;
         for _ in 0..n {
