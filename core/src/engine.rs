@@ -1675,7 +1675,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
             },
         })
     };
-    let combo_order = pack::combo_order(&pack.rules, &ids)?
+    let combo_order = pack::combo_order(&pack.rules, &|id| ids.get(id).copied())?
         .into_iter()
         .map(|i| i as u32)
         .collect();

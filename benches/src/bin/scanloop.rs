@@ -4,7 +4,9 @@
 //! with spans, categories), to confirm that an optimisation changes no verdict. With
 //! `--per-regex`, the scan time of each regex rule alone (a pack with only that rule), slowest
 //! first, to find the rules that cost. With `--slowest N`, the N messages slowest to scan (line
-//! number, bytes, best time of 5 warm scans), to find what makes the latency tail.
+//! number, bytes, best time of 5 warm scans), to find what makes the latency tail. With
+//! `--decode N` (no FILE needed), it only decodes the pack's binary form N times
+//! (`pack::binary::decode`, what `compare` reports as `load_ms`), to profile the load.
 
 use std::process::ExitCode;
 
@@ -19,6 +21,7 @@ fn main() -> ExitCode {
     let mut check = false;
     let mut per_regex = false;
     let mut slowest = 0usize;
+    let mut decode = 0usize;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -27,12 +30,16 @@ fn main() -> ExitCode {
             "--per-regex" => per_regex = true,
             "--slowest" => slowest = it.next().and_then(|n| n.parse().ok()).unwrap_or(20),
             "--passes" => passes = it.next().and_then(|n| n.parse().ok()).unwrap_or(1),
+            "--decode" => decode = it.next().and_then(|n| n.parse().ok()).unwrap_or(100),
             "--limit" => limit = it.next().and_then(|n| n.parse().ok()).unwrap_or(usize::MAX),
             _ => file = Some(a),
         }
     }
+    if decode > 0 {
+        return decode_loop(pack.as_deref(), decode);
+    }
     let Some(file) = file else {
-        eprintln!("usage: scanloop [--pack PACK] [--passes N] [--limit N] [--check] [--per-regex] [--slowest N] FILE.jsonl");
+        eprintln!("usage: scanloop [--pack PACK] [--passes N] [--limit N] [--check] [--per-regex] [--slowest N] FILE.jsonl | scanloop [--pack PACK] --decode N");
         return ExitCode::from(2);
     };
     let msgs = match read_jsonl_texts(std::path::Path::new(&file)) {
@@ -169,5 +176,38 @@ fn regex_costs(pack: &fanzha::pack::Pack, msgs: &[String]) -> ExitCode {
             w.as_secs_f64() * 1e6
         );
     }
+    ExitCode::SUCCESS
+}
+
+/// Decodes the pack's binary form `n` times; prints the best and median time of one decode.
+fn decode_loop(pack: Option<&str>, n: usize) -> ExitCode {
+    let blob = match load_pack(pack) {
+        Ok((_, blob)) => blob,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = std::time::Instant::now();
+        match fanzha::pack::binary::decode(std::hint::black_box(&blob)) {
+            Ok(p) => {
+                times.push(t.elapsed());
+                std::hint::black_box(&p);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    times.sort();
+    println!(
+        "decode of {} bytes, {n} runs: best {:.3} ms, median {:.3} ms",
+        blob.len(),
+        times[0].as_secs_f64() * 1e3,
+        times[n / 2].as_secs_f64() * 1e3
+    );
     ExitCode::SUCCESS
 }

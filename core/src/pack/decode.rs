@@ -78,6 +78,13 @@ impl<'a> Reader<'a> {
     /// A LEB128 varint of at most `bits` bits (postcard's bounds: `ceil(bits / 7)` bytes, no
     /// bits set past `bits`).
     fn varint(&mut self, bits: u32) -> Option<u64> {
+        // One byte below 128 (most lengths and all small numbers): the value itself.
+        if let [b @ 0..=0x7F, rest @ ..] = self.rest {
+            if bits >= 7 {
+                self.rest = rest;
+                return Some(u64::from(*b));
+            }
+        }
         let last = bits.div_ceil(7) - 1;
         let mut out = 0u64;
         for i in 0..=last {
@@ -123,8 +130,17 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn seq<T>(&mut self, mut item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+    fn seq<T>(&mut self, item: impl FnMut(&mut Self) -> Option<T>) -> Option<Vec<T>> {
         let n = self.len()?;
+        self.seq_of(n, item)
+    }
+
+    /// `n` items.
+    fn seq_of<T>(
+        &mut self,
+        n: usize,
+        mut item: impl FnMut(&mut Self) -> Option<T>,
+    ) -> Option<Vec<T>> {
         // Every item takes at least one byte, and a bogus length reserves at most 64 KiB
         // (serde's cautious size hint does the same with 1 MiB).
         let cap = n
@@ -143,8 +159,39 @@ impl<'a> Reader<'a> {
         core::str::from_utf8(bytes).ok().map(String::from)
     }
 
+    /// A list of strings. When every length is one byte (below 128: an ASCII character), the
+    /// list's bytes are checked as UTF-8 in one call: a valid whole splits into valid strings at
+    /// those ASCII bytes, and an invalid whole holds an invalid string (the lengths being
+    /// valid). Otherwise, string by string.
     fn strings(&mut self) -> Option<Vec<String>> {
-        self.seq(Reader::string)
+        let n = self.len()?;
+        if n == 0 {
+            // Most of a rule's lists.
+            return Some(Vec::new());
+        }
+        let start = self.rest;
+        let mut at = 0;
+        for _ in 0..n {
+            match start.get(at) {
+                Some(&len) if len < 0x80 && at + 1 + usize::from(len) <= start.len() => {
+                    at += 1 + usize::from(len);
+                }
+                _ => {
+                    // A longer length or a truncated list: the general reader.
+                    return self.seq_of(n, Reader::string);
+                }
+            }
+        }
+        let text = core::str::from_utf8(&start[..at]).ok()?;
+        self.rest = &start[at..];
+        let mut out = Vec::with_capacity(n);
+        let mut at = 0;
+        for _ in 0..n {
+            let len = usize::from(*text.as_bytes().get(at)?);
+            out.push(String::from(text.get(at + 1..at + 1 + len)?));
+            at += 1 + len;
+        }
+        Some(out)
     }
 
     fn opt_string(&mut self) -> Option<Option<String>> {

@@ -303,15 +303,18 @@ impl Pack {
                     .into(),
             ));
         }
-        let mut cats = BTreeMap::new();
-        for c in &self.categories {
+        // Ids indexed once (no map built node by node). Errors name the first offending entry
+        // in pack order, as checking the entries one by one would.
+        let cats = IdIndex::new(self.categories.iter().map(|c| c.id.as_str()).collect());
+        let cat_dup = cats.first_duplicate;
+        for (i, c) in self.categories.iter().enumerate() {
             if !is_id(&c.id) {
                 return Err(PackError::invalid(
                     None,
                     format!("bad category id {:?}", c.id),
                 ));
             }
-            if cats.insert(c.id.as_str(), ()).is_some() {
+            if cat_dup == Some(i) {
                 return Err(PackError::invalid(
                     None,
                     format!("duplicate category {:?}", c.id),
@@ -326,7 +329,8 @@ impl Pack {
                 ));
             }
         }
-        let mut ids = BTreeMap::new();
+        let ids = IdIndex::new(self.rules.iter().map(|r| r.id.as_str()).collect());
+        let rule_dup = ids.first_duplicate;
         for (i, r) in self.rules.iter().enumerate() {
             if !is_id(&r.id) {
                 return Err(PackError::invalid(
@@ -334,7 +338,7 @@ impl Pack {
                     "rule ids are 1-128 chars of [a-z0-9_.-]".into(),
                 ));
             }
-            if ids.insert(r.id.as_str(), i).is_some() {
+            if rule_dup == Some(i) {
                 return Err(PackError::invalid(Some(&r.id), "duplicate rule id".into()));
             }
         }
@@ -346,7 +350,128 @@ impl Pack {
                 .validate()
                 .map_err(|e| PackError::invalid(None, format!("[links]: {e}")))?;
         }
-        combo_order(&self.rules, &ids).map(|_| ())
+        combo_order(&self.rules, &|id| ids.get(id)).map(|_| ())
+    }
+}
+
+/// The positions of ids (of rules or categories), for duplicate checks and lookups: an
+/// open-addressing hash table built in one pass. No probe sequence may grow past
+/// `IdIndex::MAX_PROBES`: a pack whose ids collide (hostile, or unlucky) falls back to an
+/// ordered map, so building and looking up never degrade to quadratic time.
+struct IdIndex<'a> {
+    ids: Vec<&'a str>,
+    hashes: Vec<u64>,
+    /// Position + 1 of the id in each slot; 0 = empty. Empty when `fallback` is used.
+    slots: Vec<u32>,
+    fallback: Option<BTreeMap<&'a str, usize>>,
+    /// The first position (in pack order) whose id an earlier position already has.
+    first_duplicate: Option<usize>,
+}
+
+/// FNV-1a over 8-byte words (then the tail bytes), 64 bits.
+fn id_hash(id: &str) -> u64 {
+    const PRIME: u64 = 0x0100_0000_01b3;
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ id.len() as u64;
+    let mut words = id.as_bytes().chunks_exact(8);
+    for w in &mut words {
+        let w = u64::from_le_bytes([w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7]]);
+        h = (h ^ w).wrapping_mul(PRIME).rotate_left(29);
+    }
+    for &b in words.remainder() {
+        h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+    }
+    // Mix the high bits (multiplied most) into the low ones, which pick the slot.
+    h ^ (h >> 32)
+}
+
+impl<'a> IdIndex<'a> {
+    const MAX_PROBES: usize = 32;
+
+    /// Not generic over an iterator: one copy of this code (WASM size).
+    fn new(ids: Vec<&'a str>) -> Self {
+        let n = ids.len();
+        let hashes = ids.iter().map(|id| id_hash(id)).collect();
+        let mut index = IdIndex {
+            ids,
+            hashes,
+            slots: Vec::new(),
+            fallback: None,
+            first_duplicate: None,
+        };
+        // At most half full; positions fit in u32 (else the ordered map).
+        let size = (2 * n).max(2).checked_next_power_of_two().unwrap_or(0);
+        if size == 0 || u32::try_from(n).is_err() || !index.fill(size) {
+            index.use_map();
+        }
+        index
+    }
+
+    /// Replaces the table with an ordered map.
+    fn use_map(&mut self) {
+        self.slots = Vec::new();
+        self.first_duplicate = None;
+        let mut map = BTreeMap::new();
+        for (i, &id) in self.ids.iter().enumerate() {
+            // The first position of an id stays, as in the table.
+            if map.contains_key(id) {
+                self.first_duplicate.get_or_insert(i);
+            } else {
+                map.insert(id, i);
+            }
+        }
+        self.fallback = Some(map);
+    }
+
+    /// Fills a table of `size` slots; `false` when some probe sequence gets too long.
+    fn fill(&mut self, size: usize) -> bool {
+        self.slots = alloc::vec![0u32; size];
+        let mask = size - 1;
+        'ids: for (i, (&id, &h)) in self.ids.iter().zip(&self.hashes).enumerate() {
+            let mut at = h as usize & mask;
+            for _ in 0..Self::MAX_PROBES {
+                match self.slots[at] {
+                    0 => {
+                        // `i + 1` fits: the caller checked the length.
+                        self.slots[at] = i as u32 + 1;
+                        continue 'ids;
+                    }
+                    p => {
+                        let p = p as usize - 1;
+                        if self.hashes[p] == h && self.ids[p] == id {
+                            self.first_duplicate.get_or_insert(i);
+                            continue 'ids;
+                        }
+                    }
+                }
+                at = (at + 1) & mask;
+            }
+            return false;
+        }
+        true
+    }
+
+    /// The position of the first entry with this id.
+    #[inline(never)]
+    fn get(&self, id: &str) -> Option<usize> {
+        if let Some(map) = &self.fallback {
+            return map.get(id).copied();
+        }
+        let mask = self.slots.len().checked_sub(1)?;
+        let h = id_hash(id);
+        let mut at = h as usize & mask;
+        // Every id went in within MAX_PROBES slots of its start.
+        for _ in 0..Self::MAX_PROBES {
+            let p = (*self.slots.get(at)? as usize).checked_sub(1)?;
+            if self.hashes[p] == h && self.ids[p] == id {
+                return Some(p);
+            }
+            at = (at + 1) & mask;
+        }
+        None
+    }
+
+    fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
     }
 }
 
@@ -355,13 +480,9 @@ impl Rule {
         PackError::invalid(Some(&self.id), msg.into())
     }
 
-    fn validate_fields(
-        &self,
-        cats: &BTreeMap<&str, ()>,
-        ids: &BTreeMap<&str, usize>,
-    ) -> Result<(), PackError> {
+    fn validate_fields(&self, cats: &IdIndex<'_>, ids: &IdIndex<'_>) -> Result<(), PackError> {
         match &self.category {
-            Some(c) if !cats.contains_key(c.as_str()) => {
+            Some(c) if !cats.contains(c) => {
                 return Err(self.err(&format!("unknown category {c:?}")))
             }
             None if self.weight > 0 => {
@@ -457,7 +578,7 @@ impl Rule {
                     return Err(self.err("a combo rule takes only all/any/min_any/none/within"));
                 }
                 for id in self.all.iter().chain(&self.any).chain(&self.none) {
-                    if !ids.contains_key(id.as_str()) {
+                    if !ids.contains(id) {
                         return Err(self.err(&format!("refers to unknown rule {id:?}")));
                     }
                     if *id == self.id {
@@ -489,27 +610,34 @@ fn is_id(s: &str) -> bool {
 }
 
 /// Orders the combo rules so that each comes after every combo it refers to; errors on a cycle.
+/// `id` gives the position of a rule id (a trait object: one copy of this code for the callers'
+/// maps).
 pub(crate) fn combo_order(
     rules: &[Rule],
-    ids: &BTreeMap<&str, usize>,
+    id: &dyn Fn(&str) -> Option<usize>,
 ) -> Result<Vec<usize>, PackError> {
     // 0 = unvisited, 1 = on the stack, 2 = done.
     let mut state = alloc::vec![0u8; rules.len()];
     let mut order = Vec::new();
+    let mut stack = Vec::new();
     for root in 0..rules.len() {
         if rules[root].kind != RuleKind::Combo || state[root] != 0 {
             continue;
         }
-        // Iterative DFS: (rule, next child index).
-        let mut stack = alloc::vec![(root, 0usize)];
+        // Iterative DFS: (rule, next child index into all, any, none in turn).
+        stack.push((root, 0usize));
         state[root] = 1;
         while let Some(&mut (r, ref mut next)) = stack.last_mut() {
             let rule = &rules[r];
-            let children: Vec<&String> =
-                rule.all.iter().chain(&rule.any).chain(&rule.none).collect();
-            if let Some(child) = children.get(*next) {
+            let (all, any) = (rule.all.len(), rule.any.len());
+            let child = match *next {
+                i if i < all => rule.all.get(i),
+                i if i < all + any => rule.any.get(i - all),
+                i => rule.none.get(i - all - any),
+            };
+            if let Some(child) = child {
                 *next += 1;
-                let Some(&c) = ids.get(child.as_str()) else {
+                let Some(c) = id(child) else {
                     continue;
                 };
                 if rules[c].kind != RuleKind::Combo {
@@ -651,5 +779,113 @@ impl Pack {
                 .map_err(|e| format!("{}: {e}", f.display()))?;
         }
         Ok(pack)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+    use alloc::vec;
+
+    fn ids(n: usize) -> Vec<String> {
+        (0..n).map(|i| format!("cue.shared.prefix.{i}")).collect()
+    }
+
+    /// The table, and the ordered map it falls back to, answer alike.
+    fn both<'a>(ids: &'a [String]) -> [IdIndex<'a>; 2] {
+        let table = IdIndex::new(ids.iter().map(String::as_str).collect());
+        assert!(table.fallback.is_none() || ids.is_empty());
+        let mut map = IdIndex::new(ids.iter().map(String::as_str).collect());
+        map.use_map();
+        [table, map]
+    }
+
+    #[test]
+    fn id_index_finds_every_id_and_the_first_duplicate() {
+        for n in [0, 1, 2, 7, 513, 5000] {
+            let ids = ids(n);
+            for index in both(&ids) {
+                assert_eq!(index.first_duplicate, None);
+                for (i, id) in ids.iter().enumerate() {
+                    assert_eq!(index.get(id), Some(i));
+                }
+                assert!(!index.contains("cue.shared.prefix.x"));
+                assert!(!index.contains(""));
+            }
+        }
+        // Duplicates: the first later position that repeats an id, with the first position
+        // kept for lookups.
+        let mut dup = ids(100);
+        dup[60] = dup[10].clone();
+        dup[40] = dup[30].clone();
+        dup[90] = dup[30].clone();
+        for index in both(&dup) {
+            assert_eq!(index.first_duplicate, Some(40));
+            assert_eq!(index.get(&dup[90]), Some(30));
+            assert_eq!(index.get(&dup[60]), Some(10));
+        }
+    }
+
+    fn keywords(id: &str) -> Rule {
+        Rule {
+            id: id.to_string(),
+            kind: RuleKind::Keywords,
+            keywords: vec!["x".to_string()],
+            ..Rule::default()
+        }
+    }
+
+    fn pack(rules: Vec<Rule>) -> Pack {
+        Pack {
+            pack: Some(PackMeta {
+                name: "t".into(),
+                version: "1".into(),
+                description: String::new(),
+            }),
+            rules,
+            ..Pack::default()
+        }
+    }
+
+    #[test]
+    fn validation_reports_the_first_bad_rule_in_order() {
+        // A duplicate before a bad id, and a bad id before a duplicate.
+        let err = pack(vec![keywords("a"), keywords("a"), keywords("B")])
+            .validate()
+            .unwrap_err();
+        assert_eq!(err.rule(), Some("a"));
+        assert!(err.to_string().contains("duplicate"), "{err}");
+        let err = pack(vec![keywords("a"), keywords("B"), keywords("a")])
+            .validate()
+            .unwrap_err();
+        assert_eq!(err.rule(), Some("B"));
+        // Combinations: unknown references and cycles, through the index.
+        let combo = |id: &str, all: &[&str]| Rule {
+            id: id.to_string(),
+            kind: RuleKind::Combo,
+            all: all.iter().map(|s| s.to_string()).collect(),
+            ..Rule::default()
+        };
+        let err = pack(vec![keywords("k"), combo("c", &["k", "gone"])])
+            .validate()
+            .unwrap_err();
+        assert_eq!(err.rule(), Some("c"));
+        let err = pack(vec![
+            combo("x", &["y"]),
+            combo("y", &["z"]),
+            combo("z", &["x"]),
+        ])
+        .validate()
+        .unwrap_err();
+        assert!(err.to_string().contains("cycle"), "{err}");
+        let ok = pack(vec![
+            keywords("k"),
+            combo("y", &["k"]),
+            combo("x", &["y", "k"]),
+        ]);
+        ok.validate().unwrap();
+        let order = combo_order(&ok.rules, &|id| ok.rules.iter().position(|r| r.id == id));
+        assert_eq!(order.unwrap(), vec![1, 2]);
     }
 }
