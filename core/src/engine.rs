@@ -752,16 +752,9 @@ impl Engine {
             s.regex_last[ri as usize] = key;
             let pos = pos as usize;
             let span = if suffix {
-                let (Some(rev), Some(slot)) = (
-                    re.dfas
-                        .get(ri as usize)
-                        .and_then(Option::as_ref)
-                        .and_then(|d| d.get(&self.limits)),
-                    s.caches.get_mut(ri as usize),
-                ) else {
+                let Some((rev, rcache)) = dfa_and_cache(re, &mut s.caches, ri, &self.limits) else {
                     continue;
                 };
-                let rcache = slot.get_or_insert_with(|| DfaCache::new(rev));
                 let input = Input::new(hay).range(..pos).anchored(Anchored::Yes);
                 match rev.try_search_rev(rcache, &input) {
                     Ok(Some(h)) => (h.offset(), pos),
@@ -789,16 +782,9 @@ impl Engine {
                     None => hay.len(),
                 };
                 let input = Input::new(hay).range(pos..end).anchored(Anchored::Yes);
-                let (Some(fwd), Some(slot)) = (
-                    re.dfas
-                        .get(ri as usize)
-                        .and_then(Option::as_ref)
-                        .and_then(|d| d.get(&self.limits)),
-                    s.caches.get_mut(ri as usize),
-                ) else {
+                let Some((fwd, fcache)) = dfa_and_cache(re, &mut s.caches, ri, &self.limits) else {
                     continue;
                 };
-                let fcache = slot.get_or_insert_with(|| DfaCache::new(fwd));
                 match fwd.try_search_fwd(fcache, &input) {
                     Ok(Some(h)) => (pos, h.offset()),
                     _ => continue,
@@ -1092,6 +1078,19 @@ impl RuleState {
             self.spans.push((rule, start, end));
         }
     }
+}
+
+/// The lazy DFA of regex `ri` (compiled on first use) and its cache in the scratch (made on
+/// first use); `None` for a regex without its own DFA.
+fn dfa_and_cache<'a>(
+    re: &'a RegexSet,
+    caches: &'a mut [Option<DfaCache>],
+    ri: u32,
+    limits: &Limits,
+) -> Option<(&'a DFA, &'a mut DfaCache)> {
+    let dfa = re.dfas.get(ri as usize)?.as_ref()?.get(limits)?;
+    let cache = caches.get_mut(ri as usize)?;
+    Some((dfa, cache.get_or_insert_with(|| DfaCache::new(dfa))))
 }
 
 /// The end of the last suffix literal occurrence of regex `ri` (in `ends`, sorted) that starts

@@ -158,18 +158,7 @@ impl Bounds {
 /// at most 1/16 (or 64 bytes) above the smallest one (binary search up to `cap`, which is
 /// returned if even it is too small).
 fn measure(compiler: &mut Compiler, hir: &Hir, reverse: bool, cap: usize) -> usize {
-    let mut ok = |limit: usize| {
-        compiler
-            .configure(
-                thompson::Config::new()
-                    .nfa_size_limit(Some(limit))
-                    .which_captures(WhichCaptures::None)
-                    .reverse(reverse)
-                    .shrink(false),
-            )
-            .build_from_hir(hir)
-            .is_ok()
-    };
+    let mut ok = |limit: usize| fits(compiler, hir, reverse, limit);
     if !ok(cap) {
         return cap;
     }
@@ -184,6 +173,21 @@ fn measure(compiler: &mut Compiler, hir: &Hir, reverse: bool, cap: usize) -> usi
         }
     }
     hi
+}
+
+/// Whether `hir` compiles (no captures, no shrinking, as the engine compiles it) within a size
+/// limit of `limit` bytes.
+fn fits(compiler: &mut Compiler, hir: &Hir, reverse: bool, limit: usize) -> bool {
+    compiler
+        .configure(
+            thompson::Config::new()
+                .nfa_size_limit(Some(limit))
+                .which_captures(WhichCaptures::None)
+                .reverse(reverse)
+                .shrink(false),
+        )
+        .build_from_hir(hir)
+        .is_ok()
 }
 
 #[cfg(test)]
@@ -204,18 +208,8 @@ mod tests {
     /// The smallest size limit the compiler accepts for `h` (binary search), or `None` when
     /// even `cap` is too small.
     fn real_size(h: &Hir, reverse: bool, cap: usize) -> Option<usize> {
-        let ok = |limit: usize| {
-            thompson::Compiler::new()
-                .configure(
-                    thompson::Config::new()
-                        .nfa_size_limit(Some(limit))
-                        .which_captures(WhichCaptures::None)
-                        .reverse(reverse)
-                        .shrink(false),
-                )
-                .build_from_hir(h)
-                .is_ok()
-        };
+        let mut compiler = Compiler::new();
+        let mut ok = |limit: usize| fits(&mut compiler, h, reverse, limit);
         if !ok(cap) {
             return None;
         }
