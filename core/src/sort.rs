@@ -5,11 +5,25 @@
 //! every element type and comparator; the engine has a dozen of them, which made sorting code
 //! close to a tenth of the WASM module (issue 7). These run in place, without allocating, like
 //! `sort_unstable`: safe to call on the scan path.
+//!
+//! Only the WebAssembly build uses them: elsewhere code size matters less than time, and the
+//! heapsort through a trait object cost ~10% of a native scan (callgrind on the SMS corpus), so
+//! `sort_unstable*` there are `core`'s. Every sort the engine does is of distinct elements or
+//! by a total order on them, so both give the same result (`scanloop --check` digests agree).
 
 use core::cmp::Ordering;
 
 /// Sorts `v` by `cmp`, in place, in O(n log n); equal elements may be reordered.
 pub(crate) fn sort_unstable_by<T>(v: &mut [T], cmp: impl FnMut(&T, &T) -> Ordering) {
+    #[cfg(target_arch = "wasm32")]
+    heapsort(&mut Slice { v, cmp });
+    #[cfg(not(target_arch = "wasm32"))]
+    v.sort_unstable_by(cmp);
+}
+
+/// The compact heapsort, on every target (for tests).
+#[cfg(test)]
+fn heapsort_by<T>(v: &mut [T], cmp: impl FnMut(&T, &T) -> Ordering) {
     heapsort(&mut Slice { v, cmp });
 }
 
@@ -51,8 +65,10 @@ impl<T, F: FnMut(&T, &T) -> Ordering> Seq for Slice<'_, T, F> {
 }
 
 /// Slices up to this length are insertion-sorted (fewer compares than a heap on short input).
+#[cfg(any(target_arch = "wasm32", test))]
 const SHORT: usize = 16;
 
+#[cfg(any(target_arch = "wasm32", test))]
 #[inline(never)]
 fn heapsort(s: &mut dyn Seq) {
     let n = s.len();
@@ -69,6 +85,7 @@ fn heapsort(s: &mut dyn Seq) {
 }
 
 /// Restores the max-heap order below `node` within `..end`.
+#[cfg(any(target_arch = "wasm32", test))]
 fn sift_down(s: &mut dyn Seq, mut node: usize, end: usize) {
     loop {
         let mut child = 2 * node + 1;
@@ -122,10 +139,10 @@ mod tests {
                 let mut v = values(seed, n, range);
                 let mut want = v.clone();
                 want.sort();
-                sort_unstable(&mut v);
+                heapsort_by(&mut v, u64::cmp);
                 assert_eq!(v, want, "n={n} range={range}");
                 v.reverse();
-                sort_unstable(&mut v);
+                heapsort_by(&mut v, u64::cmp);
                 assert_eq!(v, want, "reversed, n={n}");
             }
         }
@@ -136,7 +153,7 @@ mod tests {
         let mut v = values(3, 500, 50);
         let mut want = v.clone();
         want.sort_by(|a, b| b.cmp(a));
-        sort_unstable_by(&mut v, |a, b| b.cmp(a));
+        heapsort_by(&mut v, |a, b| b.cmp(a));
         assert_eq!(v, want);
     }
 
