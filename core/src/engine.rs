@@ -29,6 +29,7 @@ use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
 mod gapped;
+mod gate;
 mod size;
 
 use crate::entities::{self, EntityKind};
@@ -186,6 +187,27 @@ enum Target {
     RegexEnd { regex: u32 },
     /// A literal of literal set `id` of a decomposed regex (see [`gapped`]).
     Elem { id: u32 },
+    /// A literal of gate set `id` (see [`gate`]).
+    GateSet { id: u32 },
+}
+
+impl RegexSet {
+    /// Whether regex `ri` can match given the gate sets seen (true when it has no gate).
+    fn gate_open(&self, ri: u32, seen: &[u64]) -> bool {
+        let Some(&(a, b)) = self.gates.get(ri as usize) else {
+            return true;
+        };
+        if a == b {
+            return true;
+        }
+        let has = |id: &u32| {
+            seen.get(*id as usize / 64)
+                .is_some_and(|w| w >> (id % 64) & 1 == 1)
+        };
+        self.gate_branches[a as usize..b as usize]
+            .iter()
+            .any(|&(x, y)| self.gate_ids[x as usize..y as usize].iter().all(has))
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -213,6 +235,13 @@ struct RegexSet {
     /// Per literal set: whether it is the first set of a decomposed regex (a match of the
     /// regex starts with one of its literals).
     first_sets: Vec<bool>,
+    /// Per regex: its gate as branches of gate-set ids, flattened: `gates[ri]` is a range of
+    /// `gate_branches`, each of which is a range of `gate_ids`. An empty range: no gate.
+    gates: Vec<(u32, u32)>,
+    gate_branches: Vec<(u32, u32)>,
+    gate_ids: Vec<u32>,
+    /// Number of gate sets.
+    gate_sets: usize,
 }
 
 /// The keyword automaton: every literal of the pack, pattern `i` with value `i`.
@@ -292,6 +321,8 @@ pub struct Scratch {
     first_starts: Vec<u64>,
     /// Number of those literal sets in the bound engine.
     elem_sets: usize,
+    /// Bit per gate set: a literal of it occurs in the text.
+    gate_seen: Vec<u64>,
     /// Working memory of decomposed matching.
     positions: gapped::Positions,
     /// Per regex: attempts made in this scan, or `u8::MAX` once it matched.
@@ -516,7 +547,8 @@ impl Engine {
                 .unfiltered
                 .as_ref()
                 .map_or(0, |u| dfa_bytes(&u.fwd) + dfa_bytes(&u.rev));
-            lazy + unfiltered
+            let gates = 8 * (r.gates.len() + r.gate_branches.len()) + 4 * r.gate_ids.len();
+            lazy + unfiltered + gates
         });
         let rules: usize = self
             .rules
@@ -676,6 +708,9 @@ impl Engine {
         let norm = &s.norm;
         let state = &mut s.state;
         let first_sets: &[bool] = self.regex.as_ref().map_or(&[], |r| &r.first_sets);
+        s.gate_seen.clear();
+        s.gate_seen
+            .resize(self.regex.as_ref().map_or(0, |r| r.gate_sets / 64 + 1), 0);
         s.first_starts.clear();
         if !first_sets.is_empty() {
             s.first_starts.resize(norm.as_str().len() / 64 + 1, 0);
@@ -698,6 +733,11 @@ impl Engine {
                             if let Some(w) = s.first_starts.get_mut(m.start() / 64) {
                                 *w |= 1 << (m.start() % 64);
                             }
+                        }
+                    }
+                    Target::GateSet { id } => {
+                        if let Some(w) = s.gate_seen.get_mut(id as usize / 64) {
+                            *w |= 1 << (id % 64);
                         }
                     }
                     Target::RegexEnd { regex } => {
@@ -740,6 +780,10 @@ impl Engine {
         crate::sort::sort_unstable(&mut s.regex_ends);
         for &(ri, pos, suffix) in &s.regex_attempts {
             let tries = &mut s.regex_tries[ri as usize];
+            if *tries == 0 && !re.gate_open(ri, &s.gate_seen) {
+                // Cannot match anywhere in this text: no attempt of it runs.
+                *tries = MAX_REGEX_ATTEMPTS;
+            }
             if *tries >= MAX_REGEX_ATTEMPTS {
                 continue;
             }
@@ -1402,6 +1446,10 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     let mut set_ids: BTreeMap<gapped::LitSet, u32> = BTreeMap::new();
     let mut first_set_ids: Vec<u32> = Vec::new();
     let mut regex_rules: Vec<u32> = Vec::new();
+    let mut gates: Vec<(u32, u32)> = Vec::new();
+    let mut gate_branches: Vec<(u32, u32)> = Vec::new();
+    let mut gate_ids: Vec<u32> = Vec::new();
+    let mut gate_set_ids: BTreeMap<Vec<String>, u32> = BTreeMap::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
         let mut combo = None;
@@ -1469,6 +1517,26 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                 for atom in atoms {
                     add_atom(&mut add_literal, atom, suffix, regex, &r.id)?;
                 }
+                let gate_start = gate_branches.len() as u32;
+                for branch in gate::gate(&hir).unwrap_or_default() {
+                    let x = gate_ids.len() as u32;
+                    for set in branch {
+                        let id = match gate_set_ids.get(&set) {
+                            Some(&id) => id,
+                            None => {
+                                let id = gate_set_ids.len() as u32;
+                                for lit in &set {
+                                    add_literal(lit.clone(), Target::GateSet { id }, &r.id)?;
+                                }
+                                gate_set_ids.insert(set, id);
+                                id
+                            }
+                        };
+                        gate_ids.push(id);
+                    }
+                    gate_branches.push((x, gate_ids.len() as u32));
+                }
+                gates.push((gate_start, gate_branches.len() as u32));
                 let mut window = None;
                 let mut decomposed = None;
                 if !suffix {
@@ -1672,6 +1740,10 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                 }
                 f
             },
+            gates,
+            gate_branches,
+            gate_ids,
+            gate_sets: gate_set_ids.len(),
         })
     };
     let combo_order = pack::combo_order(&pack.rules, &|id| ids.get(id).copied())?
