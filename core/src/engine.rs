@@ -116,7 +116,16 @@ pub struct Engine {
     literal_targets: Vec<(u32, u32)>,
     targets: Vec<Target>,
     regex: Option<RegexSet>,
+    /// The combination rules, in an order where each comes after every rule it names.
     combo_order: Vec<u32>,
+    /// Which combinations a rule's firing makes worth evaluating: per rule, a range of
+    /// `combo_wake_pos`, positions in `combo_order` of the combinations naming it in `all` or
+    /// `any` (always after the rule's own position when the rule is a combination).
+    combo_wake: Vec<(u32, u32)>,
+    combo_wake_pos: Vec<u32>,
+    /// Positions in `combo_order` of combinations that can fire with none of their rules
+    /// fired (no `all`, and no `any` or `min_any` 0): evaluated on every scan.
+    combo_always: Vec<u32>,
     limits: Limits,
     /// The pack's link lists, prepared for lookups.
     link_data: LinkData,
@@ -323,6 +332,8 @@ pub struct Scratch {
     elem_sets: usize,
     /// Bit per gate set: a literal of it occurs in the text.
     gate_seen: Vec<u64>,
+    /// Bit per position in `Engine::combo_order`: the combination is still to be evaluated.
+    combo_due: Vec<u64>,
     /// Working memory of decomposed matching.
     positions: gapped::Positions,
     /// Per regex: attempts made in this scan, or `u8::MAX` once it matched.
@@ -918,8 +929,35 @@ impl Engine {
         None
     }
 
+    /// Evaluates the combinations that one of their rules' firing (or nothing) can make fire,
+    /// in `combo_order`; the others cannot fire and are not looked at.
     fn evaluate_combos(&self, s: &mut Scratch) {
-        for &r in &self.combo_order {
+        let due = &mut s.combo_due;
+        due.clear();
+        due.resize(self.combo_order.len() / 64 + 1, 0);
+        let wake = |due: &mut Vec<u64>, rule: u32| {
+            if let Some(&(a, b)) = self.combo_wake.get(rule as usize) {
+                for &p in &self.combo_wake_pos[a as usize..b as usize] {
+                    due[p as usize / 64] |= 1 << (p % 64);
+                }
+            }
+        };
+        for &p in &self.combo_always {
+            due[p as usize / 64] |= 1 << (p % 64);
+        }
+        for &r in &s.state.fired {
+            wake(due, r);
+        }
+        let mut word = 0;
+        while word < s.combo_due.len() {
+            let bits = s.combo_due[word];
+            if bits == 0 {
+                word += 1;
+                continue;
+            }
+            let bit = bits.trailing_zeros() as usize;
+            s.combo_due[word] &= !(1 << bit);
+            let r = self.combo_order[word * 64 + bit];
             let Some(c) = &self.rules[r as usize].combo else {
                 continue;
             };
@@ -951,6 +989,8 @@ impl Engine {
             // Sender hits have no text span (0, 0); a combo of them still fires.
             if span.0 <= span.1 {
                 s.state.record(r, span.0, span.1);
+                // Combinations naming this one come later in the order.
+                wake(&mut s.combo_due, r);
             }
         }
     }
@@ -1746,10 +1786,12 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
             gate_sets: gate_set_ids.len(),
         })
     };
-    let combo_order = pack::combo_order(&pack.rules, &|id| ids.get(id).copied())?
+    let combo_order: Vec<u32> = pack::combo_order(&pack.rules, &|id| ids.get(id).copied())?
         .into_iter()
         .map(|i| i as u32)
+        .filter(|&r| rules.get(r as usize).is_some_and(|c| c.combo.is_some()))
         .collect();
+    let (combo_wake, combo_wake_pos, combo_always) = combo_wakes(&rules, &combo_order);
 
     Ok(Compiled::Engine(alloc::boxed::Box::new(Engine {
         id: NEXT_ENGINE_ID.fetch_add(1, Ordering::Relaxed),
@@ -1763,11 +1805,62 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         targets,
         regex,
         combo_order,
+        combo_wake,
+        combo_wake_pos,
+        combo_always,
         limits,
         link_data,
         signal_rules,
         brand_names,
     })))
+}
+
+/// For [`Engine::combo_wake`]: per rule, the positions in `order` of the combinations that
+/// name it in `all` or `any`; and the combinations evaluated on every scan. A combination
+/// placed before one of its rules (not the case of an order from `pack::combo_order`) is
+/// evaluated on every scan, which keeps the result right whatever the order.
+#[allow(clippy::type_complexity)]
+fn combo_wakes(rules: &[CompiledRule], order: &[u32]) -> (Vec<(u32, u32)>, Vec<u32>, Vec<u32>) {
+    let mut pos_of = alloc::vec![u32::MAX; rules.len()];
+    for (p, &r) in order.iter().enumerate() {
+        pos_of[r as usize] = p as u32;
+    }
+    let mut always = Vec::new();
+    // (rule, position of a combination naming it)
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for (p, &r) in order.iter().enumerate() {
+        let Some(c) = &rules[r as usize].combo else {
+            continue;
+        };
+        let p = p as u32;
+        let needs_one = !c.all.is_empty() || (!c.any.is_empty() && c.min_any > 0);
+        let named_later = c.all.iter().chain(&c.any).any(|&x| {
+            let q = pos_of[x as usize];
+            q != u32::MAX && q >= p
+        });
+        if !needs_one || named_later {
+            always.push(p);
+            continue;
+        }
+        for &x in c.all.iter().chain(&c.any) {
+            pairs.push((x, p));
+        }
+    }
+    crate::sort::sort_unstable(&mut pairs);
+    pairs.dedup();
+    let mut wake = alloc::vec![(0u32, 0u32); rules.len()];
+    let mut pos = Vec::with_capacity(pairs.len());
+    let mut i = 0;
+    while i < pairs.len() {
+        let r = pairs[i].0;
+        let a = pos.len() as u32;
+        while i < pairs.len() && pairs[i].0 == r {
+            pos.push(pairs[i].1);
+            i += 1;
+        }
+        wake[r as usize] = (a, pos.len() as u32);
+    }
+    (wake, pos, always)
 }
 
 fn add_atom(

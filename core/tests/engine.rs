@@ -405,3 +405,71 @@ fn crc32fast_hash(flags: &[u8], checked: &[u8]) -> u32 {
     }
     !crc
 }
+
+/// Combinations are evaluated only when one of their rules fired (or when they can fire with
+/// none); the result must be that of evaluating every combination in dependency order,
+/// whatever the order the pack declares them in.
+#[test]
+fn combinations_fire_in_dependency_order_whatever_the_declaration_order() {
+    let rules = r#"
+[[rule]]
+id = "outer"
+kind = "combo"
+category = "c"
+weight = 10
+all = ["inner"]
+any = ["k1", "k3"]
+[[rule]]
+id = "inner"
+kind = "combo"
+weight = 0
+all = ["k1", "k2"]
+[[rule]]
+id = "two_of"
+kind = "combo"
+category = "c"
+weight = 5
+any = ["k1", "k3", "outer"]
+min_any = 2
+[[rule]]
+id = "unless_k4"
+kind = "combo"
+category = "c"
+weight = 3
+any = ["outer"]
+none = ["k4"]
+[[rule]]
+id = "k1"
+kind = "keywords"
+weight = 0
+keywords = ["苹果"]
+[[rule]]
+id = "k2"
+kind = "keywords"
+weight = 0
+keywords = ["香蕉"]
+[[rule]]
+id = "k3"
+kind = "keywords"
+weight = 0
+keywords = ["樱桃"]
+[[rule]]
+id = "k4"
+kind = "keywords"
+weight = 0
+keywords = ["葡萄"]
+"#;
+    let e = pack_with_rule(rules).unwrap();
+    let fired = |t: &str| {
+        let v = e.scan(t);
+        let mut ids: Vec<&str> = v.hits.iter().map(|h| h.rule).collect();
+        ids.sort_unstable();
+        ids.join(",")
+    };
+    assert_eq!(fired("苹果香蕉"), "inner,k1,k2,outer,two_of,unless_k4");
+    assert_eq!(fired("苹果香蕉葡萄"), "inner,k1,k2,k4,outer,two_of");
+    assert_eq!(fired("苹果樱桃"), "k1,k3,two_of");
+    assert_eq!(fired("苹果"), "k1");
+    assert_eq!(fired("樱桃葡萄"), "k3,k4");
+    assert_eq!(e.scan("苹果香蕉").score, 18);
+}
