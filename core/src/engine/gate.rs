@@ -145,4 +145,45 @@ mod tests {
         let got = g("(pin|pincode|otp)x").unwrap();
         assert_eq!(got, vec![vec![s(&["otp", "pin"]), s(&["x"])]]);
     }
+
+    /// Over every example of the default pack's sources and joins of them: the same verdicts
+    /// with gates as with every gate removed.
+    #[cfg(all(feature = "std", feature = "toml"))]
+    #[test]
+    fn gates_never_change_a_verdict() {
+        use crate::pack::Pack;
+        use crate::Engine;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../patterns");
+        let pack = Pack::from_path(std::path::Path::new(dir)).unwrap();
+        let gated = Engine::new(&pack).unwrap();
+        let mut open = gated.clone();
+        let re = open.regex.as_mut().unwrap();
+        assert!(
+            re.gates.iter().any(|&(a, b)| a < b),
+            "no regex of the pack has a gate"
+        );
+        re.gates.iter_mut().for_each(|g| *g = (0, 0));
+        let examples: Vec<&str> = pack
+            .rules
+            .iter()
+            .flat_map(|r| r.must_match.iter().chain(&r.no_match))
+            .map(String::as_str)
+            .collect();
+        let joined = examples
+            .iter()
+            .zip(examples.iter().skip(7).cycle())
+            .map(|(a, b)| alloc::format!("{a} {b}"));
+        let mut n = 0;
+        for text in examples.iter().map(|t| (*t).to_string()).chain(joined) {
+            let (a, b) = (gated.scan(&text), open.scan(&text));
+            fn key(v: &crate::Verdict<'_>) -> (i32, Vec<(String, usize, usize)>) {
+                let hits = v.hits.iter();
+                let hits = hits.map(|h| (h.rule.to_string(), h.start, h.end)).collect();
+                (v.score, hits)
+            }
+            assert_eq!(key(&a), key(&b), "example {n}");
+            n += 1;
+        }
+        assert!(n > 1000, "{n} texts");
+    }
 }
