@@ -1340,15 +1340,15 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         .filter(|(w, _)| !w.is_empty())
         .collect();
 
-    let mut literal_ids: BTreeMap<String, u32> = BTreeMap::new();
+    let mut literal_ids = LiteralTable::new();
+    // One buffer for every keyword's normalised form.
+    let mut norm = Normalized::new();
     let mut pattern_targets: Vec<Vec<Target>> = Vec::new();
     let mut literal_bytes = 0usize;
-    let mut add_literal = |lit: String, target: Target, rule: &str| -> Result<(), PackError> {
-        let n = pattern_targets.len() as u32;
-        let len = lit.len();
-        let id = *literal_ids.entry(lit).or_insert(n);
-        if id == n {
-            literal_bytes += len;
+    let mut add_literal = |lit: &str, target: Target, rule: &str| -> Result<(), PackError> {
+        let (id, new) = literal_ids.insert(lit);
+        if new {
+            literal_bytes += lit.len();
             pattern_targets.push(Vec::new());
             if pattern_targets.len() > limits.max_literals
                 || literal_bytes > limits.max_literal_bytes
@@ -1402,13 +1402,15 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     let mut set_ids: BTreeMap<gapped::LitSet, u32> = BTreeMap::new();
     let mut first_set_ids: Vec<u32> = Vec::new();
     let mut regex_rules: Vec<u32> = Vec::new();
+    let mut normalised_chars: BTreeMap<char, bool> = BTreeMap::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
         let mut combo = None;
         match r.kind {
             RuleKind::Keywords => {
                 for kw in &r.keywords {
-                    let lit = normalize::normalize(kw);
+                    normalize::normalize_into(kw.as_bytes(), &mut norm);
+                    let lit = norm.as_str();
                     if lit.is_empty() {
                         return Err(PackError::compile(
                             &r.id,
@@ -1427,9 +1429,9 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                             ),
                         ));
                     }
-                    for lit in expand_variants(&lit, &variants, &r.id)? {
-                        // Boundaries are decided per written form: `加微信` needs none, its
-                        // variant `加vx` needs one after the `x`.
+                    // Boundaries are decided per written form: `加微信` needs none, its
+                    // variant `加vx` needs one after the `x`.
+                    let mut add_form = |lit: &str| {
                         let bytes = lit.as_bytes();
                         let start_boundary = !r.substring && bytes[0].is_ascii_alphanumeric();
                         let end_boundary =
@@ -1439,13 +1441,21 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                             start_boundary,
                             end_boundary,
                         };
-                        add_literal(lit, target, &r.id)?;
+                        add_literal(lit, target, &r.id)
+                    };
+                    match expand_variants(lit, &variants, &r.id)? {
+                        None => add_form(lit)?,
+                        Some(forms) => {
+                            for lit in &forms {
+                                add_form(lit)?;
+                            }
+                        }
                     }
                 }
             }
             RuleKind::Regex => {
                 let pattern = r.regex.as_deref().unwrap_or_default();
-                let hir = parse_regex(pattern, &r.id)?;
+                let hir = parse_regex_with(pattern, &r.id, &mut normalised_chars)?;
                 let forward_size = bounds.nfa(&hir, false);
                 if forward_size > limits.max_regex_size {
                     return Err(PackError::compile(
@@ -1486,7 +1496,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                                 let lit = String::from_utf8(lit.clone()).map_err(|_| {
                                     PackError::compile(&r.id, "regex literal is not UTF-8".into())
                                 })?;
-                                add_literal(lit, Target::Elem { id }, &r.id)?;
+                                add_literal(&lit, Target::Elem { id }, &r.id)?;
                             }
                             set_ids.insert(set, id);
                             ids.push(id);
@@ -1500,7 +1510,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                 if !suffix && decomposed.is_none() {
                     if let Some(ends) = suffix_atoms(&hir) {
                         for atom in ends {
-                            add_literal(atom, Target::RegexEnd { regex }, &r.id)?;
+                            add_literal(&atom, Target::RegexEnd { regex }, &r.id)?;
                         }
                         let max = hir.properties().maximum_len();
                         window = Some(max.map_or(u32::MAX, |m| m.min(u32::MAX as usize) as u32));
@@ -1604,12 +1614,10 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         });
     }
 
-    let mut patterns: Vec<(u32, String)> = literal_ids.into_iter().map(|(l, i)| (i, l)).collect();
-    crate::sort::sort_unstable_by(&mut patterns, |a, b| a.0.cmp(&b.0));
+    // Pattern `i` of the automaton is literal `i`, in the order of first addition.
+    let patterns = literal_ids.into_literals();
     if only_literals {
-        return Ok(Compiled::Literals(
-            patterns.into_iter().map(|(_, l)| l).collect(),
-        ));
+        return Ok(Compiled::Literals(patterns));
     }
     let literals = if patterns.is_empty() {
         None
@@ -1619,7 +1627,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         // aho-corasick's contiguous NFA (one step per character, not per byte, on Chinese
         // text), builds in half the time and takes 0.77 MB against 1.09 MB; aho-corasick's
         // DFA was no faster than it and took 25 MB.
-        let ac = CharwiseDoubleArrayAhoCorasick::<u32>::new(patterns.iter().map(|(_, l)| l))
+        let ac = CharwiseDoubleArrayAhoCorasick::<u32>::new(&patterns)
             .map_err(|e| PackError::too_large(None, format!("keyword automaton: {e}")))?;
         Some(Literals(ac))
     };
@@ -1699,7 +1707,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
 }
 
 fn add_atom(
-    add_literal: &mut impl FnMut(String, Target, &str) -> Result<(), PackError>,
+    add_literal: &mut impl FnMut(&str, Target, &str) -> Result<(), PackError>,
     atom: Vec<u8>,
     suffix: bool,
     regex: u32,
@@ -1723,15 +1731,19 @@ fn add_atom(
             "regex has no usable prefilter literal".into(),
         ));
     }
-    add_literal(valid.to_string(), Target::RegexAtom { regex, suffix }, rule)
+    add_literal(valid, Target::RegexAtom { regex, suffix }, rule)
 }
 
-/// Every way of writing `lit` with variant forms in place of variant words.
+/// Every way of writing `lit` with variant forms in place of variant words, sorted; `None`
+/// when no variant word occurs in it (`lit` is then the only way).
 fn expand_variants(
     lit: &str,
     variants: &[(String, Vec<String>)],
     rule: &str,
-) -> Result<Vec<String>, PackError> {
+) -> Result<Option<Vec<String>>, PackError> {
+    if !variants.iter().any(|(word, _)| lit.contains(word.as_str())) {
+        return Ok(None);
+    }
     let mut out = alloc::vec![lit.to_string()];
     for (word, forms) in variants {
         let mut more = Vec::new();
@@ -1752,7 +1764,73 @@ fn expand_variants(
     }
     crate::sort::sort_unstable(&mut out);
     out.dedup();
-    Ok(out)
+    Ok(Some(out))
+}
+
+/// The distinct literals of the automaton, each numbered in the order of first addition: an
+/// open-addressing hash table of ids into the list (a `BTreeMap<String, _>` compared strings
+/// some 200,000 times and allocated every literal, duplicates included, to build the default
+/// pack).
+struct LiteralTable {
+    literals: Vec<String>,
+    /// `id + 1` of the literal in each slot, 0 when free; the length is a power of two, at
+    /// least twice the number of literals.
+    slots: Vec<u32>,
+}
+
+impl LiteralTable {
+    fn new() -> LiteralTable {
+        LiteralTable {
+            literals: Vec::new(),
+            slots: alloc::vec![0; 1024],
+        }
+    }
+
+    fn hash(s: &str) -> usize {
+        // FNV-1a, folded to the slot index by the caller's mask.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &b in s.as_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        (h ^ (h >> 29)) as usize
+    }
+
+    /// The id of `lit`, added if new, and whether it was.
+    fn insert(&mut self, lit: &str) -> (u32, bool) {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::hash(lit) & mask;
+        loop {
+            match self.slots[i] {
+                0 => break,
+                n if self.literals[n as usize - 1] == lit => return (n - 1, false),
+                _ => i = (i + 1) & mask,
+            }
+        }
+        let id = self.literals.len() as u32;
+        self.literals.push(lit.to_string());
+        self.slots[i] = id + 1;
+        if self.literals.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        (id, true)
+    }
+
+    fn grow(&mut self) {
+        let mut slots = alloc::vec![0u32; self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for (id, lit) in self.literals.iter().enumerate() {
+            let mut i = Self::hash(lit) & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = id as u32 + 1;
+        }
+        self.slots = slots;
+    }
+
+    fn into_literals(self) -> Vec<String> {
+        self.literals
+    }
 }
 
 /// A regex syntax error on one line: what is wrong and where (byte offsets into the pattern).
@@ -1773,6 +1851,17 @@ fn regex_error(
 }
 
 fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
+    parse_regex_with(pattern, rule, &mut BTreeMap::new())
+}
+
+/// [`parse_regex`], with the characters already found in normalised form or not (`normalised`,
+/// kept across the regexes of a pack: normalising each literal character alone was the larger
+/// part of the check).
+fn parse_regex_with(
+    pattern: &str,
+    rule: &str,
+    normalised: &mut BTreeMap<char, bool>,
+) -> Result<Hir, PackError> {
     if pattern.len() > 4096 {
         return Err(PackError::compile(
             rule,
@@ -1798,7 +1887,7 @@ fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
             "regex can match empty text".into(),
         ));
     }
-    check_normalised(&hir, rule)?;
+    check_normalised(&hir, rule, normalised)?;
     Ok(hir)
 }
 
@@ -1861,14 +1950,22 @@ impl regex_syntax::ast::Visitor for NoUnicodeClasses {
 }
 
 /// Every literal character of a regex must be in normalised form, or it could never match.
-fn check_normalised(hir: &Hir, rule: &str) -> Result<(), PackError> {
+/// `normalised` remembers the characters already checked.
+fn check_normalised(
+    hir: &Hir,
+    rule: &str,
+    normalised: &mut BTreeMap<char, bool>,
+) -> Result<(), PackError> {
     match hir.kind() {
         HirKind::Literal(lit) => {
             let s = core::str::from_utf8(&lit.0).unwrap_or("");
             for c in s.chars().filter(|&c| c != BREAK && c != SENTENCE) {
                 let mut buf = [0u8; 4];
                 let cs: &str = c.encode_utf8(&mut buf);
-                if normalize::normalize(cs) != cs {
+                let ok = *normalised
+                    .entry(c)
+                    .or_insert_with(|| normalize::normalize(cs) == cs);
+                if !ok {
                     return Err(PackError::compile(
                         rule,
                         format!(
@@ -1881,11 +1978,11 @@ fn check_normalised(hir: &Hir, rule: &str) -> Result<(), PackError> {
             }
             Ok(())
         }
-        HirKind::Capture(c) => check_normalised(&c.sub, rule),
-        HirKind::Repetition(r) => check_normalised(&r.sub, rule),
-        HirKind::Concat(v) | HirKind::Alternation(v) => {
-            v.iter().try_for_each(|h| check_normalised(h, rule))
-        }
+        HirKind::Capture(c) => check_normalised(&c.sub, rule, normalised),
+        HirKind::Repetition(r) => check_normalised(&r.sub, rule, normalised),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v
+            .iter()
+            .try_for_each(|h| check_normalised(h, rule, normalised)),
         _ => Ok(()),
     }
 }
