@@ -1343,26 +1343,29 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     let mut literal_ids = LiteralTable::new();
     // One buffer for every keyword's normalised form.
     let mut norm = Normalized::new();
-    let mut pattern_targets: Vec<Vec<Target>> = Vec::new();
+    // (literal id, target), in the order added; grouped by literal at the end.
+    let mut literal_hits: Vec<(u32, Target)> = Vec::new();
+    let mut literal_count = 0usize;
     let mut literal_bytes = 0usize;
     let mut add_literal = |lit: &str, target: Target, rule: &str| -> Result<(), PackError> {
-        let (id, new) = literal_ids.insert(lit);
+        let too_large = || {
+            PackError::too_large(
+                Some(rule),
+                format!(
+                    "keyword literals exceed the limit ({} literals / {} bytes)",
+                    limits.max_literals, limits.max_literal_bytes
+                ),
+            )
+        };
+        let (id, new) = literal_ids.insert(lit).ok_or_else(too_large)?;
         if new {
             literal_bytes += lit.len();
-            pattern_targets.push(Vec::new());
-            if pattern_targets.len() > limits.max_literals
-                || literal_bytes > limits.max_literal_bytes
-            {
-                return Err(PackError::too_large(
-                    Some(rule),
-                    format!(
-                        "keyword literals exceed the limit ({} literals / {} bytes)",
-                        limits.max_literals, limits.max_literal_bytes
-                    ),
-                ));
+            literal_count += 1;
+            if literal_count > limits.max_literals || literal_bytes > limits.max_literal_bytes {
+                return Err(too_large());
             }
         }
-        pattern_targets[id as usize].push(target);
+        literal_hits.push((id, target));
         Ok(())
     };
 
@@ -1493,10 +1496,10 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                             let id = elem_sets as u32;
                             for lit in &set {
                                 // Literals of a regex are whole characters.
-                                let lit = String::from_utf8(lit.clone()).map_err(|_| {
+                                let lit = core::str::from_utf8(lit).map_err(|_| {
                                     PackError::compile(&r.id, "regex literal is not UTF-8".into())
                                 })?;
-                                add_literal(&lit, Target::Elem { id }, &r.id)?;
+                                add_literal(lit, Target::Elem { id }, &r.id)?;
                             }
                             set_ids.insert(set, id);
                             ids.push(id);
@@ -1615,11 +1618,13 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     }
 
     // Pattern `i` of the automaton is literal `i`, in the order of first addition.
-    let patterns = literal_ids.into_literals();
+    let patterns = &literal_ids;
     if only_literals {
-        return Ok(Compiled::Literals(patterns));
+        return Ok(Compiled::Literals(
+            patterns.iter().map(String::from).collect(),
+        ));
     }
-    let literals = if patterns.is_empty() {
+    let literals = if patterns.len() == 0 {
         None
     } else {
         // A character-wise double-array automaton (pattern `i` has value `i`): measured on the
@@ -1627,16 +1632,27 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         // aho-corasick's contiguous NFA (one step per character, not per byte, on Chinese
         // text), builds in half the time and takes 0.77 MB against 1.09 MB; aho-corasick's
         // DFA was no faster than it and took 25 MB.
-        let ac = CharwiseDoubleArrayAhoCorasick::<u32>::new(&patterns)
+        let ac = CharwiseDoubleArrayAhoCorasick::<u32>::new(patterns.iter())
             .map_err(|e| PackError::too_large(None, format!("keyword automaton: {e}")))?;
         Some(Literals(ac))
     };
-    let mut literal_targets = Vec::with_capacity(pattern_targets.len());
-    let mut targets = Vec::new();
-    for t in pattern_targets {
-        let a = targets.len() as u32;
-        targets.extend(t);
-        literal_targets.push((a, targets.len() as u32));
+    // A counting sort of the targets by literal, stable: each literal's targets keep the order
+    // they were added in.
+    let mut literal_targets = alloc::vec![(0u32, 0u32); patterns.len()];
+    for &(id, _) in &literal_hits {
+        literal_targets[id as usize].1 += 1;
+    }
+    let mut end = 0u32;
+    for range in &mut literal_targets {
+        let n = range.1;
+        *range = (end, end);
+        end += n;
+    }
+    let mut targets = alloc::vec![Target::Elem { id: 0 }; literal_hits.len()];
+    for (id, target) in literal_hits {
+        let range = &mut literal_targets[id as usize];
+        targets[range.1 as usize] = target;
+        range.1 += 1;
     }
 
     if automata_bytes > limits.max_regexes_size {
@@ -1741,7 +1757,21 @@ fn expand_variants(
     variants: &[(String, Vec<String>)],
     rule: &str,
 ) -> Result<Option<Vec<String>>, PackError> {
-    if !variants.iter().any(|(word, _)| lit.contains(word.as_str())) {
+    // Most keywords hold no variant word: looked for at the positions holding the first byte
+    // of one, rather than with one substring search per word.
+    let mut first = [0u64; 4];
+    for (word, _) in variants {
+        let b = word.as_bytes()[0];
+        first[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+    let bytes = lit.as_bytes();
+    let any = bytes.iter().enumerate().any(|(i, &b)| {
+        first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+            && variants
+                .iter()
+                .any(|(word, _)| bytes[i..].starts_with(word.as_bytes()))
+    });
+    if !any {
         return Ok(None);
     }
     let mut out = alloc::vec![lit.to_string()];
@@ -1770,9 +1800,11 @@ fn expand_variants(
 /// The distinct literals of the automaton, each numbered in the order of first addition: an
 /// open-addressing hash table of ids into the list (a `BTreeMap<String, _>` compared strings
 /// some 200,000 times and allocated every literal, duplicates included, to build the default
-/// pack).
+/// pack). The literals are kept end to end in one string.
 struct LiteralTable {
-    literals: Vec<String>,
+    text: String,
+    /// Byte range of each literal in `text`.
+    spans: Vec<(u32, u32)>,
     /// `id + 1` of the literal in each slot, 0 when free; the length is a power of two, at
     /// least twice the number of literals.
     slots: Vec<u32>,
@@ -1781,7 +1813,8 @@ struct LiteralTable {
 impl LiteralTable {
     fn new() -> LiteralTable {
         LiteralTable {
-            literals: Vec::new(),
+            text: String::new(),
+            spans: Vec::new(),
             slots: alloc::vec![0; 1024],
         }
     }
@@ -1795,31 +1828,43 @@ impl LiteralTable {
         (h ^ (h >> 29)) as usize
     }
 
-    /// The id of `lit`, added if new, and whether it was.
-    fn insert(&mut self, lit: &str) -> (u32, bool) {
+    fn get(&self, id: usize) -> &str {
+        let (a, b) = self.spans[id];
+        &self.text[a as usize..b as usize]
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// The id of `lit`, added if new, and whether it was. `None` past `u32` bytes in all.
+    fn insert(&mut self, lit: &str) -> Option<(u32, bool)> {
         let mask = self.slots.len() - 1;
         let mut i = Self::hash(lit) & mask;
         loop {
             match self.slots[i] {
                 0 => break,
-                n if self.literals[n as usize - 1] == lit => return (n - 1, false),
+                n if self.get(n as usize - 1) == lit => return Some((n - 1, false)),
                 _ => i = (i + 1) & mask,
             }
         }
-        let id = self.literals.len() as u32;
-        self.literals.push(lit.to_string());
+        let id = u32::try_from(self.spans.len()).ok()?;
+        let start = u32::try_from(self.text.len()).ok()?;
+        let end = u32::try_from(self.text.len() + lit.len()).ok()?;
+        self.text.push_str(lit);
+        self.spans.push((start, end));
         self.slots[i] = id + 1;
-        if self.literals.len() * 2 > self.slots.len() {
+        if self.spans.len() * 2 > self.slots.len() {
             self.grow();
         }
-        (id, true)
+        Some((id, true))
     }
 
     fn grow(&mut self) {
         let mut slots = alloc::vec![0u32; self.slots.len() * 2];
         let mask = slots.len() - 1;
-        for (id, lit) in self.literals.iter().enumerate() {
-            let mut i = Self::hash(lit) & mask;
+        for id in 0..self.len() {
+            let mut i = Self::hash(self.get(id)) & mask;
             while slots[i] != 0 {
                 i = (i + 1) & mask;
             }
@@ -1828,8 +1873,9 @@ impl LiteralTable {
         self.slots = slots;
     }
 
-    fn into_literals(self) -> Vec<String> {
-        self.literals
+    /// The literals, by id.
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|id| self.get(id))
     }
 }
 
