@@ -2008,9 +2008,12 @@ fn check_normalised(
             for c in s.chars().filter(|&c| c != BREAK && c != SENTENCE) {
                 let mut buf = [0u8; 4];
                 let cs: &str = c.encode_utf8(&mut buf);
-                let ok = *normalised
-                    .entry(c)
-                    .or_insert_with(|| normalize::normalize(cs) == cs);
+                // Lower-case ASCII letters and digits are their own normal form.
+                let ok = c.is_ascii_lowercase()
+                    || c.is_ascii_digit()
+                    || *normalised
+                        .entry(c)
+                        .or_insert_with(|| normalize::normalize(cs) == cs);
                 if !ok {
                     return Err(PackError::compile(
                         rule,

@@ -405,3 +405,15 @@ fn crc32fast_hash(flags: &[u8], checked: &[u8]) -> u32 {
     }
     !crc
 }
+
+#[test]
+fn ascii_lower_case_and_digits_are_their_own_normal_form() {
+    // The regex check takes them as normalised without normalising them (engine build time).
+    for c in ('a'..='z').chain('0'..='9') {
+        let s = c.to_string();
+        assert_eq!(fanzha::normalize::normalize(&s), s);
+    }
+    // Other characters are still checked.
+    let err = pack_with_rule("[[rule]]\nid = \"wide\"\nkind = \"regex\"\nregex = 'ｑｑ[0-9]+'");
+    assert_eq!(err.unwrap_err().rule(), Some("wide"));
+}
