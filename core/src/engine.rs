@@ -28,6 +28,7 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
+mod fastparse;
 mod gapped;
 mod size;
 
@@ -1914,19 +1915,26 @@ fn parse_regex_with(
             "regex longer than 4096 bytes".into(),
         ));
     }
-    let ast = regex_syntax::ast::parse::ParserBuilder::new()
-        .nest_limit(64)
-        .build()
-        .parse(pattern)
-        .map_err(|e| regex_error(rule, e.kind(), e.span()))?;
-    regex_syntax::ast::visit(&ast, NoUnicodeClasses)
-        .map_err(|what| PackError::compile(rule, format!("regex: {what}")))?;
-    let hir = regex_syntax::hir::translate::TranslatorBuilder::new()
-        .utf8(true)
-        .unicode(true)
-        .build()
-        .translate(pattern, &ast)
-        .map_err(|e| regex_error(rule, e.kind(), e.span()))?;
+    // The plain syntax packs are written in is parsed directly (the same HIR, without
+    // `regex-syntax`'s AST); the rest, errors included, by `regex-syntax`.
+    let hir = match fastparse::parse(pattern) {
+        Some(hir) => hir,
+        None => {
+            let ast = regex_syntax::ast::parse::ParserBuilder::new()
+                .nest_limit(64)
+                .build()
+                .parse(pattern)
+                .map_err(|e| regex_error(rule, e.kind(), e.span()))?;
+            regex_syntax::ast::visit(&ast, NoUnicodeClasses)
+                .map_err(|what| PackError::compile(rule, format!("regex: {what}")))?;
+            regex_syntax::hir::translate::TranslatorBuilder::new()
+                .utf8(true)
+                .unicode(true)
+                .build()
+                .translate(pattern, &ast)
+                .map_err(|e| regex_error(rule, e.kind(), e.span()))?
+        }
+    };
     if hir.properties().minimum_len() == Some(0) {
         return Err(PackError::compile(
             rule,
