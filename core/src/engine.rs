@@ -1341,7 +1341,10 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         .filter(|(w, _)| !w.is_empty())
         .collect();
 
-    let mut literal_ids = LiteralTable::new();
+    // Sized for the keywords, their variant forms and the regex literals (each about as many
+    // as the keywords in the default pack): growing rehashes every literal.
+    let keywords: usize = pack.rules.iter().map(|r| r.keywords.len()).sum();
+    let mut literal_ids = LiteralTable::with_capacity(keywords.saturating_mul(2));
     // One buffer for every keyword's normalised form.
     let mut norm = Normalized::new();
     // (literal id, target), in the order added; grouped by literal at the end.
@@ -1403,10 +1406,13 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     let mut regex_ends: Vec<Option<u32>> = Vec::new();
     let mut regex_gapped: Vec<Option<gapped::Gapped>> = Vec::new();
     let mut elem_sets = 0usize;
-    let mut set_ids: BTreeMap<gapped::LitSet, u32> = BTreeMap::new();
+    // The literal sets given an id so far, by a hash of their contents: (hash, id) sorted,
+    // and the sets by id (comparing whole sets in a `BTreeMap` cost more).
+    let mut set_hashes: Vec<(u64, u32)> = Vec::new();
+    let mut set_list: Vec<gapped::LitSet> = Vec::new();
     let mut first_set_ids: Vec<u32> = Vec::new();
     let mut regex_rules: Vec<u32> = Vec::new();
-    let mut normalised_chars: BTreeMap<char, bool> = BTreeMap::new();
+    let mut normalised_chars = NormalisedChars::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
         let mut combo = None;
@@ -1490,7 +1496,13 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                         // Equal sets of different regexes share one id (one list of hits).
                         let mut ids = Vec::with_capacity(sets.len());
                         for set in sets {
-                            if let Some(&id) = set_ids.get(&set) {
+                            let hash = set_hash(&set);
+                            let from = set_hashes.partition_point(|&(h, _)| h < hash);
+                            let known = set_hashes[from..]
+                                .iter()
+                                .take_while(|&&(h, _)| h == hash)
+                                .find(|&&(_, id)| set_list[id as usize] == set);
+                            if let Some(&(_, id)) = known {
                                 ids.push(id);
                                 continue;
                             }
@@ -1502,7 +1514,8 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                                 })?;
                                 add_literal(lit, Target::Elem { id }, &r.id)?;
                             }
-                            set_ids.insert(set, id);
+                            set_hashes.insert(from, (hash, id));
+                            set_list.push(set);
                             ids.push(id);
                             elem_sets += 1;
                         }
@@ -1751,6 +1764,21 @@ fn add_atom(
     add_literal(valid, Target::RegexAtom { regex, suffix }, rule)
 }
 
+/// FNV-1a of a literal set (each literal's length, then its bytes).
+fn set_hash(set: &[Vec<u8>]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    for lit in set {
+        for b in (lit.len() as u32).to_le_bytes() {
+            eat(b);
+        }
+        for &b in lit {
+            eat(b);
+        }
+    }
+    h
+}
+
 /// Every way of writing `lit` with variant forms in place of variant words, sorted; `None`
 /// when no variant word occurs in it (`lit` is then the only way).
 fn expand_variants(
@@ -1812,11 +1840,12 @@ struct LiteralTable {
 }
 
 impl LiteralTable {
-    fn new() -> LiteralTable {
+    /// A table sized for about `n` literals (it grows past them).
+    fn with_capacity(n: usize) -> LiteralTable {
         LiteralTable {
             text: String::new(),
-            spans: Vec::new(),
-            slots: alloc::vec![0; 1024],
+            spans: Vec::with_capacity(n),
+            slots: alloc::vec![0; n.saturating_mul(2).clamp(1024, 1 << 20).next_power_of_two()],
         }
     }
 
@@ -1898,7 +1927,7 @@ fn regex_error(
 }
 
 fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
-    parse_regex_with(pattern, rule, &mut BTreeMap::new())
+    parse_regex_with(pattern, rule, &mut NormalisedChars::new())
 }
 
 /// [`parse_regex`], with the characters already found in normalised form or not (`normalised`,
@@ -1907,7 +1936,7 @@ fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
 fn parse_regex_with(
     pattern: &str,
     rule: &str,
-    normalised: &mut BTreeMap<char, bool>,
+    normalised: &mut NormalisedChars,
 ) -> Result<Hir, PackError> {
     if pattern.len() > 4096 {
         return Err(PackError::compile(
@@ -1943,6 +1972,32 @@ fn parse_regex_with(
     }
     check_normalised(&hir, rule, normalised)?;
     Ok(hir)
+}
+
+/// Whether characters are in normalised form, remembered in a direct-mapped table (a character
+/// evicts another with the same low bits, which is then normalised again if met again).
+struct NormalisedChars {
+    /// `char << 1 | normalised` per slot; `u32::MAX` when empty (no character is that large).
+    slots: Vec<u32>,
+}
+
+impl NormalisedChars {
+    fn new() -> NormalisedChars {
+        NormalisedChars {
+            slots: alloc::vec![u32::MAX; 1024],
+        }
+    }
+
+    /// Whether `c` (written as `cs`) is its own normal form.
+    fn check(&mut self, c: char, cs: &str) -> bool {
+        let slot = &mut self.slots[c as usize % 1024];
+        if *slot >> 1 == c as u32 {
+            return *slot & 1 == 1;
+        }
+        let ok = normalize::normalize(cs) == cs;
+        *slot = (c as u32) << 1 | u32::from(ok);
+        ok
+    }
 }
 
 /// Rejects Unicode class escapes (`\d`, `\w`, `\s`, `\p{..}`) and word boundaries: their
@@ -2008,7 +2063,7 @@ impl regex_syntax::ast::Visitor for NoUnicodeClasses {
 fn check_normalised(
     hir: &Hir,
     rule: &str,
-    normalised: &mut BTreeMap<char, bool>,
+    normalised: &mut NormalisedChars,
 ) -> Result<(), PackError> {
     match hir.kind() {
         HirKind::Literal(lit) => {
@@ -2017,11 +2072,7 @@ fn check_normalised(
                 let mut buf = [0u8; 4];
                 let cs: &str = c.encode_utf8(&mut buf);
                 // Lower-case ASCII letters and digits are their own normal form.
-                let ok = c.is_ascii_lowercase()
-                    || c.is_ascii_digit()
-                    || *normalised
-                        .entry(c)
-                        .or_insert_with(|| normalize::normalize(cs) == cs);
+                let ok = c.is_ascii_lowercase() || c.is_ascii_digit() || normalised.check(c, cs);
                 if !ok {
                     return Err(PackError::compile(
                         rule,
