@@ -307,6 +307,36 @@ fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
     (out.len() <= MAX_LITS).then_some(out)
 }
 
+/// Merges the sorted runs of `run` items each (the last may be shorter) of `v`, pairwise.
+fn merge_runs(mut v: Vec<Vec<u8>>, run: usize) -> Vec<Vec<u8>> {
+    let n = v.len();
+    let mut width = run;
+    while width < n {
+        let mut out = Vec::with_capacity(n);
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, mid);
+            while i < mid && j < end {
+                if v[j] < v[i] {
+                    out.push(core::mem::take(&mut v[j]));
+                    j += 1;
+                } else {
+                    out.push(core::mem::take(&mut v[i]));
+                    i += 1;
+                }
+            }
+            out.extend(v[i..mid].iter_mut().map(core::mem::take));
+            out.extend(v[j..end].iter_mut().map(core::mem::take));
+            start = end;
+        }
+        v = out;
+        width *= 2;
+    }
+    v
+}
+
 /// Sorts and dedups `v`, unless it already is (products of sorted sets and the characters of a
 /// class usually are).
 fn sort_dedup(v: &mut Vec<Vec<u8>>) {
@@ -328,6 +358,11 @@ fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
             s.extend_from_slice(y);
             out.push(s);
         }
+    }
+    // `a` and `b` are sorted, so `out` is a sorted run per literal of `a`: merged rather than
+    // sorted (runs overlap only where a literal of `a` is a prefix of the next).
+    if !b.is_empty() && !out.windows(2).all(|w| w[0] < w[1]) {
+        out = merge_runs(out, b.len());
     }
     sort_dedup(&mut out);
     Some(out)
@@ -645,6 +680,29 @@ mod tests {
         "^(亲爱的)?(爸|妈)|总([^部公]|$)|(中国移动|中国电信)$",
         "(验证码|码)(是|为)?[0-9a-z]{4,8}|号[0-9]{1,3}[a-z]{0,2}是",
     ];
+
+    proptest! {
+        #[test]
+        fn products_are_sorted_and_unique(
+            a in proptest::collection::vec("[ab]{0,3}", 1..8),
+            b in proptest::collection::vec("[ab]{0,2}", 1..8),
+        ) {
+            let set = |v: Vec<String>| {
+                let mut v: Vec<Vec<u8>> = v.into_iter().map(String::into_bytes).collect();
+                v.sort();
+                v.dedup();
+                v
+            };
+            let (a, b) = (set(a), set(b));
+            let mut want: Vec<Vec<u8>> = a
+                .iter()
+                .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
+                .collect();
+            want.sort();
+            want.dedup();
+            prop_assert_eq!(product(&a, &b), Some(want));
+        }
+    }
 
     #[test]
     fn default_shapes_decompose() {
