@@ -1796,9 +1796,12 @@ fn expand_variants(
     let bytes = lit.as_bytes();
     let any = bytes.iter().enumerate().any(|(i, &b)| {
         first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
-            && variants
-                .iter()
-                .any(|(word, _)| bytes[i..].starts_with(word.as_bytes()))
+            && variants.iter().any(|(word, _)| {
+                // Compared in line: most Chinese characters share a first byte with a variant
+                // word, and a call per comparison cost more than the rest of the check.
+                let (w, rest) = (word.as_bytes(), &bytes[i..]);
+                rest.len() >= w.len() && rest.iter().zip(w).all(|(a, b)| a == b)
+            })
     });
     if !any {
         return Ok(None);
