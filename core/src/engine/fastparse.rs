@@ -131,6 +131,10 @@ impl Parser {
         if !run.is_empty() {
             exprs.push(Hir::literal(run));
         }
+        // `Hir::concat` of one literal rebuilds that literal (most alternation branches).
+        if exprs.len() == 1 && matches!(exprs[0].kind(), HirKind::Literal(_)) {
+            return exprs.pop();
+        }
         Some(Hir::concat(exprs))
     }
 

@@ -215,6 +215,14 @@ fn sequences<'h>(hir: &'h Hir, known: &mut Known) -> Option<Vec<Vec<&'h Hir>>> {
         HirKind::Concat(v) => {
             let mut out: Vec<Vec<&Hir>> = alloc::vec![Vec::new()];
             for h in v {
+                let item = strip(h);
+                if !matches!(item.kind(), HirKind::Alternation(_) | HirKind::Concat(_)) {
+                    // Its only sequence is itself: appended to every branch.
+                    for branch in &mut out {
+                        branch.push(item);
+                    }
+                    continue;
+                }
                 let tails = sequences(h, known)?;
                 if out.len().checked_mul(tails.len())? > MAX_BRANCHES {
                     return None;
