@@ -1403,6 +1403,15 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     };
     let mut dfas: Vec<Option<OnDemandDfa>> = Vec::new();
     let mut bounds = size::Bounds::new();
+    // The regexes that get an automaton, for the finer bound of their sum if the coarse one
+    // is over the limit.
+    enum Sized {
+        /// Index in `unfiltered_hirs` (both directions).
+        Unfiltered(usize),
+        /// The regex and the direction of its automaton.
+        Dfa(Hir, bool),
+    }
+    let mut sized: Vec<Sized> = Vec::new();
     // Upper bound of the NFAs of every regex that gets an automaton.
     let mut automata_bytes = 0usize;
     let mut regex_ends: Vec<Option<u32>> = Vec::new();
@@ -1468,7 +1477,12 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
             RuleKind::Regex => {
                 let pattern = r.regex.as_deref().unwrap_or_default();
                 let hir = parse_regex_with(pattern, &r.id, &mut normalised_chars)?;
-                let forward_size = bounds.nfa(&hir, false);
+                // The coarse bound first: only over the limit is the finer one needed (the
+                // same decision, with the finer size in the message).
+                let mut forward_size = bounds.coarse(&hir, false);
+                if forward_size > limits.max_regex_size {
+                    forward_size = bounds.nfa(&hir, false);
+                }
                 if forward_size > limits.max_regex_size {
                     return Err(PackError::compile(
                         &r.id,
@@ -1481,7 +1495,8 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                 let Some((atoms, suffix)) = prefilter_atoms(&hir) else {
                     automata_bytes = automata_bytes
                         .saturating_add(forward_size)
-                        .saturating_add(bounds.nfa(&hir, true));
+                        .saturating_add(bounds.coarse(&hir, true));
+                    sized.push(Sized::Unfiltered(unfiltered_hirs.len()));
                     unfiltered_hirs.push(hir);
                     unfiltered_rules.push(i as u32);
                     continue_rule(&mut rules, r, category);
@@ -1539,11 +1554,12 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                     None
                 } else {
                     let size = if suffix {
-                        bounds.nfa(&hir, true)
+                        bounds.coarse(&hir, true)
                     } else {
                         forward_size
                     };
                     automata_bytes = automata_bytes.saturating_add(size);
+                    sized.push(Sized::Dfa(hir, suffix));
                     Some(OnDemandDfa {
                         pattern: String::from(pattern),
                         reverse: suffix,
@@ -1671,6 +1687,24 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         range.1 += 1;
     }
 
+    if automata_bytes > limits.max_regexes_size {
+        // Over the limit with the coarse bounds: the finer ones decide.
+        automata_bytes = 0;
+        for s in &sized {
+            automata_bytes = match s {
+                Sized::Unfiltered(i) => {
+                    let hir = &unfiltered_hirs[*i];
+                    automata_bytes
+                        .saturating_add(bounds.nfa(hir, false))
+                        .saturating_add(bounds.nfa(hir, true))
+                }
+                Sized::Dfa(hir, reverse) => {
+                    automata_bytes.saturating_add(bounds.nfa(hir, *reverse))
+                }
+            };
+        }
+    }
+    drop(sized);
     if automata_bytes > limits.max_regexes_size {
         return Err(PackError::too_large(
             None,
