@@ -43,7 +43,7 @@ pub fn default_corpus_path() -> PathBuf {
     workspace_root().join("../shared/data/messages.jsonl")
 }
 
-/// Reads the `text` field of every line of a JSON-lines file.
+/// Reads the `text` field (`url` in the link corpus) of every line of a JSON-lines file.
 pub fn read_jsonl_texts(path: &Path) -> Result<Vec<String>, String> {
     let data = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut out = Vec::new();
@@ -53,9 +53,20 @@ pub fn read_jsonl_texts(path: &Path) -> Result<Vec<String>, String> {
         }
         let v: serde_json::Value =
             serde_json::from_str(line).map_err(|e| format!("{}:{}: {e}", path.display(), i + 1))?;
-        match v.get("text").and_then(|t| t.as_str()) {
+        // Messages have a "text", the link corpus (urls.jsonl) a "url".
+        match v
+            .get("text")
+            .or_else(|| v.get("url"))
+            .and_then(|t| t.as_str())
+        {
             Some(t) => out.push(t.to_string()),
-            None => return Err(format!("{}:{}: no \"text\" field", path.display(), i + 1)),
+            None => {
+                return Err(format!(
+                    "{}:{}: no \"text\" or \"url\" field",
+                    path.display(),
+                    i + 1
+                ))
+            }
         }
     }
     Ok(out)

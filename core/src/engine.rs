@@ -28,6 +28,9 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
+// The direct regex parser: faster builds for some 2 KB of gzipped WASM, so with `perf`.
+#[cfg(feature = "perf")]
+mod fastparse;
 mod gapped;
 mod gate;
 mod size;
@@ -1424,29 +1427,35 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         .filter(|(w, _)| !w.is_empty())
         .collect();
 
-    let mut literal_ids: BTreeMap<String, u32> = BTreeMap::new();
-    let mut pattern_targets: Vec<Vec<Target>> = Vec::new();
+    // Sized for the keywords, their variant forms and the regex literals (each about as many
+    // as the keywords in the default pack): growing rehashes every literal.
+    let keywords: usize = pack.rules.iter().map(|r| r.keywords.len()).sum();
+    let mut literal_ids = LiteralTable::with_capacity(keywords.saturating_mul(2));
+    // One buffer for every keyword's normalised form.
+    let mut norm = Normalized::new();
+    // (literal id, target), in the order added; grouped by literal at the end.
+    let mut literal_hits: Vec<(u32, Target)> = Vec::new();
+    let mut literal_count = 0usize;
     let mut literal_bytes = 0usize;
-    let mut add_literal = |lit: String, target: Target, rule: &str| -> Result<(), PackError> {
-        let n = pattern_targets.len() as u32;
-        let len = lit.len();
-        let id = *literal_ids.entry(lit).or_insert(n);
-        if id == n {
-            literal_bytes += len;
-            pattern_targets.push(Vec::new());
-            if pattern_targets.len() > limits.max_literals
-                || literal_bytes > limits.max_literal_bytes
-            {
-                return Err(PackError::too_large(
-                    Some(rule),
-                    format!(
-                        "keyword literals exceed the limit ({} literals / {} bytes)",
-                        limits.max_literals, limits.max_literal_bytes
-                    ),
-                ));
+    let mut add_literal = |lit: &str, target: Target, rule: &str| -> Result<(), PackError> {
+        let too_large = || {
+            PackError::too_large(
+                Some(rule),
+                format!(
+                    "keyword literals exceed the limit ({} literals / {} bytes)",
+                    limits.max_literals, limits.max_literal_bytes
+                ),
+            )
+        };
+        let (id, new) = literal_ids.insert(lit).ok_or_else(too_large)?;
+        if new {
+            literal_bytes += lit.len();
+            literal_count += 1;
+            if literal_count > limits.max_literals || literal_bytes > limits.max_literal_bytes {
+                return Err(too_large());
             }
         }
-        pattern_targets[id as usize].push(target);
+        literal_hits.push((id, target));
         Ok(())
     };
 
@@ -1478,25 +1487,39 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
     };
     let mut dfas: Vec<Option<OnDemandDfa>> = Vec::new();
     let mut bounds = size::Bounds::new();
+    // The regexes that get an automaton, for the finer bound of their sum if the coarse one
+    // is over the limit.
+    enum Sized {
+        /// Index in `unfiltered_hirs` (both directions).
+        Unfiltered(usize),
+        /// The regex and the direction of its automaton.
+        Dfa(Hir, bool),
+    }
+    let mut sized: Vec<Sized> = Vec::new();
     // Upper bound of the NFAs of every regex that gets an automaton.
     let mut automata_bytes = 0usize;
     let mut regex_ends: Vec<Option<u32>> = Vec::new();
     let mut regex_gapped: Vec<Option<gapped::Gapped>> = Vec::new();
     let mut elem_sets = 0usize;
-    let mut set_ids: BTreeMap<gapped::LitSet, u32> = BTreeMap::new();
+    // The literal sets given an id so far, by a hash of their contents: (hash, id) sorted,
+    // and the sets by id (comparing whole sets in a `BTreeMap` cost more).
+    let mut set_hashes: Vec<(u64, u32)> = Vec::new();
+    let mut set_list: Vec<gapped::LitSet> = Vec::new();
     let mut first_set_ids: Vec<u32> = Vec::new();
     let mut regex_rules: Vec<u32> = Vec::new();
     let mut gates: Vec<(u32, u32)> = Vec::new();
     let mut gate_branches: Vec<(u32, u32)> = Vec::new();
     let mut gate_ids: Vec<u32> = Vec::new();
     let mut gate_set_ids: BTreeMap<Vec<String>, u32> = BTreeMap::new();
+    let mut normalised_chars = NormalisedChars::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
         let mut combo = None;
         match r.kind {
             RuleKind::Keywords => {
                 for kw in &r.keywords {
-                    let lit = normalize::normalize(kw);
+                    normalize::normalize_into(kw.as_bytes(), &mut norm);
+                    let lit = norm.as_str();
                     if lit.is_empty() {
                         return Err(PackError::compile(
                             &r.id,
@@ -1515,9 +1538,9 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                             ),
                         ));
                     }
-                    for lit in expand_variants(&lit, &variants, &r.id)? {
-                        // Boundaries are decided per written form: `加微信` needs none, its
-                        // variant `加vx` needs one after the `x`.
+                    // Boundaries are decided per written form: `加微信` needs none, its
+                    // variant `加vx` needs one after the `x`.
+                    let mut add_form = |lit: &str| {
                         let bytes = lit.as_bytes();
                         let start_boundary = !r.substring && bytes[0].is_ascii_alphanumeric();
                         let end_boundary =
@@ -1527,14 +1550,27 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                             start_boundary,
                             end_boundary,
                         };
-                        add_literal(lit, target, &r.id)?;
+                        add_literal(lit, target, &r.id)
+                    };
+                    match expand_variants(lit, &variants, &r.id)? {
+                        None => add_form(lit)?,
+                        Some(forms) => {
+                            for lit in &forms {
+                                add_form(lit)?;
+                            }
+                        }
                     }
                 }
             }
             RuleKind::Regex => {
                 let pattern = r.regex.as_deref().unwrap_or_default();
-                let hir = parse_regex(pattern, &r.id)?;
-                let forward_size = bounds.nfa(&hir, false);
+                let hir = parse_regex_with(pattern, &r.id, &mut normalised_chars)?;
+                // The coarse bound first: only over the limit is the finer one needed (the
+                // same decision, with the finer size in the message).
+                let mut forward_size = bounds.coarse(&hir, false);
+                if forward_size > limits.max_regex_size {
+                    forward_size = bounds.nfa(&hir, false);
+                }
                 if forward_size > limits.max_regex_size {
                     return Err(PackError::compile(
                         &r.id,
@@ -1547,7 +1583,8 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                 let Some((atoms, suffix)) = prefilter_atoms(&hir) else {
                     automata_bytes = automata_bytes
                         .saturating_add(forward_size)
-                        .saturating_add(bounds.nfa(&hir, true));
+                        .saturating_add(bounds.coarse(&hir, true));
+                    sized.push(Sized::Unfiltered(unfiltered_hirs.len()));
                     unfiltered_hirs.push(hir);
                     unfiltered_rules.push(i as u32);
                     continue_rule(&mut rules, r, category);
@@ -1566,7 +1603,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                             None => {
                                 let id = gate_set_ids.len() as u32;
                                 for lit in &set {
-                                    add_literal(lit.clone(), Target::GateSet { id }, &r.id)?;
+                                    add_literal(lit, Target::GateSet { id }, &r.id)?;
                                 }
                                 gate_set_ids.insert(set, id);
                                 id
@@ -1584,19 +1621,26 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                         // Equal sets of different regexes share one id (one list of hits).
                         let mut ids = Vec::with_capacity(sets.len());
                         for set in sets {
-                            if let Some(&id) = set_ids.get(&set) {
+                            let hash = set_hash(&set);
+                            let from = set_hashes.partition_point(|&(h, _)| h < hash);
+                            let known = set_hashes[from..]
+                                .iter()
+                                .take_while(|&&(h, _)| h == hash)
+                                .find(|&&(_, id)| set_list[id as usize] == set);
+                            if let Some(&(_, id)) = known {
                                 ids.push(id);
                                 continue;
                             }
                             let id = elem_sets as u32;
                             for lit in &set {
                                 // Literals of a regex are whole characters.
-                                let lit = String::from_utf8(lit.clone()).map_err(|_| {
+                                let lit = core::str::from_utf8(lit).map_err(|_| {
                                     PackError::compile(&r.id, "regex literal is not UTF-8".into())
                                 })?;
                                 add_literal(lit, Target::Elem { id }, &r.id)?;
                             }
-                            set_ids.insert(set, id);
+                            set_hashes.insert(from, (hash, id));
+                            set_list.push(set);
                             ids.push(id);
                             elem_sets += 1;
                         }
@@ -1608,7 +1652,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                 if !suffix && decomposed.is_none() {
                     if let Some(ends) = suffix_atoms(&hir) {
                         for atom in ends {
-                            add_literal(atom, Target::RegexEnd { regex }, &r.id)?;
+                            add_literal(&atom, Target::RegexEnd { regex }, &r.id)?;
                         }
                         let max = hir.properties().maximum_len();
                         window = Some(max.map_or(u32::MAX, |m| m.min(u32::MAX as usize) as u32));
@@ -1618,11 +1662,12 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                     None
                 } else {
                     let size = if suffix {
-                        bounds.nfa(&hir, true)
+                        bounds.coarse(&hir, true)
                     } else {
                         forward_size
                     };
                     automata_bytes = automata_bytes.saturating_add(size);
+                    sized.push(Sized::Dfa(hir, suffix));
                     Some(OnDemandDfa {
                         pattern: String::from(pattern),
                         reverse: suffix,
@@ -1712,14 +1757,14 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         });
     }
 
-    let mut patterns: Vec<(u32, String)> = literal_ids.into_iter().map(|(l, i)| (i, l)).collect();
-    crate::sort::sort_unstable_by(&mut patterns, |a, b| a.0.cmp(&b.0));
+    // Pattern `i` of the automaton is literal `i`, in the order of first addition.
+    let patterns = &literal_ids;
     if only_literals {
         return Ok(Compiled::Literals(
-            patterns.into_iter().map(|(_, l)| l).collect(),
+            patterns.iter().map(String::from).collect(),
         ));
     }
-    let literals = if patterns.is_empty() {
+    let literals = if patterns.len() == 0 {
         None
     } else {
         // A character-wise double-array automaton (pattern `i` has value `i`): measured on the
@@ -1727,18 +1772,47 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         // aho-corasick's contiguous NFA (one step per character, not per byte, on Chinese
         // text), builds in half the time and takes 0.77 MB against 1.09 MB; aho-corasick's
         // DFA was no faster than it and took 25 MB.
-        let ac = CharwiseDoubleArrayAhoCorasick::<u32>::new(patterns.iter().map(|(_, l)| l))
+        let ac = CharwiseDoubleArrayAhoCorasick::<u32>::new(patterns.iter())
             .map_err(|e| PackError::too_large(None, format!("keyword automaton: {e}")))?;
         Some(Literals(ac))
     };
-    let mut literal_targets = Vec::with_capacity(pattern_targets.len());
-    let mut targets = Vec::new();
-    for t in pattern_targets {
-        let a = targets.len() as u32;
-        targets.extend(t);
-        literal_targets.push((a, targets.len() as u32));
+    // A counting sort of the targets by literal, stable: each literal's targets keep the order
+    // they were added in.
+    let mut literal_targets = alloc::vec![(0u32, 0u32); patterns.len()];
+    for &(id, _) in &literal_hits {
+        literal_targets[id as usize].1 += 1;
+    }
+    let mut end = 0u32;
+    for range in &mut literal_targets {
+        let n = range.1;
+        *range = (end, end);
+        end += n;
+    }
+    let mut targets = alloc::vec![Target::Elem { id: 0 }; literal_hits.len()];
+    for (id, target) in literal_hits {
+        let range = &mut literal_targets[id as usize];
+        targets[range.1 as usize] = target;
+        range.1 += 1;
     }
 
+    if automata_bytes > limits.max_regexes_size {
+        // Over the limit with the coarse bounds: the finer ones decide.
+        automata_bytes = 0;
+        for s in &sized {
+            automata_bytes = match s {
+                Sized::Unfiltered(i) => {
+                    let hir = &unfiltered_hirs[*i];
+                    automata_bytes
+                        .saturating_add(bounds.nfa(hir, false))
+                        .saturating_add(bounds.nfa(hir, true))
+                }
+                Sized::Dfa(hir, reverse) => {
+                    automata_bytes.saturating_add(bounds.nfa(hir, *reverse))
+                }
+            };
+        }
+    }
+    drop(sized);
     if automata_bytes > limits.max_regexes_size {
         return Err(PackError::too_large(
             None,
@@ -1864,7 +1938,7 @@ fn combo_wakes(rules: &[CompiledRule], order: &[u32]) -> (Vec<(u32, u32)>, Vec<u
 }
 
 fn add_atom(
-    add_literal: &mut impl FnMut(String, Target, &str) -> Result<(), PackError>,
+    add_literal: &mut impl FnMut(&str, Target, &str) -> Result<(), PackError>,
     atom: Vec<u8>,
     suffix: bool,
     regex: u32,
@@ -1888,15 +1962,51 @@ fn add_atom(
             "regex has no usable prefilter literal".into(),
         ));
     }
-    add_literal(valid.to_string(), Target::RegexAtom { regex, suffix }, rule)
+    add_literal(valid, Target::RegexAtom { regex, suffix }, rule)
 }
 
-/// Every way of writing `lit` with variant forms in place of variant words.
+/// FNV-1a of a literal set (each literal's length, then its bytes).
+fn set_hash(set: &[Vec<u8>]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+    for lit in set {
+        for b in (lit.len() as u32).to_le_bytes() {
+            eat(b);
+        }
+        for &b in lit {
+            eat(b);
+        }
+    }
+    h
+}
+
+/// Every way of writing `lit` with variant forms in place of variant words, sorted; `None`
+/// when no variant word occurs in it (`lit` is then the only way).
 fn expand_variants(
     lit: &str,
     variants: &[(String, Vec<String>)],
     rule: &str,
-) -> Result<Vec<String>, PackError> {
+) -> Result<Option<Vec<String>>, PackError> {
+    // Most keywords hold no variant word: looked for at the positions holding the first byte
+    // of one, rather than with one substring search per word.
+    let mut first = [0u64; 4];
+    for (word, _) in variants {
+        let b = word.as_bytes()[0];
+        first[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
+    let bytes = lit.as_bytes();
+    let any = bytes.iter().enumerate().any(|(i, &b)| {
+        first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+            && variants.iter().any(|(word, _)| {
+                // Compared in line: most Chinese characters share a first byte with a variant
+                // word, and a call per comparison cost more than the rest of the check.
+                let (w, rest) = (word.as_bytes(), &bytes[i..]);
+                rest.len() >= w.len() && rest.iter().zip(w).all(|(a, b)| a == b)
+            })
+    });
+    if !any {
+        return Ok(None);
+    }
     let mut out = alloc::vec![lit.to_string()];
     for (word, forms) in variants {
         let mut more = Vec::new();
@@ -1917,7 +2027,90 @@ fn expand_variants(
     }
     crate::sort::sort_unstable(&mut out);
     out.dedup();
-    Ok(out)
+    Ok(Some(out))
+}
+
+/// The distinct literals of the automaton, each numbered in the order of first addition: an
+/// open-addressing hash table of ids into the list (a `BTreeMap<String, _>` compared strings
+/// some 200,000 times and allocated every literal, duplicates included, to build the default
+/// pack). The literals are kept end to end in one string.
+struct LiteralTable {
+    text: String,
+    /// Byte range of each literal in `text`.
+    spans: Vec<(u32, u32)>,
+    /// `id + 1` of the literal in each slot, 0 when free; the length is a power of two, at
+    /// least twice the number of literals.
+    slots: Vec<u32>,
+}
+
+impl LiteralTable {
+    /// A table sized for about `n` literals (it grows past them).
+    fn with_capacity(n: usize) -> LiteralTable {
+        LiteralTable {
+            text: String::new(),
+            spans: Vec::with_capacity(n),
+            slots: alloc::vec![0; n.saturating_mul(2).clamp(1024, 1 << 20).next_power_of_two()],
+        }
+    }
+
+    fn hash(s: &str) -> usize {
+        // FNV-1a, folded to the slot index by the caller's mask.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for &b in s.as_bytes() {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        (h ^ (h >> 29)) as usize
+    }
+
+    fn get(&self, id: usize) -> &str {
+        let (a, b) = self.spans[id];
+        &self.text[a as usize..b as usize]
+    }
+
+    fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// The id of `lit`, added if new, and whether it was. `None` past `u32` bytes in all.
+    fn insert(&mut self, lit: &str) -> Option<(u32, bool)> {
+        let mask = self.slots.len() - 1;
+        let mut i = Self::hash(lit) & mask;
+        loop {
+            match self.slots[i] {
+                0 => break,
+                n if self.get(n as usize - 1) == lit => return Some((n - 1, false)),
+                _ => i = (i + 1) & mask,
+            }
+        }
+        let id = u32::try_from(self.spans.len()).ok()?;
+        let start = u32::try_from(self.text.len()).ok()?;
+        let end = u32::try_from(self.text.len() + lit.len()).ok()?;
+        self.text.push_str(lit);
+        self.spans.push((start, end));
+        self.slots[i] = id + 1;
+        if self.spans.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        Some((id, true))
+    }
+
+    fn grow(&mut self) {
+        let mut slots = alloc::vec![0u32; self.slots.len() * 2];
+        let mask = slots.len() - 1;
+        for id in 0..self.len() {
+            let mut i = Self::hash(self.get(id)) & mask;
+            while slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            slots[i] = id as u32 + 1;
+        }
+        self.slots = slots;
+    }
+
+    /// The literals, by id.
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.len()).map(|id| self.get(id))
+    }
 }
 
 /// A regex syntax error on one line: what is wrong and where (byte offsets into the pattern).
@@ -1938,33 +2131,81 @@ fn regex_error(
 }
 
 fn parse_regex(pattern: &str, rule: &str) -> Result<Hir, PackError> {
+    parse_regex_with(pattern, rule, &mut NormalisedChars::new())
+}
+
+/// [`parse_regex`], with the characters already found in normalised form or not (`normalised`,
+/// kept across the regexes of a pack: normalising each literal character alone was the larger
+/// part of the check).
+fn parse_regex_with(
+    pattern: &str,
+    rule: &str,
+    normalised: &mut NormalisedChars,
+) -> Result<Hir, PackError> {
     if pattern.len() > 4096 {
         return Err(PackError::compile(
             rule,
             "regex longer than 4096 bytes".into(),
         ));
     }
-    let ast = regex_syntax::ast::parse::ParserBuilder::new()
-        .nest_limit(64)
-        .build()
-        .parse(pattern)
-        .map_err(|e| regex_error(rule, e.kind(), e.span()))?;
-    regex_syntax::ast::visit(&ast, NoUnicodeClasses)
-        .map_err(|what| PackError::compile(rule, format!("regex: {what}")))?;
-    let hir = regex_syntax::hir::translate::TranslatorBuilder::new()
-        .utf8(true)
-        .unicode(true)
-        .build()
-        .translate(pattern, &ast)
-        .map_err(|e| regex_error(rule, e.kind(), e.span()))?;
+    // The plain syntax packs are written in is parsed directly (the same HIR, without
+    // `regex-syntax`'s AST); the rest, errors included, by `regex-syntax`.
+    #[cfg(feature = "perf")]
+    let fast = fastparse::parse(pattern);
+    #[cfg(not(feature = "perf"))]
+    let fast = None;
+    let hir = match fast {
+        Some(hir) => hir,
+        None => {
+            let ast = regex_syntax::ast::parse::ParserBuilder::new()
+                .nest_limit(64)
+                .build()
+                .parse(pattern)
+                .map_err(|e| regex_error(rule, e.kind(), e.span()))?;
+            regex_syntax::ast::visit(&ast, NoUnicodeClasses)
+                .map_err(|what| PackError::compile(rule, format!("regex: {what}")))?;
+            regex_syntax::hir::translate::TranslatorBuilder::new()
+                .utf8(true)
+                .unicode(true)
+                .build()
+                .translate(pattern, &ast)
+                .map_err(|e| regex_error(rule, e.kind(), e.span()))?
+        }
+    };
     if hir.properties().minimum_len() == Some(0) {
         return Err(PackError::compile(
             rule,
             "regex can match empty text".into(),
         ));
     }
-    check_normalised(&hir, rule)?;
+    check_normalised(&hir, rule, normalised)?;
     Ok(hir)
+}
+
+/// Whether characters are in normalised form, remembered in a direct-mapped table (a character
+/// evicts another with the same low bits, which is then normalised again if met again).
+struct NormalisedChars {
+    /// `char << 1 | normalised` per slot; `u32::MAX` when empty (no character is that large).
+    slots: Vec<u32>,
+}
+
+impl NormalisedChars {
+    fn new() -> NormalisedChars {
+        NormalisedChars {
+            slots: alloc::vec![u32::MAX; 1024],
+        }
+    }
+
+    /// Whether `c` (written as `cs`) is its own normal form.
+    fn check(&mut self, c: char, cs: &str) -> bool {
+        let slot = &mut self.slots[c as usize % 1024];
+        if *slot >> 1 == c as u32 {
+            return *slot & 1 == 1;
+        }
+        let ok = normalize::normalize(cs) == cs;
+        *slot = (c as u32) << 1 | u32::from(ok);
+        ok
+    }
 }
 
 /// Rejects Unicode class escapes (`\d`, `\w`, `\s`, `\p{..}`) and word boundaries: their
@@ -2026,14 +2267,21 @@ impl regex_syntax::ast::Visitor for NoUnicodeClasses {
 }
 
 /// Every literal character of a regex must be in normalised form, or it could never match.
-fn check_normalised(hir: &Hir, rule: &str) -> Result<(), PackError> {
+/// `normalised` remembers the characters already checked.
+fn check_normalised(
+    hir: &Hir,
+    rule: &str,
+    normalised: &mut NormalisedChars,
+) -> Result<(), PackError> {
     match hir.kind() {
         HirKind::Literal(lit) => {
             let s = core::str::from_utf8(&lit.0).unwrap_or("");
             for c in s.chars().filter(|&c| c != BREAK && c != SENTENCE) {
                 let mut buf = [0u8; 4];
                 let cs: &str = c.encode_utf8(&mut buf);
-                if normalize::normalize(cs) != cs {
+                // Lower-case ASCII letters and digits are their own normal form.
+                let ok = c.is_ascii_lowercase() || c.is_ascii_digit() || normalised.check(c, cs);
+                if !ok {
                     return Err(PackError::compile(
                         rule,
                         format!(
@@ -2046,11 +2294,11 @@ fn check_normalised(hir: &Hir, rule: &str) -> Result<(), PackError> {
             }
             Ok(())
         }
-        HirKind::Capture(c) => check_normalised(&c.sub, rule),
-        HirKind::Repetition(r) => check_normalised(&r.sub, rule),
-        HirKind::Concat(v) | HirKind::Alternation(v) => {
-            v.iter().try_for_each(|h| check_normalised(h, rule))
-        }
+        HirKind::Capture(c) => check_normalised(&c.sub, rule, normalised),
+        HirKind::Repetition(r) => check_normalised(&r.sub, rule, normalised),
+        HirKind::Concat(v) | HirKind::Alternation(v) => v
+            .iter()
+            .try_for_each(|h| check_normalised(h, rule, normalised)),
         _ => Ok(()),
     }
 }

@@ -473,3 +473,40 @@ keywords = ["葡萄"]
     assert_eq!(fired("樱桃葡萄"), "k3,k4");
     assert_eq!(e.scan("苹果香蕉").score, 18);
 }
+
+#[test]
+fn ascii_lower_case_and_digits_are_their_own_normal_form() {
+    // The regex check takes them as normalised without normalising them (engine build time).
+    for c in ('a'..='z').chain('0'..='9') {
+        let s = c.to_string();
+        assert_eq!(fanzha::normalize::normalize(&s), s);
+    }
+    // Other characters are still checked.
+    let err = pack_with_rule("[[rule]]\nid = \"wide\"\nkind = \"regex\"\nregex = 'ｑｑ[0-9]+'");
+    assert_eq!(err.unwrap_err().rule(), Some("wide"));
+}
+
+#[test]
+fn literals_are_numbered_in_order_of_first_addition() {
+    // Duplicates (within and across rules, and after normalisation) share the first id.
+    let pack = Pack::from_toml(
+        "[pack]\nname = \"t\"\nversion = \"1\"\n\
+         [[rule]]\nid = \"a\"\nkind = \"keywords\"\nkeywords = ['乙', '甲', '乙', 'X']\n\
+         [[rule]]\nid = \"b\"\nkind = \"keywords\"\nkeywords = ['x', '丙', '甲']",
+    )
+    .unwrap();
+    assert_eq!(Engine::literals(&pack).unwrap(), ["乙", "甲", "x", "丙"]);
+    // Enough literals (variant forms) to grow the table past its first size several times.
+    let kws: Vec<String> = (0..1000).map(|i| format!("'kw{}'", 999 - i)).collect();
+    let src = format!(
+        "[pack]\nname = \"t\"\nversion = \"1\"\n\
+         [[variant]]\nword = \"k\"\nforms = ['q', 'r', 's', 't', 'u', 'v', 'w']\n\
+         [[rule]]\nid = \"m\"\nkind = \"keywords\"\nkeywords = [{}, 'kw7', 'sw999']",
+        kws.join(",")
+    );
+    let lits = Engine::literals(&Pack::from_toml(&src).unwrap()).unwrap();
+    let want: Vec<String> = (0..1000)
+        .flat_map(|i| "kqrstuvw".chars().map(move |c| format!("{c}w{}", 999 - i)))
+        .collect();
+    assert_eq!(lits, want);
+}

@@ -6,7 +6,9 @@
 //! first, to find the rules that cost. With `--slowest N`, the N messages slowest to scan (line
 //! number, bytes, best time of 5 warm scans), to find what makes the latency tail. With
 //! `--decode N` (no FILE needed), it only decodes the pack's binary form N times
-//! (`pack::binary::decode`, what `compare` reports as `load_ms`), to profile the load.
+//! (`pack::binary::decode`, what `compare` reports as `load_ms`), to profile the load. With
+//! `--build N` (no FILE needed), it builds the engine from the pack's binary form N times
+//! (`Engine::from_bytes`, what `compare` reports as `build_ms`), to profile the build.
 
 use std::process::ExitCode;
 
@@ -22,6 +24,7 @@ fn main() -> ExitCode {
     let mut per_regex = false;
     let mut slowest = 0usize;
     let mut decode = 0usize;
+    let mut build = 0usize;
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
             "--slowest" => slowest = it.next().and_then(|n| n.parse().ok()).unwrap_or(20),
             "--passes" => passes = it.next().and_then(|n| n.parse().ok()).unwrap_or(1),
             "--decode" => decode = it.next().and_then(|n| n.parse().ok()).unwrap_or(100),
+            "--build" => build = it.next().and_then(|n| n.parse().ok()).unwrap_or(20),
             "--limit" => limit = it.next().and_then(|n| n.parse().ok()).unwrap_or(usize::MAX),
             _ => file = Some(a),
         }
@@ -38,8 +42,11 @@ fn main() -> ExitCode {
     if decode > 0 {
         return decode_loop(pack.as_deref(), decode);
     }
+    if build > 0 {
+        return build_loop(pack.as_deref(), build);
+    }
     let Some(file) = file else {
-        eprintln!("usage: scanloop [--pack PACK] [--passes N] [--limit N] [--check] [--per-regex] [--slowest N] FILE.jsonl | scanloop [--pack PACK] --decode N");
+        eprintln!("usage: scanloop [--pack PACK] [--passes N] [--limit N] [--check] [--per-regex] [--slowest N] FILE.jsonl | scanloop [--pack PACK] --decode N | scanloop [--pack PACK] --build N");
         return ExitCode::from(2);
     };
     let msgs = match read_jsonl_texts(std::path::Path::new(&file)) {
@@ -180,6 +187,38 @@ fn regex_costs(pack: &fanzha::pack::Pack, msgs: &[String]) -> ExitCode {
 }
 
 /// Decodes the pack's binary form `n` times; prints the best and median time of one decode.
+fn build_loop(pack: Option<&str>, n: usize) -> ExitCode {
+    let blob = match load_pack(pack) {
+        Ok((_, blob)) => blob,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut times = Vec::with_capacity(n);
+    for _ in 0..n {
+        let t = std::time::Instant::now();
+        match Engine::from_bytes(std::hint::black_box(&blob)) {
+            Ok(e) => {
+                times.push(t.elapsed());
+                std::hint::black_box(&e);
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    times.sort();
+    println!(
+        "build from {} bytes, {n} runs: best {:.3} ms, median {:.3} ms",
+        blob.len(),
+        times[0].as_secs_f64() * 1e3,
+        times[n / 2].as_secs_f64() * 1e3
+    );
+    ExitCode::SUCCESS
+}
+
 fn decode_loop(pack: Option<&str>, n: usize) -> ExitCode {
     let blob = match load_pack(pack) {
         Ok((_, blob)) => blob,

@@ -80,7 +80,8 @@ pub(crate) type LitSet = Vec<Vec<u8>>;
 /// Decomposes `hir`, numbering its literal sets from `first_id`. Returns the regex and its
 /// literal sets (set `first_id + i` is `sets[i]`), or `None` when it does not have the form.
 pub(crate) fn decompose(hir: &Hir, first_id: u32) -> Option<(Gapped, Vec<LitSet>)> {
-    let branches = sequences(hir)?;
+    let mut known = Known::default();
+    let branches = sequences(hir, &mut known)?;
     let mut sets: Vec<LitSet> = Vec::new();
     let mut out: Vec<(u32, bool, Vec<Vec<Part>>)> = Vec::new();
     for mut items in branches {
@@ -118,7 +119,7 @@ pub(crate) fn decompose(hir: &Hir, first_id: u32) -> Option<(Gapped, Vec<LitSet>
             Some(())
         };
         for item in items {
-            if let Some(lits) = finite(item) {
+            if let Some(lits) = known.finite(item) {
                 // Adjacent finite parts become one set. (Keeping them as consecutive sets when
                 // the product is large was measured slower than leaving such regexes to the DFA:
                 // more hits of short literals, more steps.)
@@ -168,22 +169,61 @@ fn strip(mut hir: &Hir) -> &Hir {
     hir
 }
 
+/// The strings of the alternations [`sequences`] found finite, by node address, so that
+/// [`decompose`] does not expand them a second time.
+#[derive(Default)]
+struct Known {
+    finite: Vec<(usize, Option<Vec<Vec<u8>>>)>,
+}
+
+impl Known {
+    fn key(hir: &Hir) -> usize {
+        hir as *const Hir as usize
+    }
+
+    /// [`finite`] of `hir`, expanded at most once per node.
+    fn finite(&mut self, hir: &Hir) -> Option<Vec<Vec<u8>>> {
+        let key = Self::key(hir);
+        match self.finite.iter_mut().find(|(k, _)| *k == key) {
+            // A node can be in several branches (distributed alternations): cloned.
+            Some((_, lits)) => lits.clone(),
+            None => finite(hir),
+        }
+    }
+
+    /// Whether `hir` is finite, remembering its strings.
+    fn is_finite(&mut self, hir: &Hir) -> bool {
+        let lits = finite(hir);
+        let yes = lits.is_some();
+        self.finite.push((Self::key(hir), lits));
+        yes
+    }
+}
+
 /// The regex as an alternation of concatenations: alternations that are not finite sets are
 /// distributed (`a(b.*c|d)` is `ab.*c|ad`; the parser lifts common prefixes out of branches).
-fn sequences(hir: &Hir) -> Option<Vec<Vec<&Hir>>> {
+fn sequences<'h>(hir: &'h Hir, known: &mut Known) -> Option<Vec<Vec<&'h Hir>>> {
     let hir = strip(hir);
     let out = match hir.kind() {
-        HirKind::Alternation(v) if finite(hir).is_none() => {
+        HirKind::Alternation(v) if !known.is_finite(hir) => {
             let mut out = Vec::new();
             for h in v {
-                out.extend(sequences(h)?);
+                out.extend(sequences(h, known)?);
             }
             out
         }
         HirKind::Concat(v) => {
             let mut out: Vec<Vec<&Hir>> = alloc::vec![Vec::new()];
             for h in v {
-                let tails = sequences(h)?;
+                let item = strip(h);
+                if !matches!(item.kind(), HirKind::Alternation(_) | HirKind::Concat(_)) {
+                    // Its only sequence is itself: appended to every branch.
+                    for branch in &mut out {
+                        branch.push(item);
+                    }
+                    continue;
+                }
+                let tails = sequences(h, known)?;
                 if out.len().checked_mul(tails.len())? > MAX_BRANCHES {
                     return None;
                 }
@@ -191,8 +231,9 @@ fn sequences(hir: &Hir) -> Option<Vec<Vec<&Hir>>> {
                     .iter()
                     .flat_map(|head| {
                         tails.iter().map(move |t| {
-                            let mut s = head.clone();
-                            s.extend(t.iter().copied());
+                            let mut s = Vec::with_capacity(head.len() + t.len());
+                            s.extend_from_slice(head);
+                            s.extend_from_slice(t);
                             s
                         })
                     })
@@ -270,9 +311,47 @@ fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         _ => return None,
     };
     let mut out = out;
-    crate::sort::sort_unstable(&mut out);
-    out.dedup();
+    sort_dedup(&mut out);
     (out.len() <= MAX_LITS).then_some(out)
+}
+
+/// Merges the sorted runs of `run` items each (the last may be shorter) of `v`, pairwise.
+fn merge_runs(mut v: Vec<Vec<u8>>, run: usize) -> Vec<Vec<u8>> {
+    let n = v.len();
+    let mut width = run;
+    while width < n {
+        let mut out = Vec::with_capacity(n);
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, mid);
+            while i < mid && j < end {
+                if v[j] < v[i] {
+                    out.push(core::mem::take(&mut v[j]));
+                    j += 1;
+                } else {
+                    out.push(core::mem::take(&mut v[i]));
+                    i += 1;
+                }
+            }
+            out.extend(v[i..mid].iter_mut().map(core::mem::take));
+            out.extend(v[j..end].iter_mut().map(core::mem::take));
+            start = end;
+        }
+        v = out;
+        width *= 2;
+    }
+    v
+}
+
+/// Sorts and dedups `v`, unless it already is (products of sorted sets and the characters of a
+/// class usually are).
+fn sort_dedup(v: &mut Vec<Vec<u8>>) {
+    if !v.windows(2).all(|w| w[0] < w[1]) {
+        crate::sort::sort_unstable(v);
+        v.dedup();
+    }
 }
 
 fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
@@ -282,13 +361,18 @@ fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
     let mut out = Vec::with_capacity(a.len() * b.len());
     for x in a {
         for y in b {
-            let mut s = x.clone();
+            let mut s = Vec::with_capacity(x.len() + y.len());
+            s.extend_from_slice(x);
             s.extend_from_slice(y);
             out.push(s);
         }
     }
-    crate::sort::sort_unstable(&mut out);
-    out.dedup();
+    // `a` and `b` are sorted, so `out` is a sorted run per literal of `a`: merged rather than
+    // sorted (runs overlap only where a literal of `a` is a prefix of the next).
+    if !b.is_empty() && !out.windows(2).all(|w| w[0] < w[1]) {
+        out = merge_runs(out, b.len());
+    }
+    sort_dedup(&mut out);
     Some(out)
 }
 
@@ -604,6 +688,29 @@ mod tests {
         "^(亲爱的)?(爸|妈)|总([^部公]|$)|(中国移动|中国电信)$",
         "(验证码|码)(是|为)?[0-9a-z]{4,8}|号[0-9]{1,3}[a-z]{0,2}是",
     ];
+
+    proptest! {
+        #[test]
+        fn products_are_sorted_and_unique(
+            a in proptest::collection::vec("[ab]{0,3}", 1..8),
+            b in proptest::collection::vec("[ab]{0,2}", 1..8),
+        ) {
+            let set = |v: Vec<String>| {
+                let mut v: Vec<Vec<u8>> = v.into_iter().map(String::into_bytes).collect();
+                v.sort();
+                v.dedup();
+                v
+            };
+            let (a, b) = (set(a), set(b));
+            let mut want: Vec<Vec<u8>> = a
+                .iter()
+                .flat_map(|x| b.iter().map(move |y| [x.as_slice(), y].concat()))
+                .collect();
+            want.sort();
+            want.dedup();
+            prop_assert_eq!(product(&a, &b), Some(want));
+        }
+    }
 
     #[test]
     fn default_shapes_decompose() {
