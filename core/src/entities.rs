@@ -152,23 +152,25 @@ pub(crate) fn find_entities_pooled(
         while sk < skip.len() && skip[sk].1 <= p {
             sk += 1;
         }
-        if sk < skip.len() && skip[sk].0 <= p {
-            p = skip[sk].1;
-            continue;
-        }
-        let Some((c, len)) = char_at(text, p) else {
-            break;
+        let stop = match skip.get(sk) {
+            Some(&(s, e)) if s <= p => {
+                p = e;
+                continue;
+            }
+            Some(&(s, _)) => s.min(text.len()),
+            None => text.len(),
         };
-        // Fast path: most characters start nothing.
-        let may_start = match c {
-            '0'..='9' | '+' | '@' | 'v' | 'V' | 'w' | 'W' | 'q' | 'Q' => true,
-            _ if c.is_ascii() => false,
-            _ => may_start_wide(c),
+        // Most characters start nothing: step over them without the full checks.
+        let (c, len) = match next_start(text, p, stop) {
+            Ok((at, c, len)) => {
+                p = at;
+                (c, len)
+            }
+            Err(next) => {
+                p = next;
+                continue;
+            }
         };
-        if !may_start {
-            p += len;
-            continue;
-        }
         if let Some((ctx, after)) = context_at(text, p) {
             if let Some(next) = after_context(text, ctx, p, after, out) {
                 p = next;
@@ -211,6 +213,47 @@ pub(crate) fn find_entities_pooled(
         (a.start, a.end, a.kind).cmp(&(b.start, b.end, b.kind))
     });
     out.out.truncate(limit);
+}
+
+/// ASCII bytes that may start an entity: digits, `+`, `@` and the first letters of `vx`, `wx`,
+/// `weixin`, `wechat` and `qq` in either case.
+static ASCII_START: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = matches!(
+            b as u8,
+            b'0'..=b'9' | b'+' | b'@' | b'v' | b'V' | b'w' | b'W' | b'q' | b'Q'
+        );
+        b += 1;
+    }
+    t
+};
+
+/// The first character at or after `p` and before `stop` that may start an entity (see
+/// [`may_start_wide`]): `Ok((offset, char, len))`; else `Err` with where the scan got to (at
+/// least `stop`, more when a character crosses it). Invalid UTF-8 starts nothing.
+#[inline]
+fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, usize), usize> {
+    while p < stop {
+        let b = text[p];
+        if b < 0x80 {
+            if ASCII_START[b as usize] {
+                return Ok((p, b as char, 1));
+            }
+            p += 1;
+            continue;
+        }
+        let Some((c, len)) = crate::normalize::decode(text, p) else {
+            p += 1;
+            continue;
+        };
+        if may_start_wide(c) {
+            return Ok((p, c, len));
+        }
+        p += len;
+    }
+    Err(p)
 }
 
 /// Whether a non-ASCII character may start an entity, with one `fold_char` call: a context
@@ -270,7 +313,18 @@ fn may_start_wide(c: char) -> bool {
                 | '零'
         );
     }
-    may_start_folded(c)
+    // Blocks common in messages where no character folds to a digit, a letter or a numeral
+    // (`wide_fast_path_refuses_no_possible_start` checks this against the fold tables):
+    // Latin-1, general punctuation, arrows to enclosed alphanumerics, box drawing to dingbats,
+    // CJK punctuation, kana, private use, full-width forms, emoji.
+    match c as u32 {
+        0x80..=0xFF => matches!(c, '²' | '³' | '¹'),
+        0x2000..=0x206F | 0x2190..=0x245F | 0x2500..=0x2775 | 0x3040..=0x3191 => false,
+        0xE000..=0xF8FF | 0x1F300..=0x1FAFF => false,
+        0x3000..=0x303F => c == '〇',
+        0xFF00..=0xFF5F => matches!(c, '＋' | '＠' | '０'..='９' | 'Ｑ' | 'Ｖ' | 'Ｗ' | 'ｑ' | 'ｖ' | 'ｗ'),
+        _ => may_start_folded(c),
+    }
 }
 
 /// [`may_start_wide`] through `fold_char`, for any character.

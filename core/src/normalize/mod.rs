@@ -223,7 +223,7 @@ pub fn numeral_value(c: char) -> Option<u8> {
 /// overlong form, no surrogate, nothing above U+10FFFF). Decoding and validating in one step
 /// spares a separate validation pass over the input.
 #[inline]
-fn decode(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+pub(crate) fn decode(bytes: &[u8], i: usize) -> Option<(char, usize)> {
     let b = bytes[i];
     let cont = |k: usize| match bytes.get(i + k) {
         Some(&x) if x & 0xC0 == 0x80 => Some(u32::from(x & 0x3F)),
