@@ -143,6 +143,45 @@ pub fn fold_char(c: char) -> Fold {
         let v = plane_entry(&tables::T2S_VALUES, idx);
         return Fold::Char(char::from_u32(v).unwrap_or(c));
     }
+    if quick_separator(u) {
+        return Fold::Skip;
+    }
+    fold_from_tables(c)
+}
+
+/// Common punctuation and symbol blocks where every character is a separator: answered without
+/// searching the fold table (test `quick_separators_agree_with_the_tables`). Latin-1 symbols,
+/// general punctuation (dashes, quotes, ellipsis), arrows to enclosed alphanumerics, box
+/// drawing to dingbats, CJK brackets, full-width punctuation, emoji.
+#[inline]
+fn quick_separator(u: u32) -> bool {
+    matches!(
+        u,
+        0xA1..=0xA9
+            | 0xB6..=0xB8
+            | 0xD7
+            | 0xF7
+            | 0x2010..=0x2029
+            | 0x202F..=0x205F
+            | 0x2190..=0x245F
+            | 0x2500..=0x2775
+            | 0x3008..=0x3020
+            | 0xFF02..=0xFF0B
+            | 0xFF0D..=0xFF0F
+            | 0xFF1A
+            | 0xFF1C..=0xFF1E
+            | 0xFF20
+            | 0xFF3B..=0xFF40
+            | 0xFF5B..=0xFF60
+            | 0x1F300..=0x1F3FA
+            | 0x1F400..=0x1F51E
+            | 0x1F520..=0x1FAFF
+    )
+}
+
+/// [`fold_char`] for a character outside ASCII and the ideograph bitmap, from the tables.
+fn fold_from_tables(c: char) -> Fold {
+    let u = c as u32;
     if u == 0xFFFD {
         return Fold::Break;
     }
@@ -255,27 +294,29 @@ pub(crate) fn decode(bytes: &[u8], i: usize) -> Option<(char, usize)> {
 }
 
 /// The common ideograph (U+4E00..U+9FFF, three bytes) at `bytes[i]` when it normalises to
-/// itself in any context: not traditional, not a numeral. The test most characters of a
-/// Chinese text take, so it reads the bytes without building a `char`.
-#[inline]
+/// itself in any context: not traditional, not a numeral. The test most characters of a Chinese
+/// text take, so it reads the three bytes directly.
+#[inline(always)]
 fn plain_ideograph(bytes: &[u8], i: usize) -> Option<char> {
-    let b0 = *bytes.get(i)?;
-    if !(0xE4..=0xE9).contains(&b0) {
+    let Some(&[b0, b1, b2]) = bytes.get(i..i + 3) else {
         return None;
-    }
-    let (b1, b2) = (*bytes.get(i + 1)?, *bytes.get(i + 2)?);
-    if b1 & 0xC0 != 0x80 || b2 & 0xC0 != 0x80 {
+    };
+    if !(0xE4..=0xE9).contains(&b0) || b1 & 0xC0 != 0x80 || b2 & 0xC0 != 0x80 {
         return None;
     }
     let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-    if u < 0x4E00 || maybe_numeral(u) {
+    if u < 0x4E00 {
         return None;
     }
     let k = (u - tables::T2S_LO) as usize;
     if tables::T2S_BITMAP[k / 64] & (1 << (k % 64)) != 0 {
         return None;
     }
-    char::from_u32(u)
+    let c = char::from_u32(u)?;
+    if maybe_numeral(u) && numeral_value(c).is_some() {
+        return None;
+    }
+    Some(c)
 }
 
 /// Every character [`numeral_value`] accepts.
@@ -543,8 +584,8 @@ impl Writer<'_> {
                     A_SKIP => self.skip(i),
                     A_BREAK => self.hard_break(i),
                     A_SENTENCE => self.sentence_break(i),
-                    f => {
-                        i = self.ascii_run(bytes, i, f);
+                    _ => {
+                        i = self.ascii_run(bytes, i);
                         continue;
                     }
                 }
@@ -582,23 +623,36 @@ impl Writer<'_> {
         }
     }
 
-    /// Writes the run of ASCII letters and digits starting at `bytes[i]` (whose fold is `f`);
-    /// returns where it ends.
+    /// Writes the run of ASCII letters and digits starting at `bytes[i]`; returns where it
+    /// ends. They fold to themselves in lower case, one byte each.
     #[inline]
-    fn ascii_run(&mut self, bytes: &[u8], mut i: usize, mut f: u8) -> usize {
+    fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
         self.flush(i);
-        let mut digits = self.digits;
-        loop {
-            digits = if f.is_ascii_digit() { digits + 1 } else { 0 };
-            self.out.push_ascii(f, i, i + 1);
-            i += 1;
-            match bytes.get(i) {
-                Some(&b) if b < 0x80 && ASCII_FOLD[b as usize] < 0x80 => f = ASCII_FOLD[b as usize],
-                _ => break,
-            }
+        let len = bytes[i..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(bytes.len() - i);
+        let run = &bytes[i..i + len];
+        let text = &mut self.out.text;
+        if len < 16 {
+            text.extend(run.iter().map(|&b| char::from(b.to_ascii_lowercase())));
+        } else {
+            // Long runs in bulk: ASCII, so this never fails (and the check is the fast ASCII
+            // one), but the call costs more than a few characters pushed one by one.
+            let at = text.len();
+            text.push_str(core::str::from_utf8(run).unwrap_or_default());
+            text[at..].make_ascii_lowercase();
         }
-        self.digits = digits;
-        i
+        self.out
+            .spans
+            .extend((i as u32..(i + len) as u32).map(|k| (k, k + 1)));
+        let trailing = run.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        self.digits = if trailing == len {
+            self.digits + len
+        } else {
+            trailing
+        };
+        i + len
     }
 
     /// Writes the run of plain ideographs (see [`plain_ideograph`]) starting with `c` at
@@ -607,17 +661,17 @@ impl Writer<'_> {
     fn ideograph_run(&mut self, bytes: &[u8], mut i: usize, mut c: char) -> usize {
         self.flush(i);
         self.digits = 0;
+        let Normalized { text, spans } = &mut *self.out;
         loop {
-            self.out.text.push(c);
+            text.push(c);
             let span = (i as u32, (i + 3) as u32);
-            self.out.spans.extend_from_slice(&[span; 3]);
+            spans.extend_from_slice(&[span; 3]);
             i += 3;
             match plain_ideograph(bytes, i) {
                 Some(next) => c = next,
-                None => break,
+                None => return i,
             }
         }
-        i
     }
 
     /// Whether the numeral at original offset `start` (its text continues at `bytes[rest_at]`)
