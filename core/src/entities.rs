@@ -215,6 +215,30 @@ pub(crate) fn find_entities_pooled(
     out.out.truncate(limit);
 }
 
+/// The ideographs `may_start_folded` lets through: numerals in every form and the first
+/// characters of the context words (`cjk_gate_equals_the_folded_gate` checks the list).
+const START_IDEOGRAPHS: [char; 44] = [
+    '一', '七', '万', '三', '两', '九', '二', '五', '亿', '仟', '企', '伍', '佰', '億', '八', '六',
+    '加', '十', '千', '叁', '参', '參', '叄', '四', '壹', '威', '幺', '微', '徽', '扣', '拾', '捌',
+    '柒', '玖', '百', '肆', '萬', '蔘', '薇', '貳', '贰', '陆', '陸', '零',
+];
+
+const fn ideograph_hash(u: u32) -> usize {
+    (u.wrapping_mul(0x9E37_79B1) >> 22) as usize
+}
+
+/// A 1024-bit filter over [`START_IDEOGRAPHS`]: false means "certainly not one".
+static START_IDEOGRAPH_FILTER: [u64; 16] = {
+    let mut t = [0u64; 16];
+    let mut i = 0;
+    while i < START_IDEOGRAPHS.len() {
+        let h = ideograph_hash(START_IDEOGRAPHS[i] as u32);
+        t[h / 64] |= 1 << (h % 64);
+        i += 1;
+    }
+    t
+};
+
 /// ASCII bytes that may start an entity: digits, `+`, `@` and the first letters of `vx`, `wx`,
 /// `weixin`, `wechat` and `qq` in either case.
 static ASCII_START: [bool; 128] = {
@@ -244,6 +268,22 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
             p += 1;
             continue;
         }
+        // Ideographs U+4000..U+9FFF (most of a Chinese text), straight from their bytes.
+        if let Some(&[b0 @ 0xE4..=0xE9, b1, b2]) = text.get(p..p + 3) {
+            if b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 {
+                let u = (u32::from(b0 & 0x0F) << 12)
+                    | (u32::from(b1 & 0x3F) << 6)
+                    | u32::from(b2 & 0x3F);
+                let h = ideograph_hash(u);
+                if START_IDEOGRAPH_FILTER[h / 64] & (1 << (h % 64)) != 0 {
+                    if let Some(c) = char::from_u32(u).filter(|c| START_IDEOGRAPHS.contains(c)) {
+                        return Ok((p, c, 3));
+                    }
+                }
+                p += 3;
+                continue;
+            }
+        }
         let Some((c, len)) = crate::normalize::decode(text, p) else {
             p += 1;
             continue;
@@ -266,52 +306,7 @@ fn may_start_wide(c: char) -> bool {
         // The ideographs `may_start_folded` lets through (numerals in every form, the first
         // characters of the context words), without a table lookup for each ideograph of
         // the text (`cjk_gate_equals_the_folded_gate` checks the list).
-        return matches!(
-            c,
-            '一' | '七'
-                | '万'
-                | '三'
-                | '两'
-                | '九'
-                | '二'
-                | '五'
-                | '亿'
-                | '仟'
-                | '企'
-                | '伍'
-                | '佰'
-                | '億'
-                | '八'
-                | '六'
-                | '加'
-                | '十'
-                | '千'
-                | '叁'
-                | '参'
-                | '參'
-                | '叄'
-                | '四'
-                | '壹'
-                | '威'
-                | '幺'
-                | '微'
-                | '徽'
-                | '扣'
-                | '拾'
-                | '捌'
-                | '柒'
-                | '玖'
-                | '百'
-                | '肆'
-                | '萬'
-                | '蔘'
-                | '薇'
-                | '貳'
-                | '贰'
-                | '陆'
-                | '陸'
-                | '零'
-        );
+        return START_IDEOGRAPHS.contains(&c);
     }
     // Blocks common in messages where no character folds to a digit, a letter or a numeral
     // (`wide_fast_path_refuses_no_possible_start` checks this against the fold tables):
