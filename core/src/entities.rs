@@ -1125,6 +1125,10 @@ fn context_at(text: &[u8], p: usize) -> Option<(Ctx, usize)> {
         return None;
     }
     'words: for &(word, ctx) in CONTEXT_WORDS {
+        // `first` is `c0` read as the word's first character would be (`＋` is `+` below).
+        if word.chars().next() != Some(if first == '＋' { '+' } else { first }) {
+            continue;
+        }
         let mut q = p;
         for wc in word.chars() {
             let Some((c, l)) = char_at(text, q) else {
