@@ -1124,9 +1124,14 @@ fn context_at(text: &[u8], p: usize) -> Option<(Ctx, usize)> {
     ) {
         return None;
     }
+    // `first` as the words spell it (`＋` is read as `+` below): the first byte of a word that
+    // can match.
+    let mut buf = [0u8; 4];
+    let lead = (if first == '＋' { '+' } else { first })
+        .encode_utf8(&mut buf)
+        .as_bytes()[0];
     'words: for &(word, ctx) in CONTEXT_WORDS {
-        // `first` is `c0` read as the word's first character would be (`＋` is `+` below).
-        if word.chars().next() != Some(if first == '＋' { '+' } else { first }) {
+        if word.as_bytes()[0] != lead {
             continue;
         }
         let mut q = p;
