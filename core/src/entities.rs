@@ -883,6 +883,29 @@ const SUFFIXES: &[(&str, &str)] = &[
     ("pounds", "GBP"),
 ];
 
+/// The set of bytes the words of `words` start with (or end with, `last`), ASCII letters in
+/// both cases: a byte outside it rules out every word there.
+const fn edge_bytes(words: &[(&str, &str)], last: bool) -> [u64; 4] {
+    let mut t = [0u64; 4];
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].0.as_bytes();
+        let b = if last { w[w.len() - 1] } else { w[0] };
+        let (lo, up) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
+        t[(lo / 64) as usize] |= 1 << (lo % 64);
+        t[(up / 64) as usize] |= 1 << (up % 64);
+        i += 1;
+    }
+    t
+}
+
+static PREFIX_LAST_BYTES: [u64; 4] = edge_bytes(PREFIXES, true);
+static SUFFIX_FIRST_BYTES: [u64; 4] = edge_bytes(SUFFIXES, false);
+
+fn in_byte_set(set: &[u64; 4], b: u8) -> bool {
+    set[usize::from(b / 64)] & (1 << (b % 64)) != 0
+}
+
 /// Whether `text[pos..]` starts with `word` (ASCII compared case-insensitively).
 fn starts_with_ci(text: &[u8], pos: usize, word: &str) -> bool {
     text.get(pos..pos + word.len())
@@ -901,9 +924,10 @@ fn money_context(text: &[u8], r: &Run) -> Option<(&'static str, usize, usize, u3
     if before > 0 && text[before - 1] == b' ' {
         before -= 1;
     }
-    let prefix = PREFIXES
-        .iter()
-        .find(|(w, _)| ends_with_ci(text, before, w))
+    let prefix = before
+        .checked_sub(1)
+        .filter(|&b| in_byte_set(&PREFIX_LAST_BYTES, text[b]))
+        .and_then(|_| PREFIXES.iter().find(|(w, _)| ends_with_ci(text, before, w)))
         .map(|&(w, cur)| (cur, before - w.len()));
     // Suffix: a multiplier (万, 亿, 千), then a currency word, perhaps after one space.
     let mut q = r.end;
@@ -919,9 +943,10 @@ fn money_context(text: &[u8], r: &Run) -> Option<(&'static str, usize, usize, u3
     if text.get(s) == Some(&b' ') {
         s += 1;
     }
-    let suffix = SUFFIXES
-        .iter()
-        .find(|(w, _)| starts_with_ci(text, s, w))
+    let suffix = text
+        .get(s)
+        .filter(|&&b| in_byte_set(&SUFFIX_FIRST_BYTES, b))
+        .and_then(|_| SUFFIXES.iter().find(|(w, _)| starts_with_ci(text, s, w)))
         .filter(|(w, _)| {
             // ASCII words must end there (`usd`, not `usda`).
             !w.is_ascii()
