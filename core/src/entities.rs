@@ -193,6 +193,14 @@ pub(crate) fn find_entities_pooled(
             && !char_before(text, p)
                 .is_some_and(|(b, _)| is_cn_numeral(b) || run_digit(b).is_some())
         {
+            // A numeral that no numeral, digit or separator follows (`一个`) is neither of
+            // the two below: a phone number needs 7 digits, an amount 2 numerals.
+            if !char_at(text, p + len)
+                .is_some_and(|(n, _)| is_cn_numeral(n) || is_separator(n) || run_digit(n).is_some())
+            {
+                p += len;
+                continue;
+            }
             // A phone number spelt in numerals (`幺三八…`), else an amount (`五万元`). A run too
             // long to be either is skipped whole: reading it again from each of its numerals
             // would make long runs quadratic.
