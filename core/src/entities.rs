@@ -193,11 +193,16 @@ pub(crate) fn find_entities_pooled(
             && !char_before(text, p)
                 .is_some_and(|(b, _)| is_cn_numeral(b) || run_digit(b).is_some())
         {
-            // A numeral that no numeral, digit or separator follows (`一个`) is neither of
-            // the two below: a phone number needs 7 digits, an amount 2 numerals.
-            if !char_at(text, p + len)
-                .is_some_and(|(n, _)| is_cn_numeral(n) || is_separator(n) || run_digit(n).is_some())
-            {
+            // A numeral that nothing `read_run` or `cn_money_at` reads on follows (`一个`: no
+            // numeral, digit, separator, `,` or `.`) is neither of the two below: a phone
+            // number needs 7 digits, an amount 2 numerals.
+            let continues = |n: char| {
+                matches!(n, ',' | '.')
+                    || is_cn_numeral(n)
+                    || is_separator(n)
+                    || run_digit(n).is_some()
+            };
+            if !char_at(text, p + len).is_some_and(|(n, _)| continues(n)) {
                 p += len;
                 continue;
             }
