@@ -152,23 +152,25 @@ pub(crate) fn find_entities_pooled(
         while sk < skip.len() && skip[sk].1 <= p {
             sk += 1;
         }
-        if sk < skip.len() && skip[sk].0 <= p {
-            p = skip[sk].1;
-            continue;
-        }
-        let Some((c, len)) = char_at(text, p) else {
-            break;
+        let stop = match skip.get(sk) {
+            Some(&(s, e)) if s <= p => {
+                p = e;
+                continue;
+            }
+            Some(&(s, _)) => s.min(text.len()),
+            None => text.len(),
         };
-        // Fast path: most characters start nothing.
-        let may_start = match c {
-            '0'..='9' | '+' | '@' | 'v' | 'V' | 'w' | 'W' | 'q' | 'Q' => true,
-            _ if c.is_ascii() => false,
-            _ => may_start_wide(c),
+        // Most characters start nothing: step over them without the full checks.
+        let (c, len) = match next_start(text, p, stop) {
+            Ok((at, c, len)) => {
+                p = at;
+                (c, len)
+            }
+            Err(next) => {
+                p = next;
+                continue;
+            }
         };
-        if !may_start {
-            p += len;
-            continue;
-        }
         if let Some((ctx, after)) = context_at(text, p) {
             if let Some(next) = after_context(text, ctx, p, after, out) {
                 p = next;
@@ -191,6 +193,19 @@ pub(crate) fn find_entities_pooled(
             && !char_before(text, p)
                 .is_some_and(|(b, _)| is_cn_numeral(b) || run_digit(b).is_some())
         {
+            // A numeral that nothing `read_run` or `cn_money_at` reads on follows (`一个`: no
+            // numeral, digit, separator, `,` or `.`) is neither of the two below: a phone
+            // number needs 7 digits, an amount 2 numerals.
+            let continues = |n: char| {
+                matches!(n, ',' | '.')
+                    || is_cn_numeral(n)
+                    || is_separator(n)
+                    || run_digit(n).is_some()
+            };
+            if !char_at(text, p + len).is_some_and(|(n, _)| continues(n)) {
+                p += len;
+                continue;
+            }
             // A phone number spelt in numerals (`幺三八…`), else an amount (`五万元`). A run too
             // long to be either is skipped whole: reading it again from each of its numerals
             // would make long runs quadratic.
@@ -213,6 +228,87 @@ pub(crate) fn find_entities_pooled(
     out.out.truncate(limit);
 }
 
+/// The ideographs `may_start_folded` lets through: numerals in every form and the first
+/// characters of the context words (`cjk_gate_equals_the_folded_gate` checks the list).
+const START_IDEOGRAPHS: [char; 44] = [
+    '一', '七', '万', '三', '两', '九', '二', '五', '亿', '仟', '企', '伍', '佰', '億', '八', '六',
+    '加', '十', '千', '叁', '参', '參', '叄', '四', '壹', '威', '幺', '微', '徽', '扣', '拾', '捌',
+    '柒', '玖', '百', '肆', '萬', '蔘', '薇', '貳', '贰', '陆', '陸', '零',
+];
+
+const fn ideograph_hash(u: u32) -> usize {
+    (u.wrapping_mul(0x9E37_79B1) >> 22) as usize
+}
+
+/// A 1024-bit filter over [`START_IDEOGRAPHS`]: false means "certainly not one".
+static START_IDEOGRAPH_FILTER: [u64; 16] = {
+    let mut t = [0u64; 16];
+    let mut i = 0;
+    while i < START_IDEOGRAPHS.len() {
+        let h = ideograph_hash(START_IDEOGRAPHS[i] as u32);
+        t[h / 64] |= 1 << (h % 64);
+        i += 1;
+    }
+    t
+};
+
+/// ASCII bytes that may start an entity: digits, `+`, `@` and the first letters of `vx`, `wx`,
+/// `weixin`, `wechat` and `qq` in either case.
+static ASCII_START: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = matches!(
+            b as u8,
+            b'0'..=b'9' | b'+' | b'@' | b'v' | b'V' | b'w' | b'W' | b'q' | b'Q'
+        );
+        b += 1;
+    }
+    t
+};
+
+/// The first character at or after `p` and before `stop` that may start an entity (see
+/// [`may_start_wide`]): `Ok((offset, char, len))`; else `Err` with where the scan got to (at
+/// least `stop`, more when a character crosses it). Invalid UTF-8 starts nothing.
+#[inline]
+fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, usize), usize> {
+    while p < stop {
+        let b = text[p];
+        if b < 0x80 {
+            if ASCII_START[b as usize] {
+                return Ok((p, b as char, 1));
+            }
+            p += 1;
+            continue;
+        }
+        // Ideographs U+4000..U+9FFF (most of a Chinese text), straight from their bytes.
+        if let Some(&[b0 @ 0xE4..=0xE9, b1, b2]) = text.get(p..p + 3) {
+            if b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 {
+                let u = (u32::from(b0 & 0x0F) << 12)
+                    | (u32::from(b1 & 0x3F) << 6)
+                    | u32::from(b2 & 0x3F);
+                let h = ideograph_hash(u);
+                if START_IDEOGRAPH_FILTER[h / 64] & (1 << (h % 64)) != 0 {
+                    if let Some(c) = char::from_u32(u).filter(|c| START_IDEOGRAPHS.contains(c)) {
+                        return Ok((p, c, 3));
+                    }
+                }
+                p += 3;
+                continue;
+            }
+        }
+        let Some((c, len)) = crate::normalize::decode(text, p) else {
+            p += 1;
+            continue;
+        };
+        if may_start_wide(c) {
+            return Ok((p, c, len));
+        }
+        p += len;
+    }
+    Err(p)
+}
+
 /// Whether a non-ASCII character may start an entity, with one `fold_char` call: a context
 /// word (`微信`, full-width `ｖｘ`, `＋`), a digit of any style, a Chinese numeral (also in
 /// traditional form), or `＠`. Over-approximates: a character let through that starts nothing
@@ -223,54 +319,23 @@ fn may_start_wide(c: char) -> bool {
         // The ideographs `may_start_folded` lets through (numerals in every form, the first
         // characters of the context words), without a table lookup for each ideograph of
         // the text (`cjk_gate_equals_the_folded_gate` checks the list).
-        return matches!(
-            c,
-            '一' | '七'
-                | '万'
-                | '三'
-                | '两'
-                | '九'
-                | '二'
-                | '五'
-                | '亿'
-                | '仟'
-                | '企'
-                | '伍'
-                | '佰'
-                | '億'
-                | '八'
-                | '六'
-                | '加'
-                | '十'
-                | '千'
-                | '叁'
-                | '参'
-                | '參'
-                | '叄'
-                | '四'
-                | '壹'
-                | '威'
-                | '幺'
-                | '微'
-                | '徽'
-                | '扣'
-                | '拾'
-                | '捌'
-                | '柒'
-                | '玖'
-                | '百'
-                | '肆'
-                | '萬'
-                | '蔘'
-                | '薇'
-                | '貳'
-                | '贰'
-                | '陆'
-                | '陸'
-                | '零'
-        );
+        return START_IDEOGRAPHS.contains(&c);
     }
-    may_start_folded(c)
+    // Blocks common in messages where no character folds to a digit, a letter or a numeral
+    // (`wide_fast_path_refuses_no_possible_start` checks this against the fold tables):
+    // Latin-1, general punctuation, arrows to enclosed alphanumerics, box drawing to dingbats,
+    // CJK punctuation, kana, private use, full-width forms, emoji.
+    match c as u32 {
+        0x80..=0xFF => matches!(c, '²' | '³' | '¹'),
+        0x2000..=0x206F | 0x2190..=0x245F | 0x2500..=0x2775 | 0x3040..=0x3191 => false,
+        0xE000..=0xF8FF | 0x1F300..=0x1FAFF => false,
+        0x3000..=0x303F => c == '〇',
+        0xFF00..=0xFF5F => matches!(
+            c,
+            '＋' | '＠' | '０'..='９' | 'Ｑ' | 'Ｖ' | 'Ｗ' | 'ｑ' | 'ｖ' | 'ｗ'
+        ),
+        _ => may_start_folded(c),
+    }
 }
 
 /// [`may_start_wide`] through `fold_char`, for any character.
@@ -831,6 +896,29 @@ const SUFFIXES: &[(&str, &str)] = &[
     ("pounds", "GBP"),
 ];
 
+/// The set of bytes the words of `words` start with (or end with, `last`), ASCII letters in
+/// both cases: a byte outside it rules out every word there.
+const fn edge_bytes(words: &[(&str, &str)], last: bool) -> [u64; 4] {
+    let mut t = [0u64; 4];
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].0.as_bytes();
+        let b = if last { w[w.len() - 1] } else { w[0] };
+        let (lo, up) = (b.to_ascii_lowercase(), b.to_ascii_uppercase());
+        t[(lo / 64) as usize] |= 1 << (lo % 64);
+        t[(up / 64) as usize] |= 1 << (up % 64);
+        i += 1;
+    }
+    t
+}
+
+static PREFIX_LAST_BYTES: [u64; 4] = edge_bytes(PREFIXES, true);
+static SUFFIX_FIRST_BYTES: [u64; 4] = edge_bytes(SUFFIXES, false);
+
+fn in_byte_set(set: &[u64; 4], b: u8) -> bool {
+    set[usize::from(b / 64)] & (1 << (b % 64)) != 0
+}
+
 /// Whether `text[pos..]` starts with `word` (ASCII compared case-insensitively).
 fn starts_with_ci(text: &[u8], pos: usize, word: &str) -> bool {
     text.get(pos..pos + word.len())
@@ -849,9 +937,10 @@ fn money_context(text: &[u8], r: &Run) -> Option<(&'static str, usize, usize, u3
     if before > 0 && text[before - 1] == b' ' {
         before -= 1;
     }
-    let prefix = PREFIXES
-        .iter()
-        .find(|(w, _)| ends_with_ci(text, before, w))
+    let prefix = before
+        .checked_sub(1)
+        .filter(|&b| in_byte_set(&PREFIX_LAST_BYTES, text[b]))
+        .and_then(|_| PREFIXES.iter().find(|(w, _)| ends_with_ci(text, before, w)))
         .map(|&(w, cur)| (cur, before - w.len()));
     // Suffix: a multiplier (万, 亿, 千), then a currency word, perhaps after one space.
     let mut q = r.end;
@@ -867,9 +956,10 @@ fn money_context(text: &[u8], r: &Run) -> Option<(&'static str, usize, usize, u3
     if text.get(s) == Some(&b' ') {
         s += 1;
     }
-    let suffix = SUFFIXES
-        .iter()
-        .find(|(w, _)| starts_with_ci(text, s, w))
+    let suffix = text
+        .get(s)
+        .filter(|&&b| in_byte_set(&SUFFIX_FIRST_BYTES, b))
+        .and_then(|_| SUFFIXES.iter().find(|(w, _)| starts_with_ci(text, s, w)))
         .filter(|(w, _)| {
             // ASCII words must end there (`usd`, not `usda`).
             !w.is_ascii()
@@ -1072,7 +1162,16 @@ fn context_at(text: &[u8], p: usize) -> Option<(Ctx, usize)> {
     ) {
         return None;
     }
+    // `first` as the words spell it (`＋` is read as `+` below): the first byte of a word that
+    // can match.
+    let mut buf = [0u8; 4];
+    let lead = (if first == '＋' { '+' } else { first })
+        .encode_utf8(&mut buf)
+        .as_bytes()[0];
     'words: for &(word, ctx) in CONTEXT_WORDS {
+        if word.as_bytes()[0] != lead {
+            continue;
+        }
         let mut q = p;
         for wc in word.chars() {
             let Some((c, l)) = char_at(text, q) else {

@@ -238,6 +238,9 @@ fn money() {
     one("100美元", Money, "100美元", "USD 100");
     one("奖金五万元", Money, "五万元", "CNY 50000");
     one("罚款叁仟伍佰元", Money, "叁仟伍佰元", "CNY 3500");
+    // A numeral then a thousands comma starts the run (the lone-numeral shortcut must not
+    // step over it).
+    one("共三,830,000美元", Money, "三,830,000美元", "USD 3830000");
     one("共一百二十元", Money, "一百二十元", "CNY 120");
     assert!(find("已有3万人参加").is_empty());
     assert!(find("一元复始").is_empty());

@@ -143,6 +143,45 @@ pub fn fold_char(c: char) -> Fold {
         let v = plane_entry(&tables::T2S_VALUES, idx);
         return Fold::Char(char::from_u32(v).unwrap_or(c));
     }
+    if quick_separator(u) {
+        return Fold::Skip;
+    }
+    fold_from_tables(c)
+}
+
+/// Common punctuation and symbol blocks where every character is a separator: answered without
+/// searching the fold table (test `quick_separators_agree_with_the_tables`). Latin-1 symbols,
+/// general punctuation (dashes, quotes, ellipsis), arrows to enclosed alphanumerics, box
+/// drawing to dingbats, CJK brackets, full-width punctuation, emoji.
+#[inline]
+fn quick_separator(u: u32) -> bool {
+    matches!(
+        u,
+        0xA1..=0xA9
+            | 0xB6..=0xB8
+            | 0xD7
+            | 0xF7
+            | 0x2010..=0x2029
+            | 0x202F..=0x205F
+            | 0x2190..=0x245F
+            | 0x2500..=0x2775
+            | 0x3008..=0x3020
+            | 0xFF02..=0xFF0B
+            | 0xFF0D..=0xFF0F
+            | 0xFF1A
+            | 0xFF1C..=0xFF1E
+            | 0xFF20
+            | 0xFF3B..=0xFF40
+            | 0xFF5B..=0xFF60
+            | 0x1F300..=0x1F3FA
+            | 0x1F400..=0x1F51E
+            | 0x1F520..=0x1FAFF
+    )
+}
+
+/// [`fold_char`] for a character outside ASCII and the ideograph bitmap, from the tables.
+fn fold_from_tables(c: char) -> Fold {
+    let u = c as u32;
     if u == 0xFFFD {
         return Fold::Break;
     }
@@ -218,19 +257,66 @@ pub fn numeral_value(c: char) -> Option<u8> {
     })
 }
 
-/// Decodes the character starting at `bytes[i]` (a non-ASCII lead byte of valid UTF-8).
+/// Decodes the multi-byte character whose lead byte is `bytes[i]` (not ASCII) with its length,
+/// or `None` when the bytes there are not valid UTF-8 (the checks of `core::str::from_utf8`: no
+/// overlong form, no surrogate, nothing above U+10FFFF). Decoding and validating in one step
+/// spares a separate validation pass over the input.
 #[inline]
-fn decode(bytes: &[u8], i: usize) -> Option<char> {
-    let b = bytes[i] as u32;
-    let cont = |k: usize| bytes.get(i + k).map(|&x| (x & 0x3F) as u32);
-    let u = if b < 0xE0 {
-        ((b & 0x1F) << 6) | cont(1)?
-    } else if b < 0xF0 {
-        ((b & 0x0F) << 12) | (cont(1)? << 6) | cont(2)?
-    } else {
-        ((b & 0x07) << 18) | (cont(1)? << 12) | (cont(2)? << 6) | cont(3)?
+pub(crate) fn decode(bytes: &[u8], i: usize) -> Option<(char, usize)> {
+    let b = bytes[i];
+    let cont = |k: usize| match bytes.get(i + k) {
+        Some(&x) if x & 0xC0 == 0x80 => Some(u32::from(x & 0x3F)),
+        _ => None,
     };
-    char::from_u32(u)
+    let lead = u32::from(b);
+    let (u, len) = match b {
+        0xC2..=0xDF => (((lead & 0x1F) << 6) | cont(1)?, 2),
+        0xE0..=0xEF => {
+            let c1 = cont(1)?;
+            // E0 needs A0..BF (no overlong), ED needs 80..9F (no surrogate).
+            if (b == 0xE0 && c1 < 0x20) || (b == 0xED && c1 >= 0x20) {
+                return None;
+            }
+            (((lead & 0x0F) << 12) | (c1 << 6) | cont(2)?, 3)
+        }
+        0xF0..=0xF4 => {
+            let c1 = cont(1)?;
+            // F0 needs 90..BF (no overlong), F4 needs 80..8F (at most U+10FFFF).
+            if (b == 0xF0 && c1 < 0x10) || (b == 0xF4 && c1 >= 0x10) {
+                return None;
+            }
+            let u = ((lead & 0x07) << 18) | (c1 << 12) | (cont(2)? << 6) | cont(3)?;
+            (u, 4)
+        }
+        _ => return None,
+    };
+    Some((char::from_u32(u)?, len))
+}
+
+/// The common ideograph (U+4E00..U+9FFF, three bytes) at `bytes[i]` when it normalises to
+/// itself in any context: not traditional, not a numeral. The test most characters of a Chinese
+/// text take, so it reads the three bytes directly.
+#[inline(always)]
+fn plain_ideograph(bytes: &[u8], i: usize) -> Option<char> {
+    let Some(&[b0, b1, b2]) = bytes.get(i..i + 3) else {
+        return None;
+    };
+    if !(0xE4..=0xE9).contains(&b0) || b1 & 0xC0 != 0x80 || b2 & 0xC0 != 0x80 {
+        return None;
+    }
+    let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+    if u < 0x4E00 {
+        return None;
+    }
+    let k = (u - tables::T2S_LO) as usize;
+    if tables::T2S_BITMAP[k / 64] & (1 << (k % 64)) != 0 {
+        return None;
+    }
+    let c = char::from_u32(u)?;
+    if maybe_numeral(u) && numeral_value(c).is_some() {
+        return None;
+    }
+    Some(c)
 }
 
 /// Every character [`numeral_value`] accepts.
@@ -428,6 +514,13 @@ impl Writer<'_> {
     /// Ends the pending separator run before a character at original offset `here`.
     #[inline]
     fn flush(&mut self, here: usize) {
+        if self.seps != 0 {
+            self.end_run(here);
+        }
+    }
+
+    /// [`Writer::flush`] when a run is pending.
+    fn end_run(&mut self, here: usize) {
         if self.seps > MAX_SKIPPED_RUN {
             self.digits = 0;
             if !self.out.is_empty() && !self.out.text.ends_with(BREAK) {
@@ -481,39 +574,35 @@ impl Writer<'_> {
         }
     }
 
-    /// Normalises `valid`, which starts at original offset `pos`.
-    fn run(&mut self, valid: &str, pos: usize) {
-        let bytes = valid.as_bytes();
+    /// Normalises `bytes` (invalid UTF-8 is read as hard breaks, one per byte).
+    fn run(&mut self, bytes: &[u8]) {
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
             if b < 0x80 {
                 match ASCII_FOLD[b as usize] {
-                    A_SKIP => self.skip(pos + i),
-                    A_BREAK => self.hard_break(pos + i),
-                    A_SENTENCE => self.sentence_break(pos + i),
-                    f => self.ascii(f, pos + i, pos + i + 1),
+                    A_SKIP => self.skip(i),
+                    A_BREAK => self.hard_break(i),
+                    A_SENTENCE => self.sentence_break(i),
+                    _ => {
+                        i = self.ascii_run(bytes, i);
+                        continue;
+                    }
                 }
                 i += 1;
                 continue;
             }
-            let Some(c) = decode(bytes, i) else {
-                break;
-            };
-            let len = c.len_utf8();
-            let (start, end) = (pos + i, pos + i + len);
-            i += len;
-            let u = c as u32;
-            // Common CJK ideographs: no table search unless traditional or maybe a numeral.
-            if (0x4E00..tables::T2S_HI).contains(&u) && !maybe_numeral(u) {
-                let k = (u - tables::T2S_LO) as usize;
-                if tables::T2S_BITMAP[k / 64] & (1 << (k % 64)) == 0 {
-                    self.flush(start);
-                    self.digits = 0;
-                    self.out.push_char(c, start, end);
-                    continue;
-                }
+            if let Some(c) = plain_ideograph(bytes, i) {
+                i = self.ideograph_run(bytes, i, c);
+                continue;
             }
+            let Some((c, len)) = decode(bytes, i) else {
+                self.hard_break(i);
+                i += 1;
+                continue;
+            };
+            let (start, end) = (i, i + len);
+            i = end;
             if is_sentence_punct(c) {
                 self.sentence_break(start);
                 continue;
@@ -523,7 +612,7 @@ impl Writer<'_> {
                 Fold::Skip if is_ignorable(c) => continue,
                 Fold::Char(n) => {
                     if let Some(d) = numeral_value(n) {
-                        if self.numeral_converts(start, &valid[i..], end) {
+                        if self.numeral_converts(start, bytes, end) {
                             f = Fold::Char((b'0' + d) as char);
                         }
                     }
@@ -534,9 +623,60 @@ impl Writer<'_> {
         }
     }
 
-    /// Whether the numeral at original offset `start` (its text continues at `rest`, which
-    /// starts at original offset `rest_at`) is inside a digit run of at least 3 characters.
-    fn numeral_converts(&mut self, start: usize, rest: &str, rest_at: usize) -> bool {
+    /// Writes the run of ASCII letters and digits starting at `bytes[i]`; returns where it
+    /// ends. They fold to themselves in lower case, one byte each.
+    #[inline]
+    fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
+        self.flush(i);
+        let len = bytes[i..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .unwrap_or(bytes.len() - i);
+        let run = &bytes[i..i + len];
+        let text = &mut self.out.text;
+        if len < 16 {
+            text.extend(run.iter().map(|&b| char::from(b.to_ascii_lowercase())));
+        } else {
+            // Long runs in bulk: ASCII, so this never fails (and the check is the fast ASCII
+            // one), but the call costs more than a few characters pushed one by one.
+            let at = text.len();
+            text.push_str(core::str::from_utf8(run).unwrap_or_default());
+            text[at..].make_ascii_lowercase();
+        }
+        self.out
+            .spans
+            .extend((i as u32..(i + len) as u32).map(|k| (k, k + 1)));
+        let trailing = run.iter().rev().take_while(|b| b.is_ascii_digit()).count();
+        self.digits = if trailing == len {
+            self.digits + len
+        } else {
+            trailing
+        };
+        i + len
+    }
+
+    /// Writes the run of plain ideographs (see [`plain_ideograph`]) starting with `c` at
+    /// `bytes[i]`; returns where it ends.
+    #[inline]
+    fn ideograph_run(&mut self, bytes: &[u8], mut i: usize, mut c: char) -> usize {
+        self.flush(i);
+        self.digits = 0;
+        let Normalized { text, spans } = &mut *self.out;
+        loop {
+            text.push(c);
+            let span = (i as u32, (i + 3) as u32);
+            spans.extend_from_slice(&[span; 3]);
+            i += 3;
+            match plain_ideograph(bytes, i) {
+                Some(next) => c = next,
+                None => return i,
+            }
+        }
+    }
+
+    /// Whether the numeral at original offset `start` (its text continues at `bytes[rest_at]`)
+    /// is inside a digit run of at least 3 characters.
+    fn numeral_converts(&mut self, start: usize, bytes: &[u8], rest_at: usize) -> bool {
         if start < self.run_until {
             return self.run_converts;
         }
@@ -547,7 +687,17 @@ impl Writer<'_> {
         };
         let mut seps = 0;
         let mut end = rest_at;
-        for (j, ch) in rest.char_indices() {
+        let mut j = rest_at;
+        while let Some(&b) = bytes.get(j) {
+            let (ch, len) = if b < 0x80 {
+                (b as char, 1)
+            } else {
+                match decode(bytes, j) {
+                    Some(d) => d,
+                    None => break,
+                }
+            };
+            j += len;
             let f = fold_char(ch);
             if is_digit_fold(f) {
                 count += match f {
@@ -555,7 +705,7 @@ impl Writer<'_> {
                     _ => 1,
                 };
                 seps = 0;
-                end = rest_at + j + ch.len_utf8();
+                end = j;
             } else if f == Fold::Skip && !is_sentence_punct(ch) {
                 if !is_ignorable(ch) {
                     seps += 1;
@@ -592,21 +742,7 @@ pub fn normalize_into(input: &[u8], out: &mut Normalized) {
         run_converts: false,
         sentence: false,
     };
-    match core::str::from_utf8(input) {
-        Ok(text) => w.run(text, 0),
-        Err(_) => {
-            let mut pos = 0usize;
-            for chunk in input.utf8_chunks() {
-                w.run(chunk.valid(), pos);
-                pos += chunk.valid().len();
-                let invalid = chunk.invalid().len();
-                if invalid > 0 {
-                    w.hard_break(pos);
-                    pos += invalid;
-                }
-            }
-        }
-    }
+    w.run(input);
     // A trailing run (or break) is dropped: nothing follows it.
 }
 

@@ -702,3 +702,16 @@ fn fold_keys_are_sorted_and_each_is_found() {
     assert_eq!(fold_char('Ａ'), Fold::Char('a'));
     assert!(matches!(fold_char('ﬁ'), Fold::Str("fi")));
 }
+
+#[test]
+fn quick_separators_agree_with_the_tables() {
+    // The blocks `fold_char` answers without a table search must be what the tables say.
+    let mut n = 0;
+    for c in (0x80u32..=0x10FFFF).filter_map(char::from_u32) {
+        if quick_separator(c as u32) {
+            assert_eq!(fold_from_tables(c), Fold::Skip, "U+{:04X}", c as u32);
+            n += 1;
+        }
+    }
+    assert!(n > 3000, "{n}");
+}
