@@ -94,38 +94,53 @@ pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
 
 /// Decodes the multi-byte character whose lead byte `b` is at `pos`, by hand (the same checks
 /// as `core::str::from_utf8`: no overlong form, no surrogate, nothing above U+10FFFF), without
-/// the call into the general validator that decoding one character at a time would pay.
+/// the call into the general validator that decoding one character at a time would pay. The
+/// continuation bytes are read in one slice access.
 #[inline]
 fn decode_multi(text: &[u8], pos: usize, b: u8) -> Option<(char, usize)> {
-    let cont = |k: usize| match text.get(pos + k) {
-        Some(&x) if x & 0xC0 == 0x80 => Some(u32::from(x & 0x3F)),
-        _ => None,
-    };
+    let cont = |x: u8| x & 0xC0 == 0x80;
     let lead = u32::from(b);
-    let (u, len) = match b {
-        0xC2..=0xDF => (((lead & 0x1F) << 6) | cont(1)?, 2),
-        0xE0..=0xEF => {
-            let c1 = cont(1)?;
-            // E0 needs A0..BF (no overlong), ED needs 80..9F (no surrogate).
-            if (b == 0xE0 && c1 < 0x20) || (b == 0xED && c1 >= 0x20) {
+    match b {
+        0xC2..=0xDF => {
+            let &c1 = text.get(pos + 1)?;
+            if !cont(c1) {
                 return None;
             }
-            (((lead & 0x0F) << 12) | (c1 << 6) | cont(2)?, 3)
+            let u = ((lead & 0x1F) << 6) | u32::from(c1 & 0x3F);
+            Some((char::from_u32(u)?, 2))
+        }
+        0xE0..=0xEF => {
+            let &[c1, c2] = text.get(pos + 1..pos + 3)? else {
+                return None;
+            };
+            // E0 needs A0..BF (no overlong), ED needs 80..9F (no surrogate).
+            if !cont(c1) || !cont(c2) || (b == 0xE0 && c1 < 0xA0) || (b == 0xED && c1 >= 0xA0) {
+                return None;
+            }
+            let u = ((lead & 0x0F) << 12) | (u32::from(c1 & 0x3F) << 6) | u32::from(c2 & 0x3F);
+            Some((char::from_u32(u)?, 3))
         }
         0xF0..=0xF4 => {
-            let c1 = cont(1)?;
+            let &[c1, c2, c3] = text.get(pos + 1..pos + 4)? else {
+                return None;
+            };
             // F0 needs 90..BF (no overlong), F4 needs 80..8F (at most U+10FFFF).
-            if (b == 0xF0 && c1 < 0x10) || (b == 0xF4 && c1 >= 0x10) {
+            if !cont(c1)
+                || !cont(c2)
+                || !cont(c3)
+                || (b == 0xF0 && c1 < 0x90)
+                || (b == 0xF4 && c1 >= 0x90)
+            {
                 return None;
             }
-            (
-                ((lead & 0x07) << 18) | (c1 << 12) | (cont(2)? << 6) | cont(3)?,
-                4,
-            )
+            let u = ((lead & 0x07) << 18)
+                | (u32::from(c1 & 0x3F) << 12)
+                | (u32::from(c2 & 0x3F) << 6)
+                | u32::from(c3 & 0x3F);
+            Some((char::from_u32(u)?, 4))
         }
-        _ => return None,
-    };
-    Some((char::from_u32(u)?, len))
+        _ => None,
+    }
 }
 
 /// The character ending at `pos` and its start.
@@ -227,30 +242,37 @@ enum Trigger {
     Colon,
 }
 
+/// The next trigger at or after `from`: its position, length and kind. Reads a three-byte
+/// character at a time (every trigger past ASCII is one, and no trigger starts with a
+/// continuation byte, so the bytes skipped cannot start one), one byte otherwise.
 fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
     let mut i = from;
-    while i < text.len() {
-        match text[i] {
+    while let Some(&b) = text.get(i) {
+        match b {
             b'.' => return Some((i, 1, Trigger::Dot)),
             b':' => return Some((i, 1, Trigger::Colon)),
-            0xE3 if text.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => {
-                return Some((i, 3, Trigger::Dot));
+            0xE0..=0xEF => {
+                if let Some(&[c1, c2]) = text.get(i + 1..i + 3) {
+                    if c1 & 0xC0 == 0x80 && c2 & 0xC0 == 0x80 {
+                        match [b, c1, c2] {
+                            // 。 点 點 (the traditional form) ． ｡
+                            [0xE3, 0x80, 0x82]
+                            | [0xE7, 0x82, 0xB9]
+                            | [0xE9, 0xBB, 0x9E]
+                            | [0xEF, 0xBC, 0x8E]
+                            | [0xEF, 0xBD, 0xA1] => return Some((i, 3, Trigger::Dot)),
+                            // ：
+                            [0xEF, 0xBC, 0x9A] => return Some((i, 3, Trigger::Colon)),
+                            _ => {}
+                        }
+                        i += 3;
+                        continue;
+                    }
+                }
+                i += 1;
             }
-            0xE7 if text.get(i + 1..i + 3) == Some(&[0x82, 0xB9]) => {
-                return Some((i, 3, Trigger::Dot));
-            }
-            // 點, the traditional form.
-            0xE9 if text.get(i + 1..i + 3) == Some(&[0xBB, 0x9E]) => {
-                return Some((i, 3, Trigger::Dot));
-            }
-            0xEF => match text.get(i + 1..i + 3) {
-                Some([0xBC, 0x8E]) | Some([0xBD, 0xA1]) => return Some((i, 3, Trigger::Dot)),
-                Some([0xBC, 0x9A]) => return Some((i, 3, Trigger::Colon)),
-                _ => {}
-            },
-            _ => {}
+            _ => i += 1,
         }
-        i += 1;
     }
     None
 }
@@ -521,6 +543,7 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
     // Is it a link?
     let is_ip = labels.len() == 4 && parse_ipv4(&ascii_host).is_some();
     let www = labels[0] == "www";
+    let mut found_suffix = None;
     if !is_ip {
         let tld = labels.last().map(String::as_str).unwrap_or("");
         let tld_ascii = tld.bytes().all(|b| b.is_ascii_alphabetic());
@@ -528,10 +551,7 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
             .rsplit('.')
             .next()
             .is_some_and(|l| l.starts_with("xn--"));
-        let known = suffix::suffix(ascii_host.as_bytes()).is_some_and(|s| {
-            s.is_known() && suffix::domain_with(ascii_host.as_bytes(), &s).is_some()
-        });
-        if !known || !(tld_ascii || tld_idn) {
+        if !(tld_ascii || tld_idn) {
             return;
         }
         if !www && !has_path && !has_port {
@@ -544,6 +564,15 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
                 return;
             }
         }
+        // The public-suffix lookup last: it costs the most.
+        let sfx = suffix::suffix(ascii_host.as_bytes());
+        let known = sfx.as_ref().is_some_and(|s| {
+            s.is_known() && suffix::domain_with(ascii_host.as_bytes(), s).is_some()
+        });
+        if !known {
+            return;
+        }
+        found_suffix = sfx;
     } else if labels
         .iter()
         .any(|l| l.starts_with('0') && l.len() > 1 && !l.starts_with("0x"))
@@ -561,7 +590,11 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
         flags |= LinkFlags::DODGED;
     }
     *floor = end;
-    out.push(host::judge(start, end, &canon, flags, data));
+    // The suffix looked up above serves again when canonicalisation kept the host as it was.
+    let known = found_suffix
+        .filter(|_| canon.host == ascii_host)
+        .map(|s| s.on(canon.host.as_bytes()));
+    out.push(host::judge(start, end, &canon, flags, data, known));
 }
 
 fn valid_label(l: &str) -> bool {
@@ -928,7 +961,7 @@ fn scheme_link(
     } else {
         LinkFlags::NONE
     };
-    Some(host::judge(start, end, &canon, flags, data))
+    Some(host::judge(start, end, &canon, flags, data, None))
 }
 
 /// Cuts CJK text that follows a host: the last label keeps a known CJK top-level domain
@@ -1040,5 +1073,93 @@ mod decode_tests {
         assert_eq!(checked, 256 * 256 * 100 * 4);
         assert_eq!(char_at(b"", 0), None);
         assert_eq!(char_at("\u{10FFFF}".as_bytes(), 0), Some(('\u{10FFFF}', 4)));
+    }
+}
+
+#[cfg(test)]
+mod trigger_tests {
+    use super::{next_trigger, Trigger};
+    use alloc::vec::Vec;
+
+    /// The byte-at-a-time scan it replaced.
+    fn reference(text: &[u8], from: usize) -> Option<(usize, usize, bool)> {
+        let mut i = from;
+        while i < text.len() {
+            let three = |a: u8, b: u8| text.get(i + 1..i + 3) == Some(&[a, b][..]);
+            match text[i] {
+                b'.' => return Some((i, 1, true)),
+                b':' => return Some((i, 1, false)),
+                0xE3 if three(0x80, 0x82) => return Some((i, 3, true)),
+                0xE7 if three(0x82, 0xB9) => return Some((i, 3, true)),
+                0xE9 if three(0xBB, 0x9E) => return Some((i, 3, true)),
+                0xEF if three(0xBC, 0x8E) || three(0xBD, 0xA1) => return Some((i, 3, true)),
+                0xEF if three(0xBC, 0x9A) => return Some((i, 3, false)),
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    #[test]
+    fn the_three_byte_stride_finds_every_trigger_the_byte_scan_finds() {
+        // Whole triggers, other three-byte characters, and single bytes (ASCII, lead and
+        // continuation bytes), mixed so that cut, glued and invalid sequences are frequent.
+        let pool: &[&[u8]] = &[
+            b".",
+            b":",
+            b"a",
+            b" ",
+            "。".as_bytes(),
+            "点".as_bytes(),
+            "點".as_bytes(),
+            "．".as_bytes(),
+            "｡".as_bytes(),
+            "：".as_bytes(),
+            "中".as_bytes(),
+            "，".as_bytes(),
+            &[0xE3],
+            &[0xE7],
+            &[0xE9],
+            &[0xEF],
+            &[0x80],
+            &[0x82],
+            &[0xBC],
+            &[0xBD],
+            &[0xE0],
+            &[0xED],
+            &[0xF0],
+            &[0xC3],
+            &[0xFF],
+        ];
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut found, mut wide) = (0, 0);
+        for _ in 0..20_000 {
+            let len = next(16);
+            let text: Vec<u8> = (0..len)
+                .flat_map(|_| pool[next(pool.len())].iter().copied())
+                .collect();
+            let mut from = 0;
+            loop {
+                let got =
+                    next_trigger(&text, from).map(|(i, l, t)| (i, l, matches!(t, Trigger::Dot)));
+                assert_eq!(got, reference(&text, from), "{text:02x?} from {from}");
+                match got {
+                    Some((i, l, _)) => {
+                        found += 1;
+                        wide += usize::from(l == 3);
+                        from = i + l;
+                    }
+                    None => break,
+                }
+            }
+        }
+        assert!(found > 20_000 && wide > 20_000, "{found} {wide}");
     }
 }

@@ -38,13 +38,15 @@ const LOGIN_PAGE_WORDS: &[&str] = &[
     "yanzheng",
 ];
 
-/// Builds the [`Link`] for a canonical URL found at `start..end`.
+/// Builds the [`Link`] for a canonical URL found at `start..end`. `known` is the public suffix
+/// of `canon.host` when the caller has looked it up already.
 pub(crate) fn judge(
     start: usize,
     end: usize,
     canon: &CanonicalUrl,
     mut flags: LinkFlags,
     data: &LinkData,
+    known: Option<suffix::Suffix<'_>>,
 ) -> Link {
     let host = canon.host.as_str();
     let mut domain = None;
@@ -52,7 +54,10 @@ pub(crate) fn judge(
     match canon.ip {
         IpForm::None => {
             // One public-suffix lookup per link: the registrable domain comes from it.
-            let suffix = suffix::suffix(host.as_bytes());
+            let suffix = match known {
+                Some(s) => Some(s),
+                None => suffix::suffix(host.as_bytes()),
+            };
             domain = suffix
                 .as_ref()
                 .and_then(|s| suffix::domain_str_with(host, s))
@@ -172,11 +177,17 @@ fn analyze_name(
             *flags |= LinkFlags::RANDOM_LABEL;
         }
     }
-    if name.split(['.', '-', '_']).any(|p| {
-        data.lure_words
-            .iter()
-            .any(|w| p.starts_with(w.as_str()) || (w.len() >= 5 && p.contains(w.as_str())))
-    }) {
+    // A word can only start or sit in a part of the name if all its bytes are in the name.
+    let name_bytes = ByteSet::of_str(name);
+    if data
+        .lure_words
+        .iter()
+        .filter(|w| name_bytes.has_all(w))
+        .any(|w| {
+            name.split(['.', '-', '_'])
+                .any(|p| p.starts_with(w.as_str()) || (w.len() >= 5 && p.contains(w.as_str())))
+        })
+    {
         *flags |= LinkFlags::LURE;
     }
 
@@ -231,10 +242,18 @@ fn analyze_name(
         return;
     }
     let parts = Parts::new(name, &skeletons);
-    // One buffer for the folded tokens of every brand.
+    // One buffer for the folded tokens of every brand (when the data is not prepared).
     let mut folded_token = String::new();
-    for b in &data.brands {
-        if b.tokens.iter().any(|t| parts.matches(t, &mut folded_token)) {
+    for (i, b) in data.brands.iter().enumerate() {
+        let named = match data.token_infos(i) {
+            Some(infos) => b
+                .tokens
+                .iter()
+                .zip(infos)
+                .any(|(t, info)| parts.matches_prepared(t, info)),
+            None => b.tokens.iter().any(|t| parts.matches(t, &mut folded_token)),
+        };
+        if named {
             *flags |= LinkFlags::BRAND_LOOKALIKE;
             *brand = Some(b.name.clone());
             // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
@@ -251,7 +270,7 @@ fn analyze_name(
             break;
         }
     }
-    if host_has_login_word(name, data) {
+    if host_has_login_word(name, &name_bytes, data) {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
 }
@@ -315,13 +334,16 @@ fn strict_subdomain_listed(list: &[String], host: &str) -> bool {
     }
 }
 
-/// Login words in the host name: a whole `-`/`.` part, or a part's start or end.
-fn host_has_login_word(name: &str, data: &LinkData) -> bool {
-    name.split(['.', '-', '_']).any(|p| {
-        data.login_words
-            .iter()
-            .any(|w| w.len() >= 4 && (p.starts_with(w.as_str()) || p.ends_with(w.as_str())))
-    })
+/// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_bytes`
+/// holds the bytes of `name`.
+fn host_has_login_word(name: &str, name_bytes: &ByteSet, data: &LinkData) -> bool {
+    data.login_words
+        .iter()
+        .filter(|w| w.len() >= 4 && name_bytes.has_all(w))
+        .any(|w| {
+            name.split(['.', '-', '_'])
+                .any(|p| p.starts_with(w.as_str()) || p.ends_with(w.as_str()))
+        })
 }
 
 /// The parts of a host name (split at `.`, `-`, `_`), with their look-alike folded forms.
@@ -334,25 +356,80 @@ struct Parts {
 }
 
 /// A set of byte values.
-#[derive(Default)]
-struct ByteSet([u64; 4]);
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ByteSet([u64; 4]);
 
 impl ByteSet {
     fn of<'a>(parts: impl Iterator<Item = &'a String>) -> ByteSet {
         let mut set = ByteSet::default();
-        for b in parts.flat_map(|p| p.bytes()) {
-            set.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        for p in parts {
+            set.add(p);
         }
         set
+    }
+
+    fn of_str(s: &str) -> ByteSet {
+        let mut set = ByteSet::default();
+        set.add(s);
+        set
+    }
+
+    fn add(&mut self, s: &str) {
+        for b in s.bytes() {
+            self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
     }
 
     fn has(&self, b: u8) -> bool {
         self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
     }
 
+    /// Whether every byte of `s` is in the set.
+    fn has_all(&self, s: &str) -> bool {
+        s.bytes().all(|b| self.has(b))
+    }
+
     /// How many bytes of `s` (counted with repeats) are not in the set.
     fn missing(&self, s: &str) -> usize {
         s.bytes().filter(|&b| !self.has(b)).count()
+    }
+
+    /// How many distinct bytes of `other` are not in the set: 0, 1, or 2 for two or more.
+    fn missing_of(&self, other: &ByteSet) -> u32 {
+        let mut found = 0;
+        for (a, b) in self.0.iter().zip(&other.0) {
+            let m = b & !a;
+            if m != 0 {
+                // More than one bit, or a second word with a bit.
+                if m & (m - 1) != 0 || found > 0 {
+                    return 2;
+                }
+                found = 1;
+            }
+        }
+        found
+    }
+}
+
+/// A brand token prepared once (by [`LinkData::prepare`]) for matching against hosts: its
+/// look-alike folded form and the bytes of both forms.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TokenInfo {
+    folded: String,
+    raw_bytes: ByteSet,
+    folded_bytes: ByteSet,
+    numeric: bool,
+}
+
+impl TokenInfo {
+    pub(crate) fn new(token: &str) -> TokenInfo {
+        let folded = fold_lookalike(token);
+        TokenInfo {
+            raw_bytes: ByteSet::of_str(token),
+            folded_bytes: ByteSet::of_str(&folded),
+            folded,
+            numeric: token.bytes().all(|b| b.is_ascii_digit()),
+        }
     }
 }
 
@@ -404,6 +481,38 @@ impl Parts {
         // A folded match needs every byte of the folded token in a part, but one (the
         // substituted or inserted byte) for a match within one edit.
         match self.folded_bytes.missing(ft) {
+            0 => {}
+            1 if ft.len() >= 6 => {}
+            _ => return false,
+        }
+        self.folded
+            .iter()
+            .any(|p| part_matches(p, ft, false) || one_edit_typo(p, ft))
+    }
+}
+
+impl Parts {
+    /// [`Parts::matches`] for a token prepared in `info`: the same answer, without folding the
+    /// token and with the byte tests done on sets.
+    fn matches_prepared(&self, token: &str, info: &TokenInfo) -> bool {
+        if token.len() < 2 {
+            return false;
+        }
+        if self.raw_bytes.missing_of(&info.raw_bytes) == 0
+            && self
+                .raw
+                .iter()
+                .any(|p| part_matches(p, token, info.numeric))
+        {
+            return true;
+        }
+        if info.numeric {
+            return false;
+        }
+        let ft = info.folded.as_str();
+        // As in `matches`, counting distinct bytes: one missing distinct byte may stand for
+        // more than one missing byte, so this lets through at least what `matches` lets through.
+        match self.folded_bytes.missing_of(&info.folded_bytes) {
             0 => {}
             1 if ft.len() >= 6 => {}
             _ => return false,
@@ -524,19 +633,20 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let trimmed = path.trim_end_matches('/');
+    // A word is in the path (or query) only if all its bytes are.
+    let path_bytes = ByteSet::of_str(&path);
+    let query_bytes = ByteSet::of_str(&query);
+    let in_path = |w: &str| path_bytes.has_all(w) && path.contains(w);
+    let in_query = |w: &str| query_bytes.has_all(w) && query.contains(w);
     if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
         || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
     {
         *flags |= LinkFlags::APP_DOWNLOAD;
     }
-    if data
-        .login_words
-        .iter()
-        .any(|w| path.contains(w.as_str()) || query.contains(w.as_str()))
-    {
+    if data.login_words.iter().any(|w| in_path(w) || in_query(w)) {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
-    let kit_folder = data.path_words.iter().any(|w| path.contains(w.as_str()));
+    let kit_folder = data.path_words.iter().any(|w| in_path(w));
     if kit_folder
         || has_hash_token(&path)
         || has_hash_token(&query)
@@ -560,9 +670,10 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
             .split(|c: char| !c.is_ascii_alphanumeric())
             .filter(|w| !w.is_empty())
             .collect();
-        let in_path = data.brands.iter().any(|b| {
+        let named = data.brands.iter().any(|b| {
             b.tokens.iter().any(|t| {
                 t.len() >= 3
+                    && path_bytes.has_all(t)
                     && t.bytes().all(|c| c.is_ascii_alphabetic())
                     && if t.len() >= 5 {
                         path.contains(t.as_str())
@@ -571,7 +682,7 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
                     }
             })
         });
-        if in_path {
+        if named {
             *flags |= LinkFlags::BRAND_IN_PATH;
         }
     }
@@ -744,7 +855,7 @@ mod prefilter_tests {
     }
 
     #[test]
-    fn byte_set_shortcut_changes_no_match() {
+    fn byte_set_shortcuts_change_no_match() {
         // Hosts and tokens drawn from a small alphabet (with look-alike digits and
         // separators), so that near misses, folds and one-edit matches are frequent.
         let alphabet = b"abilmnorsvw0134579-._";
@@ -786,6 +897,12 @@ mod prefilter_tests {
                 }
                 let want = reference(&parts, &token);
                 assert_eq!(parts.matches(&token, &mut scratch), want, "{host} {token}");
+                let info = TokenInfo::new(&token);
+                assert_eq!(
+                    parts.matches_prepared(&token, &info),
+                    want,
+                    "{host} {token}"
+                );
                 hits += usize::from(want);
             }
         }

@@ -283,10 +283,12 @@ pub struct LinkData {
     pub official_index: OfficialIndex,
 }
 
-/// The official domains of all brands, sorted, each with the index of its brand: one lookup per
-/// parent domain of a host instead of one per brand. Made by [`LinkData::prepare`].
+/// Indexes over the brands, made by [`LinkData::prepare`]: the official domains of all brands,
+/// sorted, each with the index of its brand (one lookup per parent domain of a host instead of
+/// one per brand), and each brand token with its look-alike folded form and byte sets (a host
+/// is checked against every token without folding any of them again).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct OfficialIndex(Vec<(String, u32)>);
+pub struct OfficialIndex(Vec<(String, u32)>, Vec<Vec<host::TokenInfo>>);
 
 impl LinkData {
     /// Lowercases, sorts and deduplicates every list (idempotent).
@@ -320,7 +322,21 @@ impl LinkData {
             })
             .collect();
         crate::sort::sort_unstable(&mut index);
-        self.official_index = OfficialIndex(index);
+        let tokens = self
+            .brands
+            .iter()
+            .map(|b| b.tokens.iter().map(|t| host::TokenInfo::new(t)).collect())
+            .collect();
+        self.official_index = OfficialIndex(index, tokens);
+    }
+
+    /// The prepared forms of the tokens of brand `i` (see [`LinkData::prepare`]), when they are
+    /// there and match the brand's token list in length.
+    pub(crate) fn token_infos(&self, i: usize) -> Option<&[host::TokenInfo]> {
+        let infos = self.official_index.1.get(i)?;
+        let brand = self.brands.get(i)?;
+        (self.official_index.1.len() == self.brands.len() && infos.len() == brand.tokens.len())
+            .then_some(infos.as_slice())
     }
 
     /// The first brand (in pack order) that `host` or one of its parent domains is an official
@@ -508,7 +524,7 @@ pub fn analyze_url(url: &str, data: &LinkData) -> Option<Link> {
     if !url.trim_start().contains("://") {
         flags |= LinkFlags::NO_SCHEME;
     }
-    Some(host::judge(0, url.len(), &canon, flags, data))
+    Some(host::judge(0, url.len(), &canon, flags, data, None))
 }
 
 #[cfg(test)]

@@ -84,6 +84,16 @@ impl<'a> Suffix<'a> {
     pub(crate) fn is_private(&self) -> bool {
         self.typ == Some(true)
     }
+
+    /// The same suffix read from `name`, a copy of the name it was found in (the caller
+    /// checks that the two are equal).
+    pub(crate) fn on(self, name: &[u8]) -> Suffix<'_> {
+        let len = self.bytes.len().min(name.len());
+        Suffix {
+            bytes: &name[name.len() - len..],
+            typ: self.typ,
+        }
+    }
 }
 
 /// The public suffix of `name` (lowercase labels separated by `.`, optionally ending in `.`);
