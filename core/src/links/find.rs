@@ -308,10 +308,11 @@ pub(crate) fn find_links(
     }
 }
 
-fn left_ok(c: char) -> bool {
+/// Whether `c`, of kind `kind`, may stand left of a dot trigger in a host.
+fn left_ok(c: char, kind: Kind) -> bool {
     is_open_bracket(c)
         || is_close_bracket(c)
-        || !matches!(classify(c).0, Kind::Stop | Kind::Cjk)
+        || !matches!(kind, Kind::Stop | Kind::Cjk)
         || c == '点'
         || c == '點'
 }
@@ -365,10 +366,10 @@ fn bare_links(
         let Some((c, cs)) = char_before(text, s) else {
             break;
         };
-        if cs < *floor || !left_ok(c) {
+        let kind = classify(c).0;
+        if cs < *floor || !left_ok(c, kind) {
             break;
         }
-        let kind = classify(c).0;
         if kind == Kind::Space {
             let left_is_dot = char_before(text, cs)
                 .is_some_and(|(l, _)| matches!(classify(l).0, Kind::Dot | Kind::DianDot));
@@ -389,7 +390,8 @@ fn bare_links(
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
-        if let Some(l) = defanged_dot(text, p) {
+        // A defanged dot starts with an open bracket: the test costs no decoding otherwise.
+        if let Some(l) = is_open_bracket(c).then(|| defanged_dot(text, p)).flatten() {
             units.push(Unit::defanged_dot(p, p + l));
             p += l;
             spaces = 0;
@@ -870,7 +872,8 @@ fn scheme_link(
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
-        if let Some(l) = defanged_dot(text, p) {
+        // A defanged dot starts with an open bracket: the test costs no decoding otherwise.
+        if let Some(l) = is_open_bracket(c).then(|| defanged_dot(text, p)).flatten() {
             auth.push(Unit::defanged_dot(p, p + l));
             p += l;
             continue;

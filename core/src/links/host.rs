@@ -234,7 +234,10 @@ fn analyze_name(
     // Only for brands known to run country domains of their name (`google.de` listed).
     let cc_brand = data.brands.iter().find(|b| {
         cc && b.official_domains.iter().any(|o| {
-            o.split('.').next() == Some(first) && o.rsplit('.').next().is_some_and(|t| t.len() == 2)
+            // `o.split('.').next() == Some(first)`, without a search (`first` has no dot).
+            o.strip_prefix(first)
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+                && o.rsplit('.').next().is_some_and(|t| t.len() == 2)
         })
     });
     if let Some(b) = tld_brand.or(cc_brand) {
@@ -353,6 +356,9 @@ struct Parts {
     /// The bytes that occur in `raw`, and in `folded`.
     raw_bytes: ByteSet,
     folded_bytes: ByteSet,
+    /// The first bytes of the parts in `raw`, and in `folded`.
+    raw_first: ByteSet,
+    folded_first: ByteSet,
 }
 
 /// A set of byte values.
@@ -376,8 +382,12 @@ impl ByteSet {
 
     fn add(&mut self, s: &str) {
         for b in s.bytes() {
-            self.0[usize::from(b >> 6)] |= 1 << (b & 63);
+            self.insert(b);
         }
+    }
+
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
     }
 
     fn has(&self, b: u8) -> bool {
@@ -453,7 +463,16 @@ impl Parts {
         let folded: Vec<String> = raw.iter().map(|p| fold_lookalike(p)).collect();
         let raw_bytes = ByteSet::of(raw.iter());
         let folded_bytes = ByteSet::of(folded.iter());
+        let firsts = |list: &[String]| {
+            let mut set = ByteSet::default();
+            for b in list.iter().filter_map(|p| p.bytes().next()) {
+                set.insert(b);
+            }
+            set
+        };
         Parts {
+            raw_first: firsts(&raw),
+            folded_first: firsts(&folded),
             raw,
             folded,
             raw_bytes,
@@ -498,7 +517,12 @@ impl Parts {
         if token.len() < 2 {
             return false;
         }
+        // A letter token shorter than 6 matches only at the start of a part (equal, prefix).
+        let at_start = |first: &ByteSet, t: &str| {
+            t.len() >= 6 || t.bytes().next().is_some_and(|b| first.has(b))
+        };
         if self.raw_bytes.missing_of(&info.raw_bytes) == 0
+            && (info.numeric || at_start(&self.raw_first, token))
             && self
                 .raw
                 .iter()
@@ -510,6 +534,10 @@ impl Parts {
             return false;
         }
         let ft = info.folded.as_str();
+        // Folded, likewise; a one-edit typo needs 6+ bytes (and keeps the first one).
+        if !at_start(&self.folded_first, ft) {
+            return false;
+        }
         // As in `matches`, counting distinct bytes: one missing distinct byte may stand for
         // more than one missing byte, so this lets through at least what `matches` lets through.
         match self.folded_bytes.missing_of(&info.folded_bytes) {
