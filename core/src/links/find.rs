@@ -242,36 +242,66 @@ enum Trigger {
     Colon,
 }
 
+/// What a byte can start, for [`next_trigger`].
+const PLAIN: u8 = 0;
+/// The lead byte of a three-byte character that is no trigger.
+const LEAD3: u8 = 1;
+/// The lead byte of a three-byte character that may be a trigger (`。`, `点`, `點`, `．`,
+/// `｡`, `：`).
+const MAYBE: u8 = 2;
+const DOT: u8 = 3;
+const COLON: u8 = 4;
+
+const BYTE_CLASS: [u8; 256] = {
+    let mut t = [PLAIN; 256];
+    let mut b = 0xE0;
+    while b <= 0xEF {
+        t[b] = LEAD3;
+        b += 1;
+    }
+    t[0xE3] = MAYBE;
+    t[0xE7] = MAYBE;
+    t[0xE9] = MAYBE;
+    t[0xEF] = MAYBE;
+    t[b'.' as usize] = DOT;
+    t[b':' as usize] = COLON;
+    t
+};
+
 /// The next trigger at or after `from`: its position, length and kind. Reads a three-byte
 /// character at a time (every trigger past ASCII is one, and no trigger starts with a
 /// continuation byte, so the bytes skipped cannot start one), one byte otherwise.
 fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
     let mut i = from;
     while let Some(&b) = text.get(i) {
-        match b {
-            b'.' => return Some((i, 1, Trigger::Dot)),
-            b':' => return Some((i, 1, Trigger::Colon)),
-            0xE0..=0xEF => {
-                if let Some(&[c1, c2]) = text.get(i + 1..i + 3) {
-                    if c1 & 0xC0 == 0x80 && c2 & 0xC0 == 0x80 {
-                        match [b, c1, c2] {
-                            // 。 点 點 (the traditional form) ． ｡
-                            [0xE3, 0x80, 0x82]
-                            | [0xE7, 0x82, 0xB9]
-                            | [0xE9, 0xBB, 0x9E]
-                            | [0xEF, 0xBC, 0x8E]
-                            | [0xEF, 0xBD, 0xA1] => return Some((i, 3, Trigger::Dot)),
-                            // ：
-                            [0xEF, 0xBC, 0x9A] => return Some((i, 3, Trigger::Colon)),
-                            _ => {}
-                        }
-                        i += 3;
-                        continue;
+        match BYTE_CLASS[usize::from(b)] {
+            PLAIN => i += 1,
+            DOT => return Some((i, 1, Trigger::Dot)),
+            COLON => return Some((i, 1, Trigger::Colon)),
+            class => {
+                let Some(&[c1, c2]) = text.get(i + 1..i + 3) else {
+                    i += 1;
+                    continue;
+                };
+                if u16::from_le_bytes([c1, c2]) & 0xC0C0 != 0x8080 {
+                    i += 1;
+                    continue;
+                }
+                if class == MAYBE {
+                    match [b, c1, c2] {
+                        // 。 点 點 (the traditional form) ． ｡
+                        [0xE3, 0x80, 0x82]
+                        | [0xE7, 0x82, 0xB9]
+                        | [0xE9, 0xBB, 0x9E]
+                        | [0xEF, 0xBC, 0x8E]
+                        | [0xEF, 0xBD, 0xA1] => return Some((i, 3, Trigger::Dot)),
+                        // ：
+                        [0xEF, 0xBC, 0x9A] => return Some((i, 3, Trigger::Colon)),
+                        _ => {}
                     }
                 }
-                i += 1;
+                i += 3;
             }
-            _ => i += 1,
         }
     }
     None

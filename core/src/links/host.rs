@@ -123,11 +123,7 @@ fn analyze_name(
     // (`blogspot.*`: x.blogspot.co.uk).
     let any_suffix = domain.is_some_and(|d| {
         let first = d.split('.').next().unwrap_or("");
-        host.len() > d.len()
-            && data
-                .hosting
-                .iter()
-                .any(|h| h.strip_suffix(".*") == Some(first))
+        host.len() > d.len() && data.hosting_any_suffix(first)
     });
     // `www.` in front of a listed platform is the platform's own site (`www.weebly.com`).
     let platform_site = host
@@ -225,21 +221,15 @@ fn analyze_name(
     }
     // A brand's own top-level domain (`.google`, `.microsoft`), or its exact name on a
     // country domain (`google.ca`, `amazon.com.br`): registrations brands hold themselves.
-    let tld_brand = data
-        .brands
-        .iter()
-        .find(|b| b.tokens.iter().any(|t| t == tld) && !b.official_domains.is_empty());
+    let tld_brand = data.tld_brand(tld);
     let first = domain.and_then(|d| d.split('.').next()).unwrap_or("");
     let cc = tld.len() == 2 && !contains(&data.risky_tlds, tld);
     // Only for brands known to run country domains of their name (`google.de` listed).
-    let cc_brand = data.brands.iter().find(|b| {
-        cc && b.official_domains.iter().any(|o| {
-            // `o.split('.').next() == Some(first)`, without a search (`first` has no dot).
-            o.strip_prefix(first)
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
-                && o.rsplit('.').next().is_some_and(|t| t.len() == 2)
-        })
-    });
+    let cc_brand = if cc && tld_brand.is_none() {
+        data.cc_brand(first)
+    } else {
+        None
+    };
     if let Some(b) = tld_brand.or(cc_brand) {
         *brand = Some(b.name.clone());
         return;
