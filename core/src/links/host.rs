@@ -181,7 +181,7 @@ fn analyze_name(
         .filter(|w| name_bytes.has_all(w))
         .any(|w| {
             name.split(['.', '-', '_'])
-                .any(|p| p.starts_with(w.as_str()) || (w.len() >= 5 && p.contains(w.as_str())))
+                .any(|p| p.starts_with(w.as_str()) || (w.len() >= 5 && has_sub(p, w)))
         })
     {
         *flags |= LinkFlags::LURE;
@@ -316,6 +316,22 @@ fn random_label(label: &str) -> bool {
     switches >= 3
 }
 
+/// `hay.contains(needle)` by a plain scan: hosts, paths and words are short, and the general
+/// searcher's set-up costs more than the search there.
+fn has_sub(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    if h.len() < n.len() {
+        return false;
+    }
+    h[..=h.len() - n.len()]
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == first && h[i + 1..i + n.len()] == *rest)
+}
+
 fn contains(list: &[String], s: &str) -> bool {
     !s.is_empty() && list.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
 }
@@ -341,8 +357,8 @@ fn host_has_login_word(name: &str, name_bytes: &ByteSet, data: &LinkData) -> boo
 
 /// The parts of a host name (split at `.`, `-`, `_`), with their look-alike folded forms.
 struct Parts {
-    raw: Vec<String>,
-    folded: Vec<String>,
+    raw: StrList,
+    folded: StrList,
     /// The bytes that occur in `raw`, and in `folded`.
     raw_bytes: ByteSet,
     folded_bytes: ByteSet,
@@ -356,14 +372,6 @@ struct Parts {
 pub(crate) struct ByteSet([u64; 4]);
 
 impl ByteSet {
-    fn of<'a>(parts: impl Iterator<Item = &'a String>) -> ByteSet {
-        let mut set = ByteSet::default();
-        for p in parts {
-            set.add(p);
-        }
-        set
-    }
-
     fn of_str(s: &str) -> ByteSet {
         let mut set = ByteSet::default();
         set.add(s);
@@ -433,36 +441,82 @@ impl TokenInfo {
     }
 }
 
+/// Strings kept end to end in one buffer (two allocations for the whole list).
+#[derive(Default)]
+struct StrList {
+    buf: String,
+    ends: Vec<usize>,
+}
+
+impl StrList {
+    fn with_capacity(bytes: usize) -> StrList {
+        StrList {
+            buf: String::with_capacity(bytes),
+            ends: Vec::with_capacity(8),
+        }
+    }
+
+    /// Ends the string written to `buf` since the last one.
+    fn end(&mut self) {
+        self.ends.push(self.buf.len());
+    }
+
+    fn push(&mut self, s: &str) {
+        self.buf.push_str(s);
+        self.end();
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = core::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| &self.buf[a..b])
+    }
+
+    /// The set of the first bytes of the strings.
+    fn firsts(&self) -> ByteSet {
+        let mut set = ByteSet::default();
+        for b in self.iter().filter_map(|p| p.bytes().next()) {
+            set.insert(b);
+        }
+        set
+    }
+}
+
 impl Parts {
     fn new(name: &str, skeletons: &[String]) -> Parts {
-        let mut raw: Vec<String> = name
+        let room = 2 * name.len() + skeletons.iter().map(String::len).sum::<usize>();
+        let mut raw = StrList::with_capacity(room);
+        for p in name
             .split('.')
             .filter(|l| !l.starts_with("xn--"))
             .flat_map(|l| l.split(['-', '_']))
             .filter(|p| !p.is_empty())
-            .map(String::from)
-            .collect();
+        {
+            raw.push(p);
+        }
         for s in skeletons {
-            raw.extend(s.split(['.', '-', '_']).map(String::from));
+            for p in s.split(['.', '-', '_']) {
+                raw.push(p);
+            }
         }
         // The whole name without separators catches tokens split by hyphens (`pay-pal`).
-        let joined: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        if joined.len() <= 64 {
-            raw.push(joined);
+        let joined = name.bytes().filter(u8::is_ascii_alphanumeric).count();
+        if joined <= 64 {
+            raw.buf
+                .extend(name.chars().filter(|c| c.is_ascii_alphanumeric()));
+            raw.end();
         }
-        let folded: Vec<String> = raw.iter().map(|p| fold_lookalike(p)).collect();
-        let raw_bytes = ByteSet::of(raw.iter());
-        let folded_bytes = ByteSet::of(folded.iter());
-        let firsts = |list: &[String]| {
-            let mut set = ByteSet::default();
-            for b in list.iter().filter_map(|p| p.bytes().next()) {
-                set.insert(b);
-            }
-            set
-        };
+        let mut folded = StrList::with_capacity(raw.buf.len());
+        for p in raw.iter() {
+            fold_lookalike_append(p, &mut folded.buf);
+            folded.end();
+        }
+        let raw_bytes = ByteSet::of_str(&raw.buf);
+        let folded_bytes = ByteSet::of_str(&folded.buf);
         Parts {
-            raw_first: firsts(&raw),
-            folded_first: firsts(&folded),
+            raw_first: raw.firsts(),
+            folded_first: folded.firsts(),
             raw,
             folded,
             raw_bytes,
@@ -587,6 +641,11 @@ fn fold_lookalike(s: &str) -> String {
 /// [`fold_lookalike`] into `out`, which is cleared first.
 fn fold_lookalike_into(s: &str, out: &mut String) {
     out.clear();
+    fold_lookalike_append(s, out);
+}
+
+/// [`fold_lookalike`] appended to `out`.
+fn fold_lookalike_append(s: &str, out: &mut String) {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -654,8 +713,8 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     // A word is in the path (or query) only if all its bytes are.
     let path_bytes = ByteSet::of_str(&path);
     let query_bytes = ByteSet::of_str(&query);
-    let in_path = |w: &str| path_bytes.has_all(w) && path.contains(w);
-    let in_query = |w: &str| query_bytes.has_all(w) && query.contains(w);
+    let in_path = |w: &str| path_bytes.has_all(w) && has_sub(&path, w);
+    let in_query = |w: &str| query_bytes.has_all(w) && has_sub(&query, w);
     if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
         || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
     {
@@ -694,7 +753,7 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
                     && path_bytes.has_all(t)
                     && t.bytes().all(|c| c.is_ascii_alphabetic())
                     && if t.len() >= 5 {
-                        path.contains(t.as_str())
+                        has_sub(&path, t)
                     } else {
                         words.contains(&t.as_str())
                     }
@@ -747,7 +806,14 @@ fn kit_page(path: &str, kit_folder: bool) -> bool {
 /// An e-mail address in a query (`?uid=name@mail.com`): the kit pre-fills the victim's login.
 fn has_email(query: &str) -> bool {
     query.split(['&', '=', '?']).any(|v| {
-        let v = v.replace("%40", "@");
+        // Copied only when there is an escaped `@` to replace.
+        let replaced;
+        let v = if v.contains("%40") {
+            replaced = v.replace("%40", "@");
+            replaced.as_str()
+        } else {
+            v
+        };
         match v.split_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
@@ -832,6 +898,21 @@ mod tests {
         assert!(!kit_page("/a/login", false) && !kit_page("/blog/news.html", false));
         assert!(has_email("uid=3mail@b.co&x=1") && !has_email("a=b&c=d"));
         assert!(!has_hash_token("/p/2024112912345678901234567890123456"));
+    }
+
+    #[test]
+    fn plain_substring_search_agrees_with_str_contains() {
+        let words = [
+            "", "a", "ab", "login", "logi", "ogin", "loginx", "xlogin", "llogin",
+        ];
+        for h in words
+            .iter()
+            .chain(["/a/login/x", "loglogin", "lo", "ñlogin", "登录login"].iter())
+        {
+            for n in words.iter().chain(["ñ", "录l"].iter()) {
+                assert_eq!(has_sub(h, n), h.contains(n), "{h} {n}");
+            }
+        }
     }
 
     #[test]
