@@ -362,9 +362,12 @@ struct Parts {
     /// The bytes that occur in `raw`, and in `folded`.
     raw_bytes: ByteSet,
     folded_bytes: ByteSet,
-    /// The first bytes of the parts in `raw`, and in `folded`.
-    raw_first: ByteSet,
-    folded_first: ByteSet,
+    /// [`byte_mask`] of the parts in `raw`, and in `folded`.
+    raw_mask: u64,
+    folded_mask: u64,
+    /// [`byte_mask`] of the first bytes of the parts in `raw`, and in `folded`.
+    raw_first: u64,
+    folded_first: u64,
 }
 
 /// A set of byte values.
@@ -401,22 +404,6 @@ impl ByteSet {
     fn missing(&self, s: &str) -> usize {
         s.bytes().filter(|&b| !self.has(b)).count()
     }
-
-    /// How many distinct bytes of `other` are not in the set: 0, 1, or 2 for two or more.
-    fn missing_of(&self, other: &ByteSet) -> u32 {
-        let mut found = 0;
-        for (a, b) in self.0.iter().zip(&other.0) {
-            let m = b & !a;
-            if m != 0 {
-                // More than one bit, or a second word with a bit.
-                if m & (m - 1) != 0 || found > 0 {
-                    return 2;
-                }
-                found = 1;
-            }
-        }
-        found
-    }
 }
 
 /// A brand token prepared once (by [`LinkData::prepare`]) for matching against hosts: its
@@ -424,21 +411,47 @@ impl ByteSet {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct TokenInfo {
     folded: String,
-    raw_bytes: ByteSet,
-    folded_bytes: ByteSet,
+    /// [`byte_mask`] of the token, and of its folded form.
+    raw_mask: u64,
+    folded_mask: u64,
+    /// [`byte_mask`] of the first byte of the token, and of its folded form.
+    raw_first: u64,
+    folded_first: u64,
     numeric: bool,
 }
 
 impl TokenInfo {
     pub(crate) fn new(token: &str) -> TokenInfo {
         let folded = fold_lookalike(token);
+        let first = |s: &str| s.bytes().next().map_or(0, byte_bit);
         TokenInfo {
-            raw_bytes: ByteSet::of_str(token),
-            folded_bytes: ByteSet::of_str(&folded),
+            raw_mask: byte_mask(token),
+            folded_mask: byte_mask(&folded),
+            raw_first: first(token),
+            folded_first: first(&folded),
             folded,
             numeric: token.bytes().all(|b| b.is_ascii_digit()),
         }
     }
+}
+
+/// A bit for a byte of a host name: one each for `a`-`z`, `0`-`9`, `-`, `_` and `.`, and one
+/// shared by every other byte. Masks of these bits answer "are all the bytes of a token in
+/// the host?" in one operation, never wrongly "no" (the shared bit only lets more through).
+fn byte_bit(b: u8) -> u64 {
+    match b {
+        b'a'..=b'z' => 1 << (b - b'a'),
+        b'0'..=b'9' => 1 << (26 + b - b'0'),
+        b'-' => 1 << 36,
+        b'_' => 1 << 37,
+        b'.' => 1 << 38,
+        _ => 1 << 63,
+    }
+}
+
+/// The [`byte_bit`]s of the bytes of `s`.
+fn byte_mask(s: &str) -> u64 {
+    s.bytes().fold(0, |m, b| m | byte_bit(b))
 }
 
 /// Strings kept end to end in one buffer (two allocations for the whole list).
@@ -473,13 +486,11 @@ impl StrList {
             .map(|(a, b)| &self.buf[a..b])
     }
 
-    /// The set of the first bytes of the strings.
-    fn firsts(&self) -> ByteSet {
-        let mut set = ByteSet::default();
-        for b in self.iter().filter_map(|p| p.bytes().next()) {
-            set.insert(b);
-        }
-        set
+    /// The [`byte_mask`] of the first bytes of the strings.
+    fn firsts(&self) -> u64 {
+        self.iter()
+            .filter_map(|p| p.bytes().next())
+            .fold(0, |m, b| m | byte_bit(b))
     }
 }
 
@@ -515,6 +526,8 @@ impl Parts {
         let raw_bytes = ByteSet::of_str(&raw.buf);
         let folded_bytes = ByteSet::of_str(&folded.buf);
         Parts {
+            raw_mask: byte_mask(&raw.buf),
+            folded_mask: byte_mask(&folded.buf),
             raw_first: raw.firsts(),
             folded_first: folded.firsts(),
             raw,
@@ -557,16 +570,15 @@ impl Parts {
 impl Parts {
     /// [`Parts::matches`] for a token prepared in `info`: the same answer, without folding the
     /// token and with the byte tests done on sets.
+    #[inline]
     fn matches_prepared(&self, token: &str, info: &TokenInfo) -> bool {
         if token.len() < 2 {
             return false;
         }
-        // A letter token shorter than 6 matches only at the start of a part (equal, prefix).
-        let at_start = |first: &ByteSet, t: &str| {
-            t.len() >= 6 || t.bytes().next().is_some_and(|b| first.has(b))
-        };
-        if self.raw_bytes.missing_of(&info.raw_bytes) == 0
-            && (info.numeric || at_start(&self.raw_first, token))
+        // A raw match needs every byte of the token in the parts, and a letter token shorter
+        // than 6 matches only at the start of a part (equal, prefix).
+        if info.raw_mask & !self.raw_mask == 0
+            && (info.numeric || token.len() >= 6 || info.raw_first & self.raw_first != 0)
             && self
                 .raw
                 .iter()
@@ -579,15 +591,14 @@ impl Parts {
         }
         let ft = info.folded.as_str();
         // Folded, likewise; a one-edit typo needs 6+ bytes (and keeps the first one).
-        if !at_start(&self.folded_first, ft) {
+        if ft.len() < 6 && info.folded_first & self.folded_first == 0 {
             return false;
         }
-        // As in `matches`, counting distinct bytes: one missing distinct byte may stand for
-        // more than one missing byte, so this lets through at least what `matches` lets through.
-        match self.folded_bytes.missing_of(&info.folded_bytes) {
-            0 => {}
-            1 if ft.len() >= 6 => {}
-            _ => return false,
+        // As in `matches`, but counting distinct bits: one missing bit may stand for more
+        // than one missing byte, so this lets through at least what `matches` lets through.
+        let missing = info.folded_mask & !self.folded_mask;
+        if missing != 0 && (ft.len() < 6 || missing & (missing - 1) != 0) {
+            return false;
         }
         self.folded
             .iter()
