@@ -242,31 +242,9 @@ enum Trigger {
     Colon,
 }
 
-/// What a byte can start, for [`next_trigger`].
-const PLAIN: u8 = 0;
-/// The lead byte of a three-byte character that is no trigger.
-const LEAD3: u8 = 1;
-/// The lead byte of a three-byte character that may be a trigger (`。`, `点`, `點`, `．`,
-/// `｡`, `：`).
-const MAYBE: u8 = 2;
-const DOT: u8 = 3;
-const COLON: u8 = 4;
-
-const BYTE_CLASS: [u8; 256] = {
-    let mut t = [PLAIN; 256];
-    let mut b = 0xE0;
-    while b <= 0xEF {
-        t[b] = LEAD3;
-        b += 1;
-    }
-    t[0xE3] = MAYBE;
-    t[0xE7] = MAYBE;
-    t[0xE9] = MAYBE;
-    t[0xEF] = MAYBE;
-    t[b'.' as usize] = DOT;
-    t[b':' as usize] = COLON;
-    t
-};
+/// Low nibbles of the lead bytes `E3`, `E7`, `E9` and `EF`, as bits: the three-byte characters
+/// that may be triggers (`。`, `点`, `點`, `．`, `｡`, `：`).
+const MAYBE_TRIGGER: u16 = (1 << 0x3) | (1 << 0x7) | (1 << 0x9) | (1 << 0xF);
 
 /// The next trigger at or after `from`: its position, length and kind. Reads a three-byte
 /// character at a time (every trigger past ASCII is one, and no trigger starts with a
@@ -274,35 +252,56 @@ const BYTE_CLASS: [u8; 256] = {
 fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
     let mut i = from;
     while let Some(&b) = text.get(i) {
-        match BYTE_CLASS[usize::from(b)] {
-            PLAIN => i += 1,
-            DOT => return Some((i, 1, Trigger::Dot)),
-            COLON => return Some((i, 1, Trigger::Colon)),
-            class => {
-                let Some(&[c1, c2]) = text.get(i + 1..i + 3) else {
-                    i += 1;
-                    continue;
-                };
-                if u16::from_le_bytes([c1, c2]) & 0xC0C0 != 0x8080 {
-                    i += 1;
-                    continue;
+        if b < 0x80 {
+            match b {
+                b'.' => return Some((i, 1, Trigger::Dot)),
+                b':' => return Some((i, 1, Trigger::Colon)),
+                _ => i += 1,
+            }
+            continue;
+        }
+        // Two three-byte characters that cannot be triggers (most of Chinese text): six bytes
+        // at a time.
+        while let Some(word) = text.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+            let w = u64::from_le_bytes(word);
+            if w & 0xC0C0_F0C0_C0F0 != 0x8080_E080_80E0
+                || MAYBE_TRIGGER & (1 << (w & 0x0F)) != 0
+                || MAYBE_TRIGGER & (1 << ((w >> 24) & 0x0F)) != 0
+            {
+                break;
+            }
+            i += 6;
+        }
+        let Some(&b) = text.get(i) else {
+            break;
+        };
+        if b < 0x80 {
+            continue;
+        }
+        // A lead byte `E0`-`EF` and two continuation bytes, read as one little-endian word.
+        let w = match text.get(i..i + 4).and_then(|s| <[u8; 4]>::try_from(s).ok()) {
+            Some(word) => u32::from_le_bytes(word),
+            None => match text.get(i..i + 3) {
+                Some(&[b0, c1, c2]) => u32::from_le_bytes([b0, c1, c2, 0]),
+                _ => 0,
+            },
+        };
+        if w & 0x00C0_C0F0 != 0x0080_80E0 {
+            i += 1;
+            continue;
+        }
+        if MAYBE_TRIGGER & (1 << (b & 0x0F)) != 0 {
+            match w & 0x00FF_FFFF {
+                // 。 点 點 (the traditional form) ． ｡
+                0x0082_80E3 | 0x00B9_82E7 | 0x009E_BBE9 | 0x008E_BCEF | 0x00A1_BDEF => {
+                    return Some((i, 3, Trigger::Dot));
                 }
-                if class == MAYBE {
-                    match [b, c1, c2] {
-                        // 。 点 點 (the traditional form) ． ｡
-                        [0xE3, 0x80, 0x82]
-                        | [0xE7, 0x82, 0xB9]
-                        | [0xE9, 0xBB, 0x9E]
-                        | [0xEF, 0xBC, 0x8E]
-                        | [0xEF, 0xBD, 0xA1] => return Some((i, 3, Trigger::Dot)),
-                        // ：
-                        [0xEF, 0xBC, 0x9A] => return Some((i, 3, Trigger::Colon)),
-                        _ => {}
-                    }
-                }
-                i += 3;
+                // ：
+                0x009A_BCEF => return Some((i, 3, Trigger::Colon)),
+                _ => {}
             }
         }
+        i += 3;
     }
     None
 }
