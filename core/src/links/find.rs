@@ -83,7 +83,7 @@ impl Unit {
 }
 
 /// Decodes the character at `pos`; an invalid byte reads as U+FFFD of length 1.
-#[inline]
+#[inline(always)]
 pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
     let b = *text.get(pos)?;
     if b < 0x80 {
@@ -166,12 +166,23 @@ fn is_cjk(c: char) -> bool {
     )
 }
 
-/// Reads one character for a host: its kind, folded form and whether it dodges.
+/// Reads one character for a host: its kind, folded form and whether it dodges. ASCII is
+/// settled here, the rest in [`classify_wide`].
+#[inline]
 fn classify(c: char) -> (Kind, char, bool) {
     match c {
         'a'..='z' | '0'..='9' | '-' | '_' => (Kind::Label, c, false),
         'A'..='Z' => (Kind::Label, c.to_ascii_lowercase(), false),
         '.' => (Kind::Dot, '.', false),
+        ' ' => (Kind::Space, ' ', true),
+        _ if c.is_ascii() => (Kind::Stop, c, false),
+        _ => classify_wide(c),
+    }
+}
+
+/// [`classify`] for characters past ASCII.
+fn classify_wide(c: char) -> (Kind, char, bool) {
+    match c {
         '。' | '．' | '｡' => (Kind::Dot, '.', true),
         '点' | '點' => (Kind::DianDot, '.', true),
         ' ' | '\u{3000}' | '\u{A0}' => (Kind::Space, ' ', true),
@@ -674,7 +685,17 @@ fn dian_is_dot(units: &[Unit], i: usize) -> bool {
     is_ascii_label(neighbor(units, i, true)) && is_ascii_label(neighbor(units, i, false))
 }
 
+#[inline]
 fn is_break(units: &[Unit], i: usize, ascii_dot_spaces: bool) -> bool {
+    match units[i].kind {
+        Kind::Label | Kind::Dot | Kind::Invisible => false,
+        Kind::Cjk | Kind::Stop => true,
+        _ => is_break_slow(units, i, ascii_dot_spaces),
+    }
+}
+
+/// [`is_break`] for `点` and spaces, which depend on their neighbours.
+fn is_break_slow(units: &[Unit], i: usize, ascii_dot_spaces: bool) -> bool {
     match units[i].kind {
         Kind::Label | Kind::Dot | Kind::Invisible => false,
         Kind::DianDot => !dian_is_dot(units, i),
