@@ -237,30 +237,30 @@ fn analyze_name(
     let parts = Parts::new(name, &skeletons);
     // One buffer for the folded tokens of every brand (when the data is not prepared).
     let mut folded_token = String::new();
-    for (i, b) in data.brands.iter().enumerate() {
-        let named = match data.token_infos(i) {
-            Some(infos) => b
-                .tokens
+    // The first brand (in pack order) with a token in the name.
+    let named = match data.brand_tokens() {
+        Some(tokens) => tokens
+            .iter()
+            .find(|(_, info)| parts.matches_prepared(info))
+            .and_then(|(b, _)| data.brands.get(*b as usize)),
+        None => data
+            .brands
+            .iter()
+            .find(|b| b.tokens.iter().any(|t| parts.matches(t, &mut folded_token))),
+    };
+    if let Some(b) = named {
+        *flags |= LinkFlags::BRAND_LOOKALIKE;
+        *brand = Some(b.name.clone());
+        // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
+        // brands put their name in the registrable label, phishers in front of theirs.
+        if !sub.is_empty() {
+            let sub_parts = Parts::new(sub, &[]);
+            if b.tokens
                 .iter()
-                .zip(infos)
-                .any(|(t, info)| parts.matches_prepared(t, info)),
-            None => b.tokens.iter().any(|t| parts.matches(t, &mut folded_token)),
-        };
-        if named {
-            *flags |= LinkFlags::BRAND_LOOKALIKE;
-            *brand = Some(b.name.clone());
-            // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
-            // brands put their name in the registrable label, phishers in front of theirs.
-            if !sub.is_empty() {
-                let sub_parts = Parts::new(sub, &[]);
-                if b.tokens
-                    .iter()
-                    .any(|t| sub_parts.matches(t, &mut folded_token))
-                {
-                    *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
-                }
+                .any(|t| sub_parts.matches(t, &mut folded_token))
+            {
+                *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
             }
-            break;
         }
     }
     if host_has_login_word(name, &name_bytes, data) {
@@ -410,6 +410,7 @@ impl ByteSet {
 /// look-alike folded form and the bytes of both forms.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct TokenInfo {
+    token: String,
     folded: String,
     /// [`byte_mask`] of the token, and of its folded form.
     raw_mask: u64,
@@ -430,6 +431,7 @@ impl TokenInfo {
             raw_first: first(token),
             folded_first: first(&folded),
             folded,
+            token: String::from(token),
             numeric: token.bytes().all(|b| b.is_ascii_digit()),
         }
     }
@@ -571,7 +573,8 @@ impl Parts {
     /// [`Parts::matches`] for a token prepared in `info`: the same answer, without folding the
     /// token and with the byte tests done on sets.
     #[inline]
-    fn matches_prepared(&self, token: &str, info: &TokenInfo) -> bool {
+    fn matches_prepared(&self, info: &TokenInfo) -> bool {
+        let token = info.token.as_str();
         if token.len() < 2 {
             return false;
         }
@@ -1008,11 +1011,7 @@ mod prefilter_tests {
                 let want = reference(&parts, &token);
                 assert_eq!(parts.matches(&token, &mut scratch), want, "{host} {token}");
                 let info = TokenInfo::new(&token);
-                assert_eq!(
-                    parts.matches_prepared(&token, &info),
-                    want,
-                    "{host} {token}"
-                );
+                assert_eq!(parts.matches_prepared(&info), want, "{host} {token}");
                 hits += usize::from(want);
             }
         }

@@ -292,7 +292,8 @@ pub struct OfficialIndex {
     /// Official domains with their brand, sorted.
     official: Vec<(String, u32)>,
     /// Each brand's tokens, prepared, in the order of `Brand::tokens`.
-    tokens: Vec<Vec<host::TokenInfo>>,
+    /// Every brand's tokens, prepared, with the index of the brand, in pack order.
+    tokens: Vec<(u32, host::TokenInfo)>,
     /// The tokens of brands with official domains, with their brand, sorted: a host whose
     /// top-level domain is one of them is the brand's own (`.google`).
     tld_tokens: Vec<(String, u32)>,
@@ -347,7 +348,12 @@ impl LinkData {
         let tokens = self
             .brands
             .iter()
-            .map(|b| b.tokens.iter().map(|t| host::TokenInfo::new(t)).collect())
+            .enumerate()
+            .flat_map(|(i, b)| {
+                b.tokens
+                    .iter()
+                    .map(move |t| (i as u32, host::TokenInfo::new(t)))
+            })
             .collect();
         let mut tld_tokens: Vec<(String, u32)> = Vec::new();
         let mut cc_names: Vec<(String, u32)> = Vec::new();
@@ -386,11 +392,12 @@ impl LinkData {
         (index.made_for == Some((self.brands.len(), self.hosting.len()))).then_some(index)
     }
 
-    /// The prepared forms of the tokens of brand `i` (see [`LinkData::prepare`]), when they are
-    /// there and match the brand's token list in length.
-    pub(crate) fn token_infos(&self, i: usize) -> Option<&[host::TokenInfo]> {
-        let infos = self.index()?.tokens.get(i)?;
-        (infos.len() == self.brands.get(i)?.tokens.len()).then_some(infos.as_slice())
+    /// Every brand's tokens prepared (see [`LinkData::prepare`]) with the index of the brand,
+    /// in pack order, when the index is there and holds as many tokens as the brands.
+    pub(crate) fn brand_tokens(&self) -> Option<&[(u32, host::TokenInfo)]> {
+        let tokens = &self.index()?.tokens;
+        let count: usize = self.brands.iter().map(|b| b.tokens.len()).sum();
+        (tokens.len() == count).then_some(tokens.as_slice())
     }
 
     /// The first brand (in pack order) with official domains that has `tld` as a token.
