@@ -422,6 +422,11 @@ pub(crate) struct TokenInfo {
 }
 
 impl TokenInfo {
+    /// Whether every byte of the token may be in a text with [`byte_mask`] `mask`.
+    fn in_mask(&self, mask: u64) -> bool {
+        self.raw_mask & !mask == 0
+    }
+
     pub(crate) fn new(token: &str) -> TokenInfo {
         let folded = fold_lookalike(token);
         let first = |s: &str| s.bytes().next().map_or(0, byte_bit);
@@ -757,22 +762,29 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     if !has_brand && !flags.contains(LinkFlags::KNOWN_GOOD) {
         // A token of 5+ letters anywhere in the path; a shorter one as a whole path word
         // (`/dhl/`, `/ups-track`), so that `/groups/` is not UPS.
-        let words: Vec<&str> = path
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        let named = data.brands.iter().any(|b| {
-            b.tokens.iter().any(|t| {
-                t.len() >= 3
-                    && path_bytes.has_all(t)
-                    && t.bytes().all(|c| c.is_ascii_alphabetic())
-                    && if t.len() >= 5 {
-                        has_sub(&path, t)
-                    } else {
-                        words.contains(&t.as_str())
-                    }
-            })
-        });
+        let in_path_token = |t: &str| {
+            t.len() >= 3
+                && t.bytes().all(|c| c.is_ascii_alphabetic())
+                && if t.len() >= 5 {
+                    has_sub(&path, t)
+                } else {
+                    path.split(|c: char| !c.is_ascii_alphanumeric())
+                        .any(|w| w == t)
+                }
+        };
+        let named = match data.brand_tokens() {
+            Some(tokens) => {
+                let path_mask = byte_mask(&path);
+                tokens
+                    .iter()
+                    .any(|(_, info)| info.in_mask(path_mask) && in_path_token(&info.token))
+            }
+            None => data.brands.iter().any(|b| {
+                b.tokens
+                    .iter()
+                    .any(|t| path_bytes.has_all(t) && in_path_token(t))
+            }),
+        };
         if named {
             *flags |= LinkFlags::BRAND_IN_PATH;
         }
