@@ -371,8 +371,8 @@ struct Parts {
 }
 
 /// A set of byte values.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct ByteSet([u64; 4]);
+#[derive(Default)]
+struct ByteSet([u64; 4]);
 
 impl ByteSet {
     fn of_str(s: &str) -> ByteSet {

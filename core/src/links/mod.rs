@@ -251,8 +251,9 @@ pub struct Brand {
     pub short_codes: Vec<String>,
 }
 
-/// The link lists of a pack. Call [`LinkData::prepare`] once after building or loading it:
-/// lookups binary-search the sorted lists.
+/// The link lists of a pack. Call [`LinkData::prepare`] once after building or loading it, and
+/// again after changing a list: lookups binary-search the sorted lists and read the brand
+/// indexes it makes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinkData {
@@ -277,21 +278,22 @@ pub struct LinkData {
     /// Path segments or fragments where phishing kits live on hacked sites (`wp-content`,
     /// `.well-known`, `cgi-bin`).
     pub path_words: Vec<String>,
-    /// Every brand's official domains in one sorted index, made by [`LinkData::prepare`] (not
-    /// part of a pack).
+    /// Indexes over the brands and hosting list (official domains, prepared tokens), made by
+    /// [`LinkData::prepare`] (not part of a pack).
     #[serde(skip)]
     pub official_index: OfficialIndex,
 }
 
 /// Indexes over the brands, made by [`LinkData::prepare`]: the official domains of all brands,
 /// sorted, each with the index of its brand (one lookup per parent domain of a host instead of
-/// one per brand), and each brand token with its look-alike folded form and byte sets (a host
-/// is checked against every token without folding any of them again).
+/// one per brand); each brand token with its look-alike folded form and byte masks (a host is
+/// checked against every token without folding any of them again); and sorted lists for the
+/// brand top-level domain, country domain and `name.*` hosting tests. When brands or hosting
+/// entries were added or removed since, the lists are scanned instead.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OfficialIndex {
     /// Official domains with their brand, sorted.
     official: Vec<(String, u32)>,
-    /// Each brand's tokens, prepared, in the order of `Brand::tokens`.
     /// Every brand's tokens, prepared, with the index of the brand, in pack order.
     tokens: Vec<(u32, host::TokenInfo)>,
     /// The tokens of brands with official domains, with their brand, sorted: a host whose
@@ -302,7 +304,7 @@ pub struct OfficialIndex {
     cc_names: Vec<(String, u32)>,
     /// The names of `hosting` entries `name.*`, sorted.
     any_suffix_hosting: Vec<String>,
-    /// How many brands and hosting entries the index was made for (0 and 0 before
+    /// How many brands and hosting entries the index was made for (`None` before
     /// [`LinkData::prepare`]), to tell an index from a stale one.
     made_for: Option<(usize, usize)>,
 }
