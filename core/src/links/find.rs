@@ -83,7 +83,10 @@ impl Unit {
 }
 
 /// Decodes the character at `pos`; an invalid byte reads as U+FFFD of length 1.
-#[inline(always)]
+// Inlined everywhere with `perf` (each call costs more than the ASCII test it mostly makes);
+// the WASM build, without it, keeps the code small.
+#[cfg_attr(feature = "perf", inline(always))]
+#[cfg_attr(not(feature = "perf"), inline)]
 pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
     let b = *text.get(pos)?;
     if b < 0x80 {
