@@ -83,7 +83,10 @@ impl Unit {
 }
 
 /// Decodes the character at `pos`; an invalid byte reads as U+FFFD of length 1.
-#[inline]
+// Inlined everywhere with `perf` (each call costs more than the ASCII test it mostly makes);
+// the WASM build, without it, keeps the code small.
+#[cfg_attr(feature = "perf", inline(always))]
+#[cfg_attr(not(feature = "perf"), inline)]
 pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
     let b = *text.get(pos)?;
     if b < 0x80 {
@@ -94,38 +97,53 @@ pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
 
 /// Decodes the multi-byte character whose lead byte `b` is at `pos`, by hand (the same checks
 /// as `core::str::from_utf8`: no overlong form, no surrogate, nothing above U+10FFFF), without
-/// the call into the general validator that decoding one character at a time would pay.
+/// the call into the general validator that decoding one character at a time would pay. The
+/// continuation bytes are read in one slice access.
 #[inline]
 fn decode_multi(text: &[u8], pos: usize, b: u8) -> Option<(char, usize)> {
-    let cont = |k: usize| match text.get(pos + k) {
-        Some(&x) if x & 0xC0 == 0x80 => Some(u32::from(x & 0x3F)),
-        _ => None,
-    };
+    let cont = |x: u8| x & 0xC0 == 0x80;
     let lead = u32::from(b);
-    let (u, len) = match b {
-        0xC2..=0xDF => (((lead & 0x1F) << 6) | cont(1)?, 2),
-        0xE0..=0xEF => {
-            let c1 = cont(1)?;
-            // E0 needs A0..BF (no overlong), ED needs 80..9F (no surrogate).
-            if (b == 0xE0 && c1 < 0x20) || (b == 0xED && c1 >= 0x20) {
+    match b {
+        0xC2..=0xDF => {
+            let &c1 = text.get(pos + 1)?;
+            if !cont(c1) {
                 return None;
             }
-            (((lead & 0x0F) << 12) | (c1 << 6) | cont(2)?, 3)
+            let u = ((lead & 0x1F) << 6) | u32::from(c1 & 0x3F);
+            Some((char::from_u32(u)?, 2))
+        }
+        0xE0..=0xEF => {
+            let &[c1, c2] = text.get(pos + 1..pos + 3)? else {
+                return None;
+            };
+            // E0 needs A0..BF (no overlong), ED needs 80..9F (no surrogate).
+            if !cont(c1) || !cont(c2) || (b == 0xE0 && c1 < 0xA0) || (b == 0xED && c1 >= 0xA0) {
+                return None;
+            }
+            let u = ((lead & 0x0F) << 12) | (u32::from(c1 & 0x3F) << 6) | u32::from(c2 & 0x3F);
+            Some((char::from_u32(u)?, 3))
         }
         0xF0..=0xF4 => {
-            let c1 = cont(1)?;
+            let &[c1, c2, c3] = text.get(pos + 1..pos + 4)? else {
+                return None;
+            };
             // F0 needs 90..BF (no overlong), F4 needs 80..8F (at most U+10FFFF).
-            if (b == 0xF0 && c1 < 0x10) || (b == 0xF4 && c1 >= 0x10) {
+            if !cont(c1)
+                || !cont(c2)
+                || !cont(c3)
+                || (b == 0xF0 && c1 < 0x90)
+                || (b == 0xF4 && c1 >= 0x90)
+            {
                 return None;
             }
-            (
-                ((lead & 0x07) << 18) | (c1 << 12) | (cont(2)? << 6) | cont(3)?,
-                4,
-            )
+            let u = ((lead & 0x07) << 18)
+                | (u32::from(c1 & 0x3F) << 12)
+                | (u32::from(c2 & 0x3F) << 6)
+                | u32::from(c3 & 0x3F);
+            Some((char::from_u32(u)?, 4))
         }
-        _ => return None,
-    };
-    Some((char::from_u32(u)?, len))
+        _ => None,
+    }
 }
 
 /// The character ending at `pos` and its start.
@@ -151,12 +169,23 @@ fn is_cjk(c: char) -> bool {
     )
 }
 
-/// Reads one character for a host: its kind, folded form and whether it dodges.
+/// Reads one character for a host: its kind, folded form and whether it dodges. ASCII is
+/// settled here, the rest in [`classify_wide`].
+#[inline]
 fn classify(c: char) -> (Kind, char, bool) {
     match c {
         'a'..='z' | '0'..='9' | '-' | '_' => (Kind::Label, c, false),
         'A'..='Z' => (Kind::Label, c.to_ascii_lowercase(), false),
         '.' => (Kind::Dot, '.', false),
+        ' ' => (Kind::Space, ' ', true),
+        _ if c.is_ascii() => (Kind::Stop, c, false),
+        _ => classify_wide(c),
+    }
+}
+
+/// [`classify`] for characters past ASCII.
+fn classify_wide(c: char) -> (Kind, char, bool) {
+    match c {
         '。' | '．' | '｡' => (Kind::Dot, '.', true),
         '点' | '點' => (Kind::DianDot, '.', true),
         ' ' | '\u{3000}' | '\u{A0}' => (Kind::Space, ' ', true),
@@ -227,30 +256,66 @@ enum Trigger {
     Colon,
 }
 
+/// Low nibbles of the lead bytes `E3`, `E7`, `E9` and `EF`, as bits: the three-byte characters
+/// that may be triggers (`。`, `点`, `點`, `．`, `｡`, `：`).
+const MAYBE_TRIGGER: u16 = (1 << 0x3) | (1 << 0x7) | (1 << 0x9) | (1 << 0xF);
+
+/// The next trigger at or after `from`: its position, length and kind. Reads a three-byte
+/// character at a time (every trigger past ASCII is one, and no trigger starts with a
+/// continuation byte, so the bytes skipped cannot start one), one byte otherwise.
 fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
     let mut i = from;
-    while i < text.len() {
-        match text[i] {
-            b'.' => return Some((i, 1, Trigger::Dot)),
-            b':' => return Some((i, 1, Trigger::Colon)),
-            0xE3 if text.get(i + 1..i + 3) == Some(&[0x80, 0x82]) => {
-                return Some((i, 3, Trigger::Dot));
+    while let Some(&b) = text.get(i) {
+        if b < 0x80 {
+            match b {
+                b'.' => return Some((i, 1, Trigger::Dot)),
+                b':' => return Some((i, 1, Trigger::Colon)),
+                _ => i += 1,
             }
-            0xE7 if text.get(i + 1..i + 3) == Some(&[0x82, 0xB9]) => {
-                return Some((i, 3, Trigger::Dot));
-            }
-            // 點, the traditional form.
-            0xE9 if text.get(i + 1..i + 3) == Some(&[0xBB, 0x9E]) => {
-                return Some((i, 3, Trigger::Dot));
-            }
-            0xEF => match text.get(i + 1..i + 3) {
-                Some([0xBC, 0x8E]) | Some([0xBD, 0xA1]) => return Some((i, 3, Trigger::Dot)),
-                Some([0xBC, 0x9A]) => return Some((i, 3, Trigger::Colon)),
-                _ => {}
-            },
-            _ => {}
+            continue;
         }
-        i += 1;
+        // Two three-byte characters that cannot be triggers (most of Chinese text): six bytes
+        // at a time.
+        while let Some(word) = text.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+            let w = u64::from_le_bytes(word);
+            if w & 0xC0C0_F0C0_C0F0 != 0x8080_E080_80E0
+                || MAYBE_TRIGGER & (1 << (w & 0x0F)) != 0
+                || MAYBE_TRIGGER & (1 << ((w >> 24) & 0x0F)) != 0
+            {
+                break;
+            }
+            i += 6;
+        }
+        let Some(&b) = text.get(i) else {
+            break;
+        };
+        if b < 0x80 {
+            continue;
+        }
+        // A lead byte `E0`-`EF` and two continuation bytes, read as one little-endian word.
+        let w = match text.get(i..i + 4).and_then(|s| <[u8; 4]>::try_from(s).ok()) {
+            Some(word) => u32::from_le_bytes(word),
+            None => match text.get(i..i + 3) {
+                Some(&[b0, c1, c2]) => u32::from_le_bytes([b0, c1, c2, 0]),
+                _ => 0,
+            },
+        };
+        if w & 0x00C0_C0F0 != 0x0080_80E0 {
+            i += 1;
+            continue;
+        }
+        if MAYBE_TRIGGER & (1 << (b & 0x0F)) != 0 {
+            match w & 0x00FF_FFFF {
+                // 。 点 點 (the traditional form) ． ｡
+                0x0082_80E3 | 0x00B9_82E7 | 0x009E_BBE9 | 0x008E_BCEF | 0x00A1_BDEF => {
+                    return Some((i, 3, Trigger::Dot));
+                }
+                // ：
+                0x009A_BCEF => return Some((i, 3, Trigger::Colon)),
+                _ => {}
+            }
+        }
+        i += 3;
     }
     None
 }
@@ -286,10 +351,11 @@ pub(crate) fn find_links(
     }
 }
 
-fn left_ok(c: char) -> bool {
+/// Whether `c`, of kind `kind`, may stand left of a dot trigger in a host.
+fn left_ok(c: char, kind: Kind) -> bool {
     is_open_bracket(c)
         || is_close_bracket(c)
-        || !matches!(classify(c).0, Kind::Stop | Kind::Cjk)
+        || !matches!(kind, Kind::Stop | Kind::Cjk)
         || c == '点'
         || c == '點'
 }
@@ -343,10 +409,10 @@ fn bare_links(
         let Some((c, cs)) = char_before(text, s) else {
             break;
         };
-        if cs < *floor || !left_ok(c) {
+        let kind = classify(c).0;
+        if cs < *floor || !left_ok(c, kind) {
             break;
         }
-        let kind = classify(c).0;
         if kind == Kind::Space {
             let left_is_dot = char_before(text, cs)
                 .is_some_and(|(l, _)| matches!(classify(l).0, Kind::Dot | Kind::DianDot));
@@ -367,7 +433,8 @@ fn bare_links(
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
-        if let Some(l) = defanged_dot(text, p) {
+        // A defanged dot starts with an open bracket: the test costs no decoding otherwise.
+        if let Some(l) = is_open_bracket(c).then(|| defanged_dot(text, p)).flatten() {
             units.push(Unit::defanged_dot(p, p + l));
             p += l;
             spaces = 0;
@@ -521,6 +588,7 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
     // Is it a link?
     let is_ip = labels.len() == 4 && parse_ipv4(&ascii_host).is_some();
     let www = labels[0] == "www";
+    let mut found_suffix = None;
     if !is_ip {
         let tld = labels.last().map(String::as_str).unwrap_or("");
         let tld_ascii = tld.bytes().all(|b| b.is_ascii_alphabetic());
@@ -528,10 +596,7 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
             .rsplit('.')
             .next()
             .is_some_and(|l| l.starts_with("xn--"));
-        let known = suffix::suffix(ascii_host.as_bytes()).is_some_and(|s| {
-            s.is_known() && suffix::domain_with(ascii_host.as_bytes(), &s).is_some()
-        });
-        if !known || !(tld_ascii || tld_idn) {
+        if !(tld_ascii || tld_idn) {
             return;
         }
         if !www && !has_path && !has_port {
@@ -544,6 +609,15 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
                 return;
             }
         }
+        // The public-suffix lookup last: it costs the most.
+        let sfx = suffix::suffix(ascii_host.as_bytes());
+        let known = sfx.as_ref().is_some_and(|s| {
+            s.is_known() && suffix::domain_with(ascii_host.as_bytes(), s).is_some()
+        });
+        if !known {
+            return;
+        }
+        found_suffix = sfx;
     } else if labels
         .iter()
         .any(|l| l.starts_with('0') && l.len() > 1 && !l.starts_with("0x"))
@@ -561,7 +635,11 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
         flags |= LinkFlags::DODGED;
     }
     *floor = end;
-    out.push(host::judge(start, end, &canon, flags, data));
+    // The suffix looked up above serves again when canonicalisation kept the host as it was.
+    let known = found_suffix
+        .filter(|_| canon.host == ascii_host)
+        .map(|s| s.on(canon.host.as_bytes()));
+    out.push(host::judge(start, end, &canon, flags, data, known));
 }
 
 fn valid_label(l: &str) -> bool {
@@ -610,7 +688,17 @@ fn dian_is_dot(units: &[Unit], i: usize) -> bool {
     is_ascii_label(neighbor(units, i, true)) && is_ascii_label(neighbor(units, i, false))
 }
 
+#[inline]
 fn is_break(units: &[Unit], i: usize, ascii_dot_spaces: bool) -> bool {
+    match units[i].kind {
+        Kind::Label | Kind::Dot | Kind::Invisible => false,
+        Kind::Cjk | Kind::Stop => true,
+        _ => is_break_slow(units, i, ascii_dot_spaces),
+    }
+}
+
+/// [`is_break`] for `点` and spaces, which depend on their neighbours.
+fn is_break_slow(units: &[Unit], i: usize, ascii_dot_spaces: bool) -> bool {
     match units[i].kind {
         Kind::Label | Kind::Dot | Kind::Invisible => false,
         Kind::DianDot => !dian_is_dot(units, i),
@@ -837,7 +925,8 @@ fn scheme_link(
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
-        if let Some(l) = defanged_dot(text, p) {
+        // A defanged dot starts with an open bracket: the test costs no decoding otherwise.
+        if let Some(l) = is_open_bracket(c).then(|| defanged_dot(text, p)).flatten() {
             auth.push(Unit::defanged_dot(p, p + l));
             p += l;
             continue;
@@ -928,7 +1017,7 @@ fn scheme_link(
     } else {
         LinkFlags::NONE
     };
-    Some(host::judge(start, end, &canon, flags, data))
+    Some(host::judge(start, end, &canon, flags, data, None))
 }
 
 /// Cuts CJK text that follows a host: the last label keeps a known CJK top-level domain
@@ -1040,5 +1129,98 @@ mod decode_tests {
         assert_eq!(checked, 256 * 256 * 100 * 4);
         assert_eq!(char_at(b"", 0), None);
         assert_eq!(char_at("\u{10FFFF}".as_bytes(), 0), Some(('\u{10FFFF}', 4)));
+    }
+}
+
+#[cfg(test)]
+mod trigger_tests {
+    use super::{next_trigger, Trigger};
+    use alloc::vec::Vec;
+
+    /// The byte-at-a-time scan it replaced.
+    fn reference(text: &[u8], from: usize) -> Option<(usize, usize, bool)> {
+        let mut i = from;
+        while i < text.len() {
+            let three = |a: u8, b: u8| text.get(i + 1..i + 3) == Some(&[a, b][..]);
+            match text[i] {
+                b'.' => return Some((i, 1, true)),
+                b':' => return Some((i, 1, false)),
+                0xE3 if three(0x80, 0x82) => return Some((i, 3, true)),
+                0xE7 if three(0x82, 0xB9) => return Some((i, 3, true)),
+                0xE9 if three(0xBB, 0x9E) => return Some((i, 3, true)),
+                0xEF if three(0xBC, 0x8E) || three(0xBD, 0xA1) => return Some((i, 3, true)),
+                0xEF if three(0xBC, 0x9A) => return Some((i, 3, false)),
+                _ => {}
+            }
+            i += 1;
+        }
+        None
+    }
+
+    #[test]
+    fn the_three_byte_stride_finds_every_trigger_the_byte_scan_finds() {
+        // Whole triggers, other three-byte characters, and single bytes (ASCII, lead and
+        // continuation bytes), mixed so that cut, glued and invalid sequences are frequent.
+        let pool: &[&[u8]] = &[
+            b".",
+            b":",
+            b"a",
+            b" ",
+            "。".as_bytes(),
+            "点".as_bytes(),
+            "點".as_bytes(),
+            "．".as_bytes(),
+            "｡".as_bytes(),
+            "：".as_bytes(),
+            "中".as_bytes(),
+            "，".as_bytes(),
+            "文字".as_bytes(),
+            "好".as_bytes(),
+            "中文".as_bytes(),
+            &[0xE4],
+            &[0xB8],
+            &[0xE3],
+            &[0xE7],
+            &[0xE9],
+            &[0xEF],
+            &[0x80],
+            &[0x82],
+            &[0xBC],
+            &[0xBD],
+            &[0xE0],
+            &[0xED],
+            &[0xF0],
+            &[0xC3],
+            &[0xFF],
+        ];
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let (mut found, mut wide) = (0, 0);
+        for _ in 0..20_000 {
+            let len = next(16);
+            let text: Vec<u8> = (0..len)
+                .flat_map(|_| pool[next(pool.len())].iter().copied())
+                .collect();
+            let mut from = 0;
+            loop {
+                let got =
+                    next_trigger(&text, from).map(|(i, l, t)| (i, l, matches!(t, Trigger::Dot)));
+                assert_eq!(got, reference(&text, from), "{text:02x?} from {from}");
+                match got {
+                    Some((i, l, _)) => {
+                        found += 1;
+                        wide += usize::from(l == 3);
+                        from = i + l;
+                    }
+                    None => break,
+                }
+            }
+        }
+        assert!(found > 20_000 && wide > 20_000, "{found} {wide}");
     }
 }

@@ -38,13 +38,15 @@ const LOGIN_PAGE_WORDS: &[&str] = &[
     "yanzheng",
 ];
 
-/// Builds the [`Link`] for a canonical URL found at `start..end`.
+/// Builds the [`Link`] for a canonical URL found at `start..end`. `known` is the public suffix
+/// of `canon.host` when the caller has looked it up already.
 pub(crate) fn judge(
     start: usize,
     end: usize,
     canon: &CanonicalUrl,
     mut flags: LinkFlags,
     data: &LinkData,
+    known: Option<suffix::Suffix<'_>>,
 ) -> Link {
     let host = canon.host.as_str();
     let mut domain = None;
@@ -52,7 +54,10 @@ pub(crate) fn judge(
     match canon.ip {
         IpForm::None => {
             // One public-suffix lookup per link: the registrable domain comes from it.
-            let suffix = suffix::suffix(host.as_bytes());
+            let suffix = match known {
+                Some(s) => Some(s),
+                None => suffix::suffix(host.as_bytes()),
+            };
             domain = suffix
                 .as_ref()
                 .and_then(|s| suffix::domain_str_with(host, s))
@@ -118,11 +123,7 @@ fn analyze_name(
     // (`blogspot.*`: x.blogspot.co.uk).
     let any_suffix = domain.is_some_and(|d| {
         let first = d.split('.').next().unwrap_or("");
-        host.len() > d.len()
-            && data
-                .hosting
-                .iter()
-                .any(|h| h.strip_suffix(".*") == Some(first))
+        host.len() > d.len() && data.hosting_any_suffix(first)
     });
     // `www.` in front of a listed platform is the platform's own site (`www.weebly.com`).
     let platform_site = host
@@ -172,11 +173,17 @@ fn analyze_name(
             *flags |= LinkFlags::RANDOM_LABEL;
         }
     }
-    if name.split(['.', '-', '_']).any(|p| {
-        data.lure_words
-            .iter()
-            .any(|w| p.starts_with(w.as_str()) || (w.len() >= 5 && p.contains(w.as_str())))
-    }) {
+    // A word can only start or sit in a part of the name if all its bytes are in the name.
+    let name_bytes = ByteSet::of_str(name);
+    if data
+        .lure_words
+        .iter()
+        .filter(|w| name_bytes.has_all(w))
+        .any(|w| {
+            name.split(['.', '-', '_'])
+                .any(|p| p.starts_with(w.as_str()) || (w.len() >= 5 && has_sub(p, w)))
+        })
+    {
         *flags |= LinkFlags::LURE;
     }
 
@@ -214,44 +221,49 @@ fn analyze_name(
     }
     // A brand's own top-level domain (`.google`, `.microsoft`), or its exact name on a
     // country domain (`google.ca`, `amazon.com.br`): registrations brands hold themselves.
-    let tld_brand = data
-        .brands
-        .iter()
-        .find(|b| b.tokens.iter().any(|t| t == tld) && !b.official_domains.is_empty());
+    let tld_brand = data.tld_brand(tld);
     let first = domain.and_then(|d| d.split('.').next()).unwrap_or("");
     let cc = tld.len() == 2 && !contains(&data.risky_tlds, tld);
     // Only for brands known to run country domains of their name (`google.de` listed).
-    let cc_brand = data.brands.iter().find(|b| {
-        cc && b.official_domains.iter().any(|o| {
-            o.split('.').next() == Some(first) && o.rsplit('.').next().is_some_and(|t| t.len() == 2)
-        })
-    });
+    let cc_brand = if cc && tld_brand.is_none() {
+        data.cc_brand(first)
+    } else {
+        None
+    };
     if let Some(b) = tld_brand.or(cc_brand) {
         *brand = Some(b.name.clone());
         return;
     }
     let parts = Parts::new(name, &skeletons);
-    // One buffer for the folded tokens of every brand.
+    // One buffer for the folded tokens of every brand (when the data is not prepared).
     let mut folded_token = String::new();
-    for b in &data.brands {
-        if b.tokens.iter().any(|t| parts.matches(t, &mut folded_token)) {
-            *flags |= LinkFlags::BRAND_LOOKALIKE;
-            *brand = Some(b.name.clone());
-            // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
-            // brands put their name in the registrable label, phishers in front of theirs.
-            if !sub.is_empty() {
-                let sub_parts = Parts::new(sub, &[]);
-                if b.tokens
-                    .iter()
-                    .any(|t| sub_parts.matches(t, &mut folded_token))
-                {
-                    *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
-                }
+    // The first brand (in pack order) with a token in the name.
+    let named = match data.brand_tokens() {
+        Some(tokens) => tokens
+            .iter()
+            .find(|(_, info)| parts.matches_prepared(info))
+            .and_then(|(b, _)| data.brands.get(*b as usize)),
+        None => data
+            .brands
+            .iter()
+            .find(|b| b.tokens.iter().any(|t| parts.matches(t, &mut folded_token))),
+    };
+    if let Some(b) = named {
+        *flags |= LinkFlags::BRAND_LOOKALIKE;
+        *brand = Some(b.name.clone());
+        // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
+        // brands put their name in the registrable label, phishers in front of theirs.
+        if !sub.is_empty() {
+            let sub_parts = Parts::new(sub, &[]);
+            if b.tokens
+                .iter()
+                .any(|t| sub_parts.matches(t, &mut folded_token))
+            {
+                *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
             }
-            break;
         }
     }
-    if host_has_login_word(name, data) {
+    if host_has_login_word(name, &name_bytes, data) {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
 }
@@ -304,6 +316,22 @@ fn random_label(label: &str) -> bool {
     switches >= 3
 }
 
+/// `hay.contains(needle)` by a plain scan: hosts, paths and words are short, and the general
+/// searcher's set-up costs more than the search there.
+fn has_sub(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = n.split_first() else {
+        return true;
+    };
+    if h.len() < n.len() {
+        return false;
+    }
+    h[..=h.len() - n.len()]
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == first && h[i + 1..i + n.len()] == *rest)
+}
+
 fn contains(list: &[String], s: &str) -> bool {
     !s.is_empty() && list.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
 }
@@ -315,22 +343,31 @@ fn strict_subdomain_listed(list: &[String], host: &str) -> bool {
     }
 }
 
-/// Login words in the host name: a whole `-`/`.` part, or a part's start or end.
-fn host_has_login_word(name: &str, data: &LinkData) -> bool {
-    name.split(['.', '-', '_']).any(|p| {
-        data.login_words
-            .iter()
-            .any(|w| w.len() >= 4 && (p.starts_with(w.as_str()) || p.ends_with(w.as_str())))
-    })
+/// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_bytes`
+/// holds the bytes of `name`.
+fn host_has_login_word(name: &str, name_bytes: &ByteSet, data: &LinkData) -> bool {
+    data.login_words
+        .iter()
+        .filter(|w| w.len() >= 4 && name_bytes.has_all(w))
+        .any(|w| {
+            name.split(['.', '-', '_'])
+                .any(|p| p.starts_with(w.as_str()) || p.ends_with(w.as_str()))
+        })
 }
 
 /// The parts of a host name (split at `.`, `-`, `_`), with their look-alike folded forms.
 struct Parts {
-    raw: Vec<String>,
-    folded: Vec<String>,
+    raw: StrList,
+    folded: StrList,
     /// The bytes that occur in `raw`, and in `folded`.
     raw_bytes: ByteSet,
     folded_bytes: ByteSet,
+    /// [`byte_mask`] of the parts in `raw`, and in `folded`.
+    raw_mask: u64,
+    folded_mask: u64,
+    /// [`byte_mask`] of the first bytes of the parts in `raw`, and in `folded`.
+    raw_first: u64,
+    folded_first: u64,
 }
 
 /// A set of byte values.
@@ -338,16 +375,29 @@ struct Parts {
 struct ByteSet([u64; 4]);
 
 impl ByteSet {
-    fn of<'a>(parts: impl Iterator<Item = &'a String>) -> ByteSet {
+    fn of_str(s: &str) -> ByteSet {
         let mut set = ByteSet::default();
-        for b in parts.flat_map(|p| p.bytes()) {
-            set.0[usize::from(b >> 6)] |= 1 << (b & 63);
-        }
+        set.add(s);
         set
+    }
+
+    fn add(&mut self, s: &str) {
+        for b in s.bytes() {
+            self.insert(b);
+        }
+    }
+
+    fn insert(&mut self, b: u8) {
+        self.0[usize::from(b >> 6)] |= 1 << (b & 63);
     }
 
     fn has(&self, b: u8) -> bool {
         self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+
+    /// Whether every byte of `s` is in the set.
+    fn has_all(&self, s: &str) -> bool {
+        s.bytes().all(|b| self.has(b))
     }
 
     /// How many bytes of `s` (counted with repeats) are not in the set.
@@ -356,27 +406,137 @@ impl ByteSet {
     }
 }
 
+/// A brand token prepared once (by [`LinkData::prepare`]) for matching against hosts: its
+/// look-alike folded form and the bytes of both forms.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TokenInfo {
+    token: String,
+    folded: String,
+    /// [`byte_mask`] of the token, and of its folded form.
+    raw_mask: u64,
+    folded_mask: u64,
+    /// [`byte_mask`] of the first byte of the token, and of its folded form.
+    raw_first: u64,
+    folded_first: u64,
+    numeric: bool,
+}
+
+impl TokenInfo {
+    /// Whether every byte of the token may be in a text with [`byte_mask`] `mask`.
+    fn in_mask(&self, mask: u64) -> bool {
+        self.raw_mask & !mask == 0
+    }
+
+    pub(crate) fn new(token: &str) -> TokenInfo {
+        let folded = fold_lookalike(token);
+        let first = |s: &str| s.bytes().next().map_or(0, byte_bit);
+        TokenInfo {
+            raw_mask: byte_mask(token),
+            folded_mask: byte_mask(&folded),
+            raw_first: first(token),
+            folded_first: first(&folded),
+            folded,
+            token: String::from(token),
+            numeric: token.bytes().all(|b| b.is_ascii_digit()),
+        }
+    }
+}
+
+/// A bit for a byte of a host name: one each for `a`-`z`, `0`-`9`, `-`, `_` and `.`, and one
+/// shared by every other byte. Masks of these bits answer "are all the bytes of a token in
+/// the host?" in one operation, never wrongly "no" (the shared bit only lets more through).
+fn byte_bit(b: u8) -> u64 {
+    match b {
+        b'a'..=b'z' => 1 << (b - b'a'),
+        b'0'..=b'9' => 1 << (26 + b - b'0'),
+        b'-' => 1 << 36,
+        b'_' => 1 << 37,
+        b'.' => 1 << 38,
+        _ => 1 << 63,
+    }
+}
+
+/// The [`byte_bit`]s of the bytes of `s`.
+fn byte_mask(s: &str) -> u64 {
+    s.bytes().fold(0, |m, b| m | byte_bit(b))
+}
+
+/// Strings kept end to end in one buffer (two allocations for the whole list).
+#[derive(Default)]
+struct StrList {
+    buf: String,
+    ends: Vec<usize>,
+}
+
+impl StrList {
+    fn with_capacity(bytes: usize) -> StrList {
+        StrList {
+            buf: String::with_capacity(bytes),
+            ends: Vec::with_capacity(8),
+        }
+    }
+
+    /// Ends the string written to `buf` since the last one.
+    fn end(&mut self) {
+        self.ends.push(self.buf.len());
+    }
+
+    fn push(&mut self, s: &str) {
+        self.buf.push_str(s);
+        self.end();
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        let starts = core::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| &self.buf[a..b])
+    }
+
+    /// The [`byte_mask`] of the first bytes of the strings.
+    fn firsts(&self) -> u64 {
+        self.iter()
+            .filter_map(|p| p.bytes().next())
+            .fold(0, |m, b| m | byte_bit(b))
+    }
+}
+
 impl Parts {
     fn new(name: &str, skeletons: &[String]) -> Parts {
-        let mut raw: Vec<String> = name
+        let room = 2 * name.len() + skeletons.iter().map(String::len).sum::<usize>();
+        let mut raw = StrList::with_capacity(room);
+        for p in name
             .split('.')
             .filter(|l| !l.starts_with("xn--"))
             .flat_map(|l| l.split(['-', '_']))
             .filter(|p| !p.is_empty())
-            .map(String::from)
-            .collect();
+        {
+            raw.push(p);
+        }
         for s in skeletons {
-            raw.extend(s.split(['.', '-', '_']).map(String::from));
+            for p in s.split(['.', '-', '_']) {
+                raw.push(p);
+            }
         }
         // The whole name without separators catches tokens split by hyphens (`pay-pal`).
-        let joined: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect();
-        if joined.len() <= 64 {
-            raw.push(joined);
+        let joined = name.bytes().filter(u8::is_ascii_alphanumeric).count();
+        if joined <= 64 {
+            raw.buf
+                .extend(name.chars().filter(|c| c.is_ascii_alphanumeric()));
+            raw.end();
         }
-        let folded: Vec<String> = raw.iter().map(|p| fold_lookalike(p)).collect();
-        let raw_bytes = ByteSet::of(raw.iter());
-        let folded_bytes = ByteSet::of(folded.iter());
+        let mut folded = StrList::with_capacity(raw.buf.len());
+        for p in raw.iter() {
+            fold_lookalike_append(p, &mut folded.buf);
+            folded.end();
+        }
+        let raw_bytes = ByteSet::of_str(&raw.buf);
+        let folded_bytes = ByteSet::of_str(&folded.buf);
         Parts {
+            raw_mask: byte_mask(&raw.buf),
+            folded_mask: byte_mask(&folded.buf),
+            raw_first: raw.firsts(),
+            folded_first: folded.firsts(),
             raw,
             folded,
             raw_bytes,
@@ -407,6 +567,46 @@ impl Parts {
             0 => {}
             1 if ft.len() >= 6 => {}
             _ => return false,
+        }
+        self.folded
+            .iter()
+            .any(|p| part_matches(p, ft, false) || one_edit_typo(p, ft))
+    }
+}
+
+impl Parts {
+    /// [`Parts::matches`] for a token prepared in `info`: the same answer, without folding the
+    /// token and with the byte tests done on sets.
+    #[inline]
+    fn matches_prepared(&self, info: &TokenInfo) -> bool {
+        let token = info.token.as_str();
+        if token.len() < 2 {
+            return false;
+        }
+        // A raw match needs every byte of the token in the parts, and a letter token shorter
+        // than 6 matches only at the start of a part (equal, prefix).
+        if info.raw_mask & !self.raw_mask == 0
+            && (info.numeric || token.len() >= 6 || info.raw_first & self.raw_first != 0)
+            && self
+                .raw
+                .iter()
+                .any(|p| part_matches(p, token, info.numeric))
+        {
+            return true;
+        }
+        if info.numeric {
+            return false;
+        }
+        let ft = info.folded.as_str();
+        // Folded, likewise; a one-edit typo needs 6+ bytes (and keeps the first one).
+        if ft.len() < 6 && info.folded_first & self.folded_first == 0 {
+            return false;
+        }
+        // As in `matches`, but counting distinct bits: one missing bit may stand for more
+        // than one missing byte, so this lets through at least what `matches` lets through.
+        let missing = info.folded_mask & !self.folded_mask;
+        if missing != 0 && (ft.len() < 6 || missing & (missing - 1) != 0) {
+            return false;
         }
         self.folded
             .iter()
@@ -460,6 +660,11 @@ fn fold_lookalike(s: &str) -> String {
 /// [`fold_lookalike`] into `out`, which is cleared first.
 fn fold_lookalike_into(s: &str, out: &mut String) {
     out.clear();
+    fold_lookalike_append(s, out);
+}
+
+/// [`fold_lookalike`] appended to `out`.
+fn fold_lookalike_append(s: &str, out: &mut String) {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -524,19 +729,20 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
     let trimmed = path.trim_end_matches('/');
+    // A word is in the path (or query) only if all its bytes are.
+    let path_bytes = ByteSet::of_str(&path);
+    let query_bytes = ByteSet::of_str(&query);
+    let in_path = |w: &str| path_bytes.has_all(w) && has_sub(&path, w);
+    let in_query = |w: &str| query_bytes.has_all(w) && has_sub(&query, w);
     if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
         || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
     {
         *flags |= LinkFlags::APP_DOWNLOAD;
     }
-    if data
-        .login_words
-        .iter()
-        .any(|w| path.contains(w.as_str()) || query.contains(w.as_str()))
-    {
+    if data.login_words.iter().any(|w| in_path(w) || in_query(w)) {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
-    let kit_folder = data.path_words.iter().any(|w| path.contains(w.as_str()));
+    let kit_folder = data.path_words.iter().any(|w| in_path(w));
     if kit_folder
         || has_hash_token(&path)
         || has_hash_token(&query)
@@ -556,22 +762,30 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     if !has_brand && !flags.contains(LinkFlags::KNOWN_GOOD) {
         // A token of 5+ letters anywhere in the path; a shorter one as a whole path word
         // (`/dhl/`, `/ups-track`), so that `/groups/` is not UPS.
-        let words: Vec<&str> = path
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        let in_path = data.brands.iter().any(|b| {
-            b.tokens.iter().any(|t| {
-                t.len() >= 3
-                    && t.bytes().all(|c| c.is_ascii_alphabetic())
-                    && if t.len() >= 5 {
-                        path.contains(t.as_str())
-                    } else {
-                        words.contains(&t.as_str())
-                    }
-            })
-        });
-        if in_path {
+        let in_path_token = |t: &str| {
+            t.len() >= 3
+                && t.bytes().all(|c| c.is_ascii_alphabetic())
+                && if t.len() >= 5 {
+                    has_sub(&path, t)
+                } else {
+                    path.split(|c: char| !c.is_ascii_alphanumeric())
+                        .any(|w| w == t)
+                }
+        };
+        let named = match data.brand_tokens() {
+            Some(tokens) => {
+                let path_mask = byte_mask(&path);
+                tokens
+                    .iter()
+                    .any(|(_, info)| info.in_mask(path_mask) && in_path_token(&info.token))
+            }
+            None => data.brands.iter().any(|b| {
+                b.tokens
+                    .iter()
+                    .any(|t| path_bytes.has_all(t) && in_path_token(t))
+            }),
+        };
+        if named {
             *flags |= LinkFlags::BRAND_IN_PATH;
         }
     }
@@ -618,7 +832,14 @@ fn kit_page(path: &str, kit_folder: bool) -> bool {
 /// An e-mail address in a query (`?uid=name@mail.com`): the kit pre-fills the victim's login.
 fn has_email(query: &str) -> bool {
     query.split(['&', '=', '?']).any(|v| {
-        let v = v.replace("%40", "@");
+        // Copied only when there is an escaped `@` to replace.
+        let replaced;
+        let v = if v.contains("%40") {
+            replaced = v.replace("%40", "@");
+            replaced.as_str()
+        } else {
+            v
+        };
         match v.split_once('@') {
             Some((local, domain)) => {
                 !local.is_empty()
@@ -706,6 +927,21 @@ mod tests {
     }
 
     #[test]
+    fn plain_substring_search_agrees_with_str_contains() {
+        let words = [
+            "", "a", "ab", "login", "logi", "ogin", "loginx", "xlogin", "llogin",
+        ];
+        for h in words
+            .iter()
+            .chain(["/a/login/x", "loglogin", "lo", "ñlogin", "登录login"].iter())
+        {
+            for n in words.iter().chain(["ñ", "录l"].iter()) {
+                assert_eq!(has_sub(h, n), h.contains(n), "{h} {n}");
+            }
+        }
+    }
+
+    #[test]
     fn lookalike_folding_and_edits() {
         assert_eq!(fold_lookalike("paypa1"), fold_lookalike("paypal"));
         assert_eq!(fold_lookalike("arnazon"), "amazon");
@@ -744,7 +980,7 @@ mod prefilter_tests {
     }
 
     #[test]
-    fn byte_set_shortcut_changes_no_match() {
+    fn byte_set_shortcuts_change_no_match() {
         // Hosts and tokens drawn from a small alphabet (with look-alike digits and
         // separators), so that near misses, folds and one-edit matches are frequent.
         let alphabet = b"abilmnorsvw0134579-._";
@@ -786,6 +1022,8 @@ mod prefilter_tests {
                 }
                 let want = reference(&parts, &token);
                 assert_eq!(parts.matches(&token, &mut scratch), want, "{host} {token}");
+                let info = TokenInfo::new(&token);
+                assert_eq!(parts.matches_prepared(&info), want, "{host} {token}");
                 hits += usize::from(want);
             }
         }

@@ -251,8 +251,9 @@ pub struct Brand {
     pub short_codes: Vec<String>,
 }
 
-/// The link lists of a pack. Call [`LinkData::prepare`] once after building or loading it:
-/// lookups binary-search the sorted lists.
+/// The link lists of a pack. Call [`LinkData::prepare`] once after building or loading it, and
+/// again after changing a list: lookups binary-search the sorted lists and read the brand
+/// indexes it makes.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct LinkData {
@@ -277,16 +278,42 @@ pub struct LinkData {
     /// Path segments or fragments where phishing kits live on hacked sites (`wp-content`,
     /// `.well-known`, `cgi-bin`).
     pub path_words: Vec<String>,
-    /// Every brand's official domains in one sorted index, made by [`LinkData::prepare`] (not
-    /// part of a pack).
+    /// Indexes over the brands and hosting list (official domains, prepared tokens), made by
+    /// [`LinkData::prepare`] (not part of a pack).
     #[serde(skip)]
     pub official_index: OfficialIndex,
 }
 
-/// The official domains of all brands, sorted, each with the index of its brand: one lookup per
-/// parent domain of a host instead of one per brand. Made by [`LinkData::prepare`].
+/// Indexes over the brands, made by [`LinkData::prepare`]: the official domains of all brands,
+/// sorted, each with the index of its brand (one lookup per parent domain of a host instead of
+/// one per brand); each brand token with its look-alike folded form and byte masks (a host is
+/// checked against every token without folding any of them again); and sorted lists for the
+/// brand top-level domain, country domain and `name.*` hosting tests. When brands or hosting
+/// entries were added or removed since, the lists are scanned instead.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct OfficialIndex(Vec<(String, u32)>);
+pub struct OfficialIndex {
+    /// Official domains with their brand, sorted.
+    official: Vec<(String, u32)>,
+    /// Every brand's tokens, prepared, with the index of the brand, in pack order.
+    tokens: Vec<(u32, host::TokenInfo)>,
+    /// The tokens of brands with official domains, with their brand, sorted: a host whose
+    /// top-level domain is one of them is the brand's own (`.google`).
+    tld_tokens: Vec<(String, u32)>,
+    /// The first labels of official domains under a two-letter top-level domain, with their
+    /// brand, sorted (`google` of `google.de`).
+    cc_names: Vec<(String, u32)>,
+    /// The names of `hosting` entries `name.*`, sorted.
+    any_suffix_hosting: Vec<String>,
+    /// How many brands and hosting entries the index was made for (`None` before
+    /// [`LinkData::prepare`]), to tell an index from a stale one.
+    made_for: Option<(usize, usize)>,
+}
+
+/// The lowest brand index listed for `key` in the sorted `(key, brand)` list.
+fn lowest_brand(list: &[(String, u32)], key: &str) -> Option<u32> {
+    let i = list.partition_point(|(k, _)| k.as_str() < key);
+    list.get(i).filter(|(k, _)| k == key).map(|(_, b)| *b)
+}
 
 impl LinkData {
     /// Lowercases, sorts and deduplicates every list (idempotent).
@@ -320,14 +347,109 @@ impl LinkData {
             })
             .collect();
         crate::sort::sort_unstable(&mut index);
-        self.official_index = OfficialIndex(index);
+        let tokens = self
+            .brands
+            .iter()
+            .enumerate()
+            .flat_map(|(i, b)| {
+                b.tokens
+                    .iter()
+                    .map(move |t| (i as u32, host::TokenInfo::new(t)))
+            })
+            .collect();
+        let mut tld_tokens: Vec<(String, u32)> = Vec::new();
+        let mut cc_names: Vec<(String, u32)> = Vec::new();
+        for (i, b) in self.brands.iter().enumerate() {
+            if !b.official_domains.is_empty() {
+                tld_tokens.extend(b.tokens.iter().map(|t| (t.clone(), i as u32)));
+            }
+            for o in &b.official_domains {
+                if o.rsplit('.').next().is_some_and(|t| t.len() == 2) {
+                    let first = o.split('.').next().unwrap_or("");
+                    cc_names.push((String::from(first), i as u32));
+                }
+            }
+        }
+        crate::sort::sort_unstable(&mut tld_tokens);
+        crate::sort::sort_unstable(&mut cc_names);
+        let mut any_suffix_hosting: Vec<String> = self
+            .hosting
+            .iter()
+            .filter_map(|h| h.strip_suffix(".*").map(String::from))
+            .collect();
+        crate::sort::sort_unstable(&mut any_suffix_hosting);
+        self.official_index = OfficialIndex {
+            official: index,
+            tokens,
+            tld_tokens,
+            cc_names,
+            any_suffix_hosting,
+            made_for: Some((self.brands.len(), self.hosting.len())),
+        };
+    }
+
+    /// The index made by [`LinkData::prepare`], when there is one for the current lists.
+    fn index(&self) -> Option<&OfficialIndex> {
+        let index = &self.official_index;
+        (index.made_for == Some((self.brands.len(), self.hosting.len()))).then_some(index)
+    }
+
+    /// Every brand's tokens prepared (see [`LinkData::prepare`]) with the index of the brand,
+    /// in pack order, when the index is there and holds as many tokens as the brands.
+    pub(crate) fn brand_tokens(&self) -> Option<&[(u32, host::TokenInfo)]> {
+        let tokens = &self.index()?.tokens;
+        let count: usize = self.brands.iter().map(|b| b.tokens.len()).sum();
+        (tokens.len() == count).then_some(tokens.as_slice())
+    }
+
+    /// The first brand (in pack order) with official domains that has `tld` as a token.
+    pub(crate) fn tld_brand(&self, tld: &str) -> Option<&Brand> {
+        match self.index() {
+            Some(index) => {
+                lowest_brand(&index.tld_tokens, tld).and_then(|b| self.brands.get(b as usize))
+            }
+            None => self
+                .brands
+                .iter()
+                .find(|b| b.tokens.iter().any(|t| t == tld) && !b.official_domains.is_empty()),
+        }
+    }
+
+    /// The first brand (in pack order) with an official domain `first.xx` under a two-letter
+    /// top-level domain (`first` has no dot).
+    pub(crate) fn cc_brand(&self, first: &str) -> Option<&Brand> {
+        match self.index() {
+            Some(index) => {
+                lowest_brand(&index.cc_names, first).and_then(|b| self.brands.get(b as usize))
+            }
+            None => self.brands.iter().find(|b| {
+                b.official_domains.iter().any(|o| {
+                    o.split('.').next() == Some(first)
+                        && o.rsplit('.').next().is_some_and(|t| t.len() == 2)
+                })
+            }),
+        }
+    }
+
+    /// Whether the hosting list has `name.*` (the platform under every public suffix).
+    pub(crate) fn hosting_any_suffix(&self, name: &str) -> bool {
+        match self.index() {
+            Some(index) => index
+                .any_suffix_hosting
+                .binary_search_by(|x| x.as_str().cmp(name))
+                .is_ok(),
+            None => self
+                .hosting
+                .iter()
+                .any(|h| h.strip_suffix(".*") == Some(name)),
+        }
     }
 
     /// The first brand (in pack order) that `host` or one of its parent domains is an official
     /// domain of. Uses the index made by [`LinkData::prepare`], or scans each brand's list when
     /// there is none.
     pub(crate) fn official_brand(&self, host: &str) -> Option<&Brand> {
-        let index = &self.official_index.0;
+        let index = &self.official_index.official;
         if index.is_empty() {
             return self
                 .brands
@@ -508,7 +630,7 @@ pub fn analyze_url(url: &str, data: &LinkData) -> Option<Link> {
     if !url.trim_start().contains("://") {
         flags |= LinkFlags::NO_SCHEME;
     }
-    Some(host::judge(0, url.len(), &canon, flags, data))
+    Some(host::judge(0, url.len(), &canon, flags, data, None))
 }
 
 #[cfg(test)]
@@ -548,7 +670,7 @@ mod official_index_tests {
         // Two brands listing one domain: the first in pack order wins, as with a scan.
         data.brands[2].official_domains.push("icbc.com".into());
         data.prepare();
-        assert!(!data.official_index.0.is_empty());
+        assert!(!data.official_index.official.is_empty());
         let mut unindexed = data.clone();
         unindexed.official_index = OfficialIndex::default();
         for host in [
@@ -572,5 +694,80 @@ mod official_index_tests {
             data.official_brand("m.icbc.com").map(|b| b.name.as_str()),
             Some("icbc")
         );
+    }
+
+    /// The pack's link lists, prepared, and the same lists without the index.
+    #[cfg(feature = "default-pack")]
+    fn pack_data() -> (LinkData, LinkData) {
+        let pack = crate::pack::binary::decode(crate::Engine::default_pack_bytes()).unwrap();
+        let mut data = pack.links.unwrap_or_default();
+        data.prepare();
+        let mut unindexed = data.clone();
+        unindexed.official_index = OfficialIndex::default();
+        (data, unindexed)
+    }
+
+    #[cfg(feature = "default-pack")]
+    #[test]
+    fn the_brand_and_hosting_indexes_answer_as_the_scans_do() {
+        let (data, unindexed) = pack_data();
+        assert!(data.index().is_some() && unindexed.index().is_none());
+        let name = |b: Option<&Brand>| b.map(|b| b.name.clone());
+        let mut words: Vec<String> = ["com", "cn", "de", "x", "", "google", "apple", "blogspot"]
+            .iter()
+            .map(|w| String::from(*w))
+            .collect();
+        for b in &data.brands {
+            words.extend(b.tokens.iter().cloned());
+            words.extend(b.official_domains.iter().map(|o| {
+                let first = o.split('.').next().unwrap_or("");
+                String::from(first)
+            }));
+        }
+        words.extend(data.hosting.iter().map(|h| h.trim_end_matches(".*").into()));
+        let (mut tld_hits, mut cc_hits, mut hosting_hits) = (0, 0, 0);
+        for w in &words {
+            let tld = name(data.tld_brand(w));
+            assert_eq!(tld, name(unindexed.tld_brand(w)), "{w}");
+            let cc = name(data.cc_brand(w));
+            assert_eq!(cc, name(unindexed.cc_brand(w)), "{w}");
+            let any = data.hosting_any_suffix(w);
+            assert_eq!(any, unindexed.hosting_any_suffix(w), "{w}");
+            tld_hits += usize::from(tld.is_some());
+            cc_hits += usize::from(cc.is_some());
+            hosting_hits += usize::from(any);
+        }
+        assert!(tld_hits > 0 && cc_hits > 0 && hosting_hits > 0);
+        // A list changed after `prepare` is not read through the stale index.
+        let mut stale = data.clone();
+        stale.brands.pop();
+        assert!(stale.index().is_none());
+    }
+
+    #[cfg(feature = "default-pack")]
+    #[test]
+    fn links_are_judged_alike_with_and_without_the_index() {
+        let (data, unindexed) = pack_data();
+        let mut urls: Vec<String> = Vec::new();
+        for b in &data.brands {
+            for t in &b.tokens {
+                urls.push(alloc::format!("http://{t}-secure.top/login"));
+                urls.push(alloc::format!("https://www.{t}.de/"));
+                urls.push(alloc::format!("http://my{t}5.cn/a/{t}/x.php"));
+                urls.push(alloc::format!("http://{t}.com.account-check.xyz/"));
+            }
+            for o in &b.official_domains {
+                urls.push(alloc::format!("https://m.{o}/app"));
+                let first = o.split('.').next().unwrap_or("");
+                urls.push(alloc::format!("https://{first}.fr/"));
+            }
+        }
+        for h in &data.hosting {
+            urls.push(alloc::format!("https://x.{}", h.replace('*', "co.uk")));
+        }
+        for u in &urls {
+            assert_eq!(analyze_url(u, &data), analyze_url(u, &unindexed), "{u}");
+        }
+        assert!(urls.len() > 300, "{}", urls.len());
     }
 }

@@ -84,6 +84,16 @@ impl<'a> Suffix<'a> {
     pub(crate) fn is_private(&self) -> bool {
         self.typ == Some(true)
     }
+
+    /// The same suffix read from `name`, a copy of the name it was found in (the caller
+    /// checks that the two are equal).
+    pub(crate) fn on(self, name: &[u8]) -> Suffix<'_> {
+        let len = self.bytes.len().min(name.len());
+        Suffix {
+            bytes: &name[name.len() - len..],
+            typ: self.typ,
+        }
+    }
 }
 
 /// The public suffix of `name` (lowercase labels separated by `.`, optionally ending in `.`);
@@ -211,7 +221,7 @@ enum Kids {
 fn probe(key: &[u8], buf: &mut KeyBuf) -> (Option<bool>, Kids) {
     let mut here = None;
     let mut kids = Kids::None;
-    let next = BLOCKS.partition_point(|&at| first_key(at as usize) <= key);
+    let next = BLOCKS.partition_point(|&at| first_key_le(at as usize, key));
     for i in next.saturating_sub(1)..BLOCKS.len() {
         let mut done = false;
         for_each_key(block(i), buf, |k, private| {
@@ -316,7 +326,27 @@ fn for_each_key(block: &[u8], buf: &mut KeyBuf, mut f: impl FnMut(&[u8], bool) -
     }
 }
 
+/// Whether the first key of the block starting at byte `at` is at most `key`: `first_key(at)
+/// <= key`, compared as it is read (most comparisons end at the first byte), without looking
+/// for the key's end first.
+fn first_key_le(at: usize, key: &[u8]) -> bool {
+    let rest = RULES.as_bytes().get(at..).unwrap_or(&[]);
+    for (j, &r) in rest.iter().enumerate() {
+        // The key ends at its section marker or separator (`~` is in no rule).
+        if matches!(r, b',' | b'\n' | b'~') {
+            return true;
+        }
+        match key.get(j) {
+            None => return false,
+            Some(&k) if k != r => return r < k,
+            Some(_) => {}
+        }
+    }
+    true
+}
+
 /// The first key of the block starting at byte `at` (without its section marker).
+#[cfg(test)]
 fn first_key(at: usize) -> &'static [u8] {
     let rest = RULES.as_bytes().get(at..).unwrap_or(&[]);
     let end = rest
@@ -332,6 +362,40 @@ mod tests {
     use super::*;
     use alloc::format;
     use alloc::vec::Vec;
+
+    #[test]
+    fn first_keys_compare_as_read_as_when_cut_out() {
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        for &at in BLOCKS.iter() {
+            let k = first_key(at as usize).to_vec();
+            for n in 0..=k.len() {
+                keys.push(k[..n].to_vec());
+            }
+            let mut longer = k.clone();
+            longer.extend_from_slice(b".x");
+            keys.push(longer);
+            let mut bigger = k.clone();
+            if let Some(last) = bigger.last_mut() {
+                *last = last.wrapping_add(1);
+            }
+            keys.push(bigger);
+        }
+        keys.extend([
+            b"".to_vec(),
+            b"zzzz".to_vec(),
+            b"~".to_vec(),
+            b"com.a~".to_vec(),
+        ]);
+        for &at in BLOCKS.iter() {
+            for key in &keys {
+                assert_eq!(
+                    first_key_le(at as usize, key),
+                    first_key(at as usize) <= key.as_slice(),
+                    "{at} {key:?}"
+                );
+            }
+        }
+    }
 
     fn dom(s: &str) -> Option<&str> {
         domain_str(s)
