@@ -1301,10 +1301,14 @@ fn within_window(
         if hi == u32::MAX || best.is_some_and(|(a, b)| hi - anchor >= b - a) {
             continue;
         }
-        let chars = text
-            .get(anchor as usize..hi as usize)
-            .map(|t| t.chars().count());
-        if chars.is_some_and(|n| n <= within as usize) {
+        // At most `within` characters: a window of at most `within` bytes is, one of more than
+        // 4 × `within` bytes is not (a character takes 1 to 4 bytes); only the others are
+        // counted (counting every window made long texts quadratic).
+        let within = within as usize;
+        let fits = text.get(anchor as usize..hi as usize).is_some_and(|t| {
+            t.len() <= within || (t.len() <= 4 * within && t.chars().count() <= within)
+        });
+        if fits {
             best = Some((anchor, hi));
         }
     }
