@@ -188,38 +188,21 @@ fn regex_costs(pack: &fanzha::pack::Pack, msgs: &[String]) -> ExitCode {
 
 /// Decodes the pack's binary form `n` times; prints the best and median time of one decode.
 fn build_loop(pack: Option<&str>, n: usize) -> ExitCode {
-    let blob = match load_pack(pack) {
-        Ok((_, blob)) => blob,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut times = Vec::with_capacity(n);
-    for _ in 0..n {
-        let t = std::time::Instant::now();
-        match Engine::from_bytes(std::hint::black_box(&blob)) {
-            Ok(e) => {
-                times.push(t.elapsed());
-                std::hint::black_box(&e);
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-    }
-    times.sort();
-    println!(
-        "build from {} bytes, {n} runs: best {:.3} ms, median {:.3} ms",
-        blob.len(),
-        times[0].as_secs_f64() * 1e3,
-        times[n / 2].as_secs_f64() * 1e3
-    );
-    ExitCode::SUCCESS
+    time_loop(pack, n, "build from", Engine::from_bytes)
 }
 
 fn decode_loop(pack: Option<&str>, n: usize) -> ExitCode {
+    time_loop(pack, n, "decode of", fanzha::pack::binary::decode)
+}
+
+/// Times `step` on the pack's binary form `n` times (its result dropped after the timing) and
+/// prints the best and median times.
+fn time_loop<T, E: std::fmt::Display>(
+    pack: Option<&str>,
+    n: usize,
+    what: &str,
+    step: impl Fn(&[u8]) -> Result<T, E>,
+) -> ExitCode {
     let blob = match load_pack(pack) {
         Ok((_, blob)) => blob,
         Err(e) => {
@@ -230,10 +213,10 @@ fn decode_loop(pack: Option<&str>, n: usize) -> ExitCode {
     let mut times = Vec::with_capacity(n);
     for _ in 0..n {
         let t = std::time::Instant::now();
-        match fanzha::pack::binary::decode(std::hint::black_box(&blob)) {
-            Ok(p) => {
+        match step(std::hint::black_box(&blob)) {
+            Ok(v) => {
                 times.push(t.elapsed());
-                std::hint::black_box(&p);
+                std::hint::black_box(&v);
             }
             Err(e) => {
                 eprintln!("error: {e}");
@@ -243,7 +226,7 @@ fn decode_loop(pack: Option<&str>, n: usize) -> ExitCode {
     }
     times.sort();
     println!(
-        "decode of {} bytes, {n} runs: best {:.3} ms, median {:.3} ms",
+        "{what} {} bytes, {n} runs: best {:.3} ms, median {:.3} ms",
         blob.len(),
         times[0].as_secs_f64() * 1e3,
         times[n / 2].as_secs_f64() * 1e3

@@ -242,9 +242,12 @@ mod tests {
         Some(lo)
     }
 
-    fn default_pack_regexes() -> Vec<String> {
+    /// [`SHAPES`] and every regex of the default pack.
+    fn test_patterns() -> Vec<String> {
         let pack = crate::pack::binary::decode(crate::Engine::default_pack_bytes()).unwrap();
-        pack.rules.iter().filter_map(|r| r.regex.clone()).collect()
+        let mut patterns: Vec<String> = SHAPES.iter().map(|s| String::from(*s)).collect();
+        patterns.extend(pack.rules.iter().filter_map(|r| r.regex.clone()));
+        patterns
     }
 
     const SHAPES: &[&str] = &[
@@ -269,10 +272,8 @@ mod tests {
 
     #[test]
     fn the_bound_is_at_least_the_compiled_size() {
-        let mut patterns: Vec<String> = SHAPES.iter().map(|s| String::from(*s)).collect();
-        patterns.extend(default_pack_regexes());
         let mut bounds = Bounds::new();
-        for p in &patterns {
+        for p in &test_patterns() {
             let h = hir(p);
             for reverse in [false, true] {
                 let b = bounds.nfa(&h, reverse);
@@ -293,10 +294,8 @@ mod tests {
 
     #[test]
     fn the_coarse_bound_is_at_least_the_bound() {
-        let mut patterns: Vec<String> = SHAPES.iter().map(|s| String::from(*s)).collect();
-        patterns.extend(default_pack_regexes());
         let mut bounds = Bounds::new();
-        for p in &patterns {
+        for p in &test_patterns() {
             let h = hir(p);
             for reverse in [false, true] {
                 let coarse = bounds.coarse(&h, reverse);
