@@ -28,7 +28,7 @@ use alloc::vec::Vec;
 use core::fmt::{self, Write as _};
 
 use crate::links::find::{char_at, char_before};
-use crate::normalize::{fold_char, Fold};
+use crate::normalize::{fold_char, CharFilter, Fold};
 
 /// Most entities reported for one text; further ones are ignored.
 pub const MAX_ENTITIES: usize = 64;
@@ -236,21 +236,8 @@ const START_IDEOGRAPHS: [char; 44] = [
     '柒', '玖', '百', '肆', '萬', '蔘', '薇', '貳', '贰', '陆', '陸', '零',
 ];
 
-const fn ideograph_hash(u: u32) -> usize {
-    (u.wrapping_mul(0x9E37_79B1) >> 22) as usize
-}
-
-/// A 1024-bit filter over [`START_IDEOGRAPHS`]: false means "certainly not one".
-static START_IDEOGRAPH_FILTER: [u64; 16] = {
-    let mut t = [0u64; 16];
-    let mut i = 0;
-    while i < START_IDEOGRAPHS.len() {
-        let h = ideograph_hash(START_IDEOGRAPHS[i] as u32);
-        t[h / 64] |= 1 << (h % 64);
-        i += 1;
-    }
-    t
-};
+/// A 1024-bit filter over [`START_IDEOGRAPHS`].
+static START_IDEOGRAPH_FILTER: CharFilter<16> = CharFilter::new(&START_IDEOGRAPHS);
 
 /// ASCII bytes that may start an entity: digits, `+`, `@` and the first letters of `vx`, `wx`,
 /// `weixin`, `wechat` and `qq` in either case.
@@ -287,8 +274,7 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
                 let u = (u32::from(b0 & 0x0F) << 12)
                     | (u32::from(b1 & 0x3F) << 6)
                     | u32::from(b2 & 0x3F);
-                let h = ideograph_hash(u);
-                if START_IDEOGRAPH_FILTER[h / 64] & (1 << (h % 64)) != 0 {
+                if START_IDEOGRAPH_FILTER.may_hold(u) {
                     if let Some(c) = char::from_u32(u).filter(|c| START_IDEOGRAPHS.contains(c)) {
                         return Ok((p, c, 3));
                     }

@@ -92,58 +92,7 @@ pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
     if b < 0x80 {
         return Some((b as char, 1));
     }
-    Some(decode_multi(text, pos, b).unwrap_or(('\u{FFFD}', 1)))
-}
-
-/// Decodes the multi-byte character whose lead byte `b` is at `pos`, by hand (the same checks
-/// as `core::str::from_utf8`: no overlong form, no surrogate, nothing above U+10FFFF), without
-/// the call into the general validator that decoding one character at a time would pay. The
-/// continuation bytes are read in one slice access.
-#[inline]
-fn decode_multi(text: &[u8], pos: usize, b: u8) -> Option<(char, usize)> {
-    let cont = |x: u8| x & 0xC0 == 0x80;
-    let lead = u32::from(b);
-    match b {
-        0xC2..=0xDF => {
-            let &c1 = text.get(pos + 1)?;
-            if !cont(c1) {
-                return None;
-            }
-            let u = ((lead & 0x1F) << 6) | u32::from(c1 & 0x3F);
-            Some((char::from_u32(u)?, 2))
-        }
-        0xE0..=0xEF => {
-            let &[c1, c2] = text.get(pos + 1..pos + 3)? else {
-                return None;
-            };
-            // E0 needs A0..BF (no overlong), ED needs 80..9F (no surrogate).
-            if !cont(c1) || !cont(c2) || (b == 0xE0 && c1 < 0xA0) || (b == 0xED && c1 >= 0xA0) {
-                return None;
-            }
-            let u = ((lead & 0x0F) << 12) | (u32::from(c1 & 0x3F) << 6) | u32::from(c2 & 0x3F);
-            Some((char::from_u32(u)?, 3))
-        }
-        0xF0..=0xF4 => {
-            let &[c1, c2, c3] = text.get(pos + 1..pos + 4)? else {
-                return None;
-            };
-            // F0 needs 90..BF (no overlong), F4 needs 80..8F (at most U+10FFFF).
-            if !cont(c1)
-                || !cont(c2)
-                || !cont(c3)
-                || (b == 0xF0 && c1 < 0x90)
-                || (b == 0xF4 && c1 >= 0x90)
-            {
-                return None;
-            }
-            let u = ((lead & 0x07) << 18)
-                | (u32::from(c1 & 0x3F) << 12)
-                | (u32::from(c2 & 0x3F) << 6)
-                | u32::from(c3 & 0x3F);
-            Some((char::from_u32(u)?, 4))
-        }
-        _ => None,
-    }
+    Some(crate::normalize::decode(text, pos).unwrap_or(('\u{FFFD}', 1)))
 }
 
 /// The character ending at `pos` and its start.
