@@ -136,6 +136,8 @@ pub struct Engine {
     signal_rules: Vec<SignalRule>,
     /// Normalised brand names and short codes: (brand index, text, is a short code).
     brand_names: Vec<(u32, String, bool)>,
+    /// Per rule, its rank in the order of rule ids (hits are sorted by start, then id).
+    rule_rank: Vec<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -345,9 +347,10 @@ pub struct Scratch {
     /// again), so an attempt at the same position from another prefilter literal is not rerun.
     regex_last: Vec<u64>,
     category_scores: Vec<i32>,
-    /// Working memory of `within` checks: the combo's spans as (group, start, end) in
-    /// recording order, and sorted with the least end from each on.
-    window: (WindowSpans, WindowSpans),
+    /// The hits to report: (original start, rule rank, original end, rule).
+    hit_order: Vec<(usize, u32, usize, u32)>,
+    /// Working memory of `within` checks.
+    window: Window,
     link_spans: Vec<(usize, usize)>,
     link_find: links::FindScratch,
     /// Spare strings for entity values (taken back from the previous verdict).
@@ -356,6 +359,17 @@ pub struct Scratch {
 
 /// Spans of a combo's rules in a `within` check: (group, start, end).
 type WindowSpans = Vec<(u32, u32, u32)>;
+
+/// Working memory of `within` checks: the combo's spans as (group, start, end) in recording
+/// order, and sorted with the least end from each on; per rule, (check number, group) when the
+/// rule is one of the checked combo's.
+#[derive(Clone, Debug, Default)]
+struct Window {
+    spans: WindowSpans,
+    sorted: WindowSpans,
+    group: Vec<(u32, u32)>,
+    check: u32,
+}
 
 /// Which rules fired in the current scan, and where.
 #[derive(Clone, Debug, Default)]
@@ -568,7 +582,9 @@ impl Engine {
             .rules
             .iter()
             .map(|r| {
+                // With its id rank.
                 core::mem::size_of::<CompiledRule>()
+                    + 4
                     + r.id.len()
                     + r.combo
                         .as_ref()
@@ -592,6 +608,9 @@ impl Engine {
             + cats
             + self.literal_targets.len() * 8
             + self.targets.len() * core::mem::size_of::<Target>()
+            + 4 * self.combo_order.len()
+            + 8 * self.combo_wake.len()
+            + 4 * (self.combo_wake_pos.len() + self.combo_always.len())
     }
 
     /// Compiles now every regex DFA the engine would otherwise compile when a scan first
@@ -790,8 +809,6 @@ impl Engine {
         s.regex_tries.resize(re.rules.len(), 0);
         s.regex_last.clear();
         s.regex_last.resize(re.rules.len(), u64::MAX);
-        // In place, no allocation: by regex, then end.
-        crate::sort::sort_unstable(&mut s.regex_ends);
         for &(ri, pos, suffix) in &s.regex_attempts {
             let tries = &mut s.regex_tries[ri as usize];
             if *tries == 0 && !re.gate_open(ri, &s.gate_seen) {
@@ -1041,17 +1058,21 @@ impl Engine {
                 })
             }
         };
-        for &r in &s.state.fired {
-            if verdict.hits.len() >= self.limits.max_hits {
-                break;
-            }
-            let rule = &self.rules[r as usize];
+        // One hit per rule, by start then rule id: sorted as integer keys (start, id rank).
+        let order = &mut s.hit_order;
+        order.clear();
+        for &r in s.state.fired.iter().take(self.limits.max_hits) {
             let (a, b) = s.state.first[r as usize];
             let (start, end) = if a < b {
                 s.norm.original_span(a as usize, b as usize)
             } else {
                 (0, 0)
             };
+            order.push((start, self.rule_rank[r as usize], end, r));
+        }
+        crate::sort::sort_unstable(order);
+        for &(start, _, end, r) in order.iter() {
+            let rule = &self.rules[r as usize];
             verdict.hits.push(Hit {
                 rule: &rule.id,
                 category: rule
@@ -1062,10 +1083,6 @@ impl Engine {
                 end,
             });
         }
-        // One hit per rule: an unstable sort gives the one order.
-        crate::sort::sort_unstable_by(&mut verdict.hits, |a, b| {
-            a.start.cmp(&b.start).then(a.rule.cmp(b.rule))
-        });
     }
 
     /// The title and advice of a category.
@@ -1116,6 +1133,8 @@ impl Scratch {
             count: alloc::vec![0; n],
             ..RuleState::default()
         };
+        self.window.group = alloc::vec![(0, 0); n];
+        self.window.check = 0;
         self.caches.clear();
         self.caches
             .resize_with(engine.regex.as_ref().map_or(0, |r| r.dfas.len()), || None);
@@ -1180,17 +1199,17 @@ fn dfa_and_cache<'a>(
     Some((dfa, cache.get_or_insert_with(|| DfaCache::new(dfa))))
 }
 
-/// The end of the last suffix literal occurrence of regex `ri` (in `ends`, sorted) that starts
-/// at or after `pos` and ends within `max_len` bytes of it, if any.
+/// The end of the last suffix literal occurrence of regex `ri` that starts at or after `pos` and
+/// ends within `max_len` bytes of it, if any. `ends` is in the order the keyword automaton
+/// reported the occurrences: by end.
 fn last_end(ends: &[(u32, u32, u32)], ri: u32, pos: u32, max_len: u32) -> Option<u32> {
     let limit = pos.saturating_add(max_len);
-    // Entries of `ri` ending at or before `limit`.
-    let lo = ends.partition_point(|&(r, _, _)| r < ri);
-    let hi = ends.partition_point(|&(r, _, e)| r < ri || (r == ri && e <= limit));
-    ends[lo..hi]
+    let hi = ends.partition_point(|&(_, _, e)| e <= limit);
+    ends[..hi]
         .iter()
         .rev()
-        .find(|&&(_, a, e)| a >= pos && e > pos)
+        .take_while(|&&(_, _, e)| e > pos)
+        .find(|&&(r, a, _)| r == ri && a >= pos)
         .map(|&(_, _, e)| e)
 }
 
@@ -1260,21 +1279,33 @@ fn within_window(
     s: &RuleState,
     c: &Combo,
     within: u32,
-    (spans, sorted): &mut (WindowSpans, WindowSpans),
+    w: &mut Window,
 ) -> Option<(u32, u32)> {
     let groups = c.all.len() + usize::from(!c.any.is_empty());
-    let group_of = |rule: u32| -> Option<u32> {
-        let i = c.groups.binary_search_by_key(&rule, |&(r, _)| r).ok()?;
-        Some(c.groups[i].1)
-    };
+    // Tags the combo's rules with their group for this check (a new check number; the tags
+    // restart when it wraps).
+    w.check = w.check.wrapping_add(1);
+    if w.check == 0 {
+        w.group.iter_mut().for_each(|t| *t = (0, 0));
+        w.check = 1;
+    }
+    for &(r, g) in &c.groups {
+        if let Some(t) = w.group.get_mut(r as usize) {
+            *t = (w.check, g);
+        }
+    }
+    let (check, tags) = (w.check, &w.group);
+    let (spans, sorted) = (&mut w.spans, &mut w.sorted);
     // The spans of the combo's rules, in recording order; then by group and start, each with
     // the least end of the spans of its group that start at or after it.
     spans.clear();
-    spans.extend(
-        s.spans
-            .iter()
-            .filter_map(|&(r, a, b)| group_of(r).map(|g| (g, a, b))),
-    );
+    for &(r, a, b) in &s.spans {
+        if let Some(&(k, g)) = tags.get(r as usize) {
+            if k == check {
+                spans.push((g, a, b));
+            }
+        }
+    }
     sorted.clear();
     sorted.extend_from_slice(spans);
     crate::sort::sort_unstable(sorted);
@@ -1890,7 +1921,17 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         link_data,
         signal_rules,
         brand_names,
+        rule_rank: ranks(&ids, pack.rules.len()),
     })))
+}
+
+/// Per rule index, its rank among the rule ids (`ids` maps each id to its index).
+fn ranks(ids: &BTreeMap<&str, usize>, n: usize) -> Vec<u32> {
+    let mut rank = alloc::vec![0; n];
+    for (k, &i) in ids.values().enumerate() {
+        rank[i] = k as u32;
+    }
+    rank
 }
 
 /// For [`Engine::combo_wake`]: per rule, the positions in `order` of the combinations that
@@ -2384,4 +2425,78 @@ fn build_dfa(
         )
         .build_from_nfa(nfa)
         .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn last_end_takes_the_furthest_end_in_reach() {
+        // (regex, start, end) in the order the automaton reports them: by end.
+        let ends = [
+            (1, 2, 4),
+            (0, 3, 5),
+            (1, 4, 6),
+            (1, 1, 7),
+            (0, 8, 9),
+            (1, 9, 12),
+        ];
+        assert_eq!(last_end(&ends, 1, 2, 10), Some(12));
+        assert_eq!(
+            last_end(&ends, 1, 2, 6),
+            Some(6),
+            "(1, 1, 7) starts before 2"
+        );
+        assert_eq!(last_end(&ends, 1, 0, 7), Some(7));
+        assert_eq!(last_end(&ends, 0, 0, 100), Some(9));
+        assert_eq!(
+            last_end(&ends, 0, 4, 100),
+            Some(9),
+            "(0, 3, 5) starts before 4"
+        );
+        assert_eq!(last_end(&ends, 1, 10, 100), None);
+        assert_eq!(last_end(&ends, 2, 0, 100), None);
+        assert_eq!(last_end(&[], 0, 0, 100), None);
+    }
+
+    #[test]
+    fn within_window_is_the_same_after_its_check_number_wraps() {
+        let mut norm = Normalized::new();
+        normalize::normalize_into("先转账到安全账户再说".as_bytes(), &mut norm);
+        let mut state = RuleState {
+            stamp: alloc::vec![0; 4],
+            first: alloc::vec![(0, 0); 4],
+            count: alloc::vec![0; 4],
+            ..RuleState::default()
+        };
+        state.reset();
+        // Rule 0: "转账" (bytes 3..9) and "再说" (24..30), rule 2: "安全账户" (12..24), rule 3
+        // ("到", 9..12) is not in the combo.
+        state.record(0, 3, 9);
+        state.record(3, 9, 12);
+        state.record(2, 12, 24);
+        state.record(0, 24, 30);
+        let combo = Combo {
+            all: alloc::vec![0, 2],
+            any: Vec::new(),
+            groups: alloc::vec![(0, 0), (2, 1)],
+            min_any: 0,
+            none: Vec::new(),
+            within: Some(8),
+        };
+        let mut w = Window {
+            group: alloc::vec![(0, 0); 4],
+            ..Window::default()
+        };
+        let first = within_window(&norm, &state, &combo, 8, &mut w);
+        assert_eq!(first, Some((12, 30)));
+        // A stale tag from an earlier check must not count once the number wraps (counted as
+        // group 0, rule 3 would make the window 9..24).
+        w.group[3] = (1, 0);
+        w.check = u32::MAX;
+        assert_eq!(within_window(&norm, &state, &combo, 8, &mut w), first);
+        assert_eq!(w.check, 1);
+        assert_eq!(within_window(&norm, &state, &combo, 3, &mut w), None);
+    }
 }
