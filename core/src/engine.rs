@@ -185,7 +185,7 @@ struct Combo {
     within: Option<u32>,
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Target {
     /// A keyword literal of a rule; whether ASCII word boundaries are required at each end.
     Keyword {
@@ -1829,6 +1829,22 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         targets[range.1 as usize] = target;
         range.1 += 1;
     }
+    // A literal feeds each target once (cut to whole characters, several extracted literals
+    // of a regex can become the same one).
+    let mut kept = 0;
+    for range in literal_targets.iter_mut() {
+        let (a, b) = (range.0 as usize, range.1 as usize);
+        let start = kept;
+        for i in a..b {
+            let t = targets[i];
+            if !targets[start..kept].contains(&t) {
+                targets[kept] = t;
+                kept += 1;
+            }
+        }
+        *range = (start as u32, kept as u32);
+    }
+    targets.truncate(kept);
 
     if automata_bytes > limits.max_regexes_size {
         // Over the limit with the coarse bounds: the finer ones decide.
@@ -2358,9 +2374,24 @@ fn thompson_config(limit: usize, reverse: bool) -> thompson::Config {
 
 /// Literals one of which every match must start with (`false`) or end with (`true`); `None`
 /// when there is no small such set.
+///
+/// The extractor's own optimisation cuts literals to a few bytes (one CJK character: `你的儿子`
+/// and `你的女儿` both become `你`, which occurs in most Chinese messages), so the literals as
+/// extracted are kept when they are few and none is a single character; else the optimised set.
 fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
     for (kind, suffix) in [(ExtractKind::Prefix, false), (ExtractKind::Suffix, true)] {
-        let mut seq = Extractor::new().kind(kind).extract(hir);
+        let seq = Extractor::new().kind(kind).extract(hir);
+        if let Some(lits) = seq.literals() {
+            let multi_char = |l: &regex_syntax::hir::literal::Literal| {
+                core::str::from_utf8(l.as_bytes()).is_ok_and(|t| t.chars().nth(1).is_some())
+            };
+            if !lits.is_empty() && lits.len() <= 64 && lits.iter().all(multi_char) {
+                let mut out: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
+                minimize(&mut out, suffix);
+                return Some((out, suffix));
+            }
+        }
+        let mut seq = seq;
         if suffix {
             seq.optimize_for_suffix_by_preference();
         } else {
@@ -2374,6 +2405,27 @@ fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
         }
     }
     None
+}
+
+/// Sorts `lits` and drops every literal that has another one as its prefix (`suffix`: as its
+/// suffix): where the longer one occurs, the shorter one does too.
+fn minimize(lits: &mut Vec<Vec<u8>>, suffix: bool) {
+    if suffix {
+        lits.iter_mut().for_each(|l| l.reverse());
+    }
+    crate::sort::sort_unstable(lits);
+    lits.dedup();
+    let mut kept: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
+    for l in lits.drain(..) {
+        // Sorted: a prefix of `l` in the set sorts right before it or before its extensions.
+        if !kept.last().is_some_and(|k| l.starts_with(k)) {
+            kept.push(l);
+        }
+    }
+    if suffix {
+        kept.iter_mut().for_each(|l| l.reverse());
+    }
+    *lits = kept;
 }
 
 /// Literals one of which every match of `hir` ends with (whole characters), when there is a
@@ -2458,6 +2510,52 @@ mod tests {
         assert_eq!(last_end(&ends, 1, 10, 100), None);
         assert_eq!(last_end(&ends, 2, 0, 100), None);
         assert_eq!(last_end(&[], 0, 0, 100), None);
+    }
+
+    #[test]
+    fn minimize_keeps_the_shortest_of_each_prefix_chain() {
+        let mut lits: Vec<Vec<u8>> = ["abc", "ab", "b", "abd", "ab", "ba"]
+            .iter()
+            .map(|l| l.as_bytes().to_vec())
+            .collect();
+        minimize(&mut lits, false);
+        assert_eq!(lits, [b"ab".to_vec(), b"b".to_vec()]);
+        let mut lits: Vec<Vec<u8>> = ["xab", "ab", "b", "ba"]
+            .iter()
+            .map(|l| l.as_bytes().to_vec())
+            .collect();
+        minimize(&mut lits, true);
+        assert_eq!(lits, [b"ba".to_vec(), b"b".to_vec()]);
+    }
+
+    #[test]
+    fn prefilter_atoms_keep_whole_words_rather_than_one_character() {
+        let atoms = |re: &str| {
+            let hir = parse_regex(re, "t").unwrap();
+            let (lits, suffix) = prefilter_atoms(&hir).unwrap();
+            let mut lits: Vec<String> = lits
+                .into_iter()
+                .map(|l| String::from_utf8(l).unwrap())
+                .collect();
+            lits.sort();
+            (lits, suffix)
+        };
+        // The extractor's optimisation would cut both to "你".
+        assert_eq!(
+            atoms("你(的)?(儿子|女儿)"),
+            (
+                ["你儿子", "你女儿", "你的儿子", "你的女儿"]
+                    .map(String::from)
+                    .to_vec(),
+                false
+            )
+        );
+        // A one-character prefix cannot be avoided: the optimised set, still a valid prefilter.
+        let (lits, suffix) = atoms("(是|你是)[^\x00]{0,6}的(家长|爸爸)");
+        assert!(!suffix);
+        assert!(lits
+            .iter()
+            .all(|l| l.starts_with('是') || l.starts_with('你')));
     }
 
     #[test]
