@@ -875,7 +875,10 @@ impl Engine {
 
     /// Fires link, entity and sender rules from the links and entities found and the sender.
     fn match_signals(&self, s: &mut Scratch, sender: Option<&[u8]>, v: &Verdict<'_>) {
-        if self.signal_rules.is_empty() {
+        // Every signal rule needs a link, an entity or the sender.
+        if self.signal_rules.is_empty()
+            || (v.links.is_empty() && v.entities.is_empty() && sender.is_none())
+        {
             return;
         }
         let sender_kind = sender.map(sender::classify_sender);
