@@ -2379,35 +2379,59 @@ fn thompson_config(limit: usize, reverse: bool) -> thompson::Config {
 /// when there is no small such set.
 ///
 /// The extractor's own optimisation cuts literals to a few bytes (one CJK character: `你的儿子`
-/// and `你的女儿` both become `你`, which occurs in most Chinese messages), so the literals as
-/// extracted are kept when they are few and none is a single character; else the optimised set.
+/// and `你的女儿` both become `你`, which occurs in most Chinese messages; `code` and `otp`
+/// become `c` and `o`), so the literals as extracted are kept unless they hold more
+/// one-character literals than the optimised set.
 fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
+    let usable = |lits: &[regex_syntax::hir::literal::Literal]| {
+        (!lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty()))
+            .then(|| {
+                lits.iter()
+                    .map(|l| l.as_bytes().to_vec())
+                    .collect::<Vec<_>>()
+            })
+    };
     for (kind, suffix) in [(ExtractKind::Prefix, false), (ExtractKind::Suffix, true)] {
-        let seq = Extractor::new().kind(kind).extract(hir);
-        if let Some(lits) = seq.literals() {
-            let multi_char = |l: &regex_syntax::hir::literal::Literal| {
-                core::str::from_utf8(l.as_bytes()).is_ok_and(|t| t.chars().nth(1).is_some())
-            };
-            if !lits.is_empty() && lits.len() <= 64 && lits.iter().all(multi_char) {
-                let mut out: Vec<Vec<u8>> = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
-                minimize(&mut out, suffix);
-                return Some((out, suffix));
-            }
-        }
-        let mut seq = seq;
+        let mut seq = Extractor::new().kind(kind).extract(hir);
+        let raw = seq.literals().and_then(usable).map(|mut lits| {
+            minimize(&mut lits, suffix);
+            lits
+        });
         if suffix {
             seq.optimize_for_suffix_by_preference();
         } else {
             seq.optimize_for_prefix_by_preference();
         }
-        if let Some(lits) = seq.literals() {
-            if !lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty())
-            {
-                return Some((lits.iter().map(|l| l.as_bytes().to_vec()).collect(), suffix));
-            }
-        }
+        let optimised = seq.literals().and_then(usable);
+        let chosen = match (raw, optimised) {
+            (Some(r), Some(o)) if one_char_count(&o, suffix) < one_char_count(&r, suffix) => o,
+            (Some(r), _) => r,
+            (None, o) => match o {
+                Some(o) => o,
+                None => continue,
+            },
+        };
+        return Some((chosen, suffix));
     }
     None
+}
+
+/// How many of `lits` are at most one character once cut to whole characters (their start, or
+/// their end for suffixes): the literals that occur almost everywhere.
+fn one_char_count(lits: &[Vec<u8>], suffix: bool) -> usize {
+    lits.iter()
+        .filter(|l| {
+            let whole = if suffix {
+                (0..l.len()).find_map(|i| core::str::from_utf8(&l[i..]).ok())
+            } else {
+                Some(match core::str::from_utf8(l) {
+                    Ok(s) => s,
+                    Err(e) => core::str::from_utf8(&l[..e.valid_up_to()]).unwrap_or(""),
+                })
+            };
+            whole.unwrap_or("").chars().nth(1).is_none()
+        })
+        .count()
 }
 
 /// Sorts `lits` and drops every literal that has another one as its prefix (`suffix`: as its
@@ -2553,12 +2577,15 @@ mod tests {
                 false
             )
         );
-        // A one-character prefix cannot be avoided: the optimised set, still a valid prefilter.
+        // A one-character prefix cannot be avoided; the words are kept beside it.
         let (lits, suffix) = atoms("(是|你是)[^\x00]{0,6}的(家长|爸爸)");
         assert!(!suffix);
-        assert!(lits
-            .iter()
-            .all(|l| l.starts_with('是') || l.starts_with('你')));
+        assert_eq!(lits, ["你是", "是"]);
+        let (lits, suffix) = atoms("(code|otp|pin)[0-9]{4}|[0-9](is|was)(code|pin)");
+        assert!(!suffix);
+        for word in ["code", "otp", "pin"] {
+            assert!(lits.iter().any(|l| l == word), "{word} in {lits:?}");
+        }
     }
 
     #[test]
