@@ -30,6 +30,7 @@ use regex_syntax::hir::{Hir, HirKind};
 
 // The direct regex parser: faster builds for some 2 KB of gzipped WASM, so with `perf`.
 #[cfg(feature = "perf")]
+mod ac;
 mod fastparse;
 mod gapped;
 mod gate;
@@ -1776,8 +1777,10 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         // aho-corasick's contiguous NFA (one step per character, not per byte, on Chinese
         // text), builds in half the time and takes 0.77 MB against 1.09 MB; aho-corasick's
         // DFA was no faster than it and took 25 MB.
-        let ac = CharwiseDoubleArrayAhoCorasick::<u32>::new(patterns.iter())
-            .map_err(|e| PackError::too_large(None, format!("keyword automaton: {e}")))?;
+        // Built by [`ac::build`]: the same automaton as `daachorse`'s builder, in a quarter
+        // of the time.
+        let lits: Vec<&str> = patterns.iter().collect();
+        let ac = ac::build(&lits).map_err(|e| PackError::too_large(None, e))?;
         Some(Literals(ac))
     };
     // A counting sort of the targets by literal, stable: each literal's targets keep the order
