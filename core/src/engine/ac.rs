@@ -57,13 +57,11 @@ fn too_large(what: &str) -> String {
     alloc::format!("keyword automaton: {what} exceeds the automaton's scale")
 }
 
-/// Groups `items` (value, group) by group, stably: per group a range of the returned values.
-fn group_by(
-    groups: usize,
-    items: impl Iterator<Item = (u32, u32)> + Clone,
-) -> (Vec<(u32, u32)>, Vec<u32>) {
+/// Groups the indices `offset + i` by `group_of[i]`, stably: per group a range of the returned
+/// indices.
+fn group_by(groups: usize, group_of: &[u32], offset: u32) -> (Vec<(u32, u32)>, Vec<u32>) {
     let mut range = alloc::vec![(0u32, 0u32); groups];
-    for (_, g) in items.clone() {
+    for &g in group_of {
         range[g as usize].1 += 1;
     }
     let mut end = 0u32;
@@ -72,28 +70,63 @@ fn group_by(
         *r = (end, end);
         end += count;
     }
-    let mut values = alloc::vec![0u32; end as usize];
-    for (v, g) in items {
+    let mut values = alloc::vec![0u32; group_of.len()];
+    for (i, &g) in (offset..).zip(group_of) {
         let r = &mut range[g as usize];
-        values[r.1 as usize] = v;
+        values[r.1 as usize] = i;
         r.1 += 1;
     }
     (range, values)
 }
 
+/// An open-addressing table of `node + 1` keyed by (parent, character), at most half full.
+struct Edges {
+    slots: Vec<u32>,
+    shift: u32,
+}
+
+impl Edges {
+    fn with_capacity(n: usize) -> Edges {
+        let len = n.saturating_mul(2).max(64).next_power_of_two();
+        Edges {
+            slots: alloc::vec![0; len],
+            shift: 64 - len.trailing_zeros(),
+        }
+    }
+
+    fn slot(&self, parent: u32, c: u32) -> usize {
+        let key = (u64::from(parent) << 21 | u64::from(c)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (key >> self.shift) as usize
+    }
+
+    /// Rebuilt twice as large for the nodes `1..label.len()`.
+    fn grow(&mut self, label: &[u32], parent: &[u32]) {
+        *self = Edges::with_capacity(self.slots.len());
+        let mask = self.slots.len() - 1;
+        for node in 1..label.len() {
+            let mut i = self.slot(parent[node], label[node]);
+            while self.slots[i] != 0 {
+                i = (i + 1) & mask;
+            }
+            self.slots[i] = node as u32 + 1;
+        }
+    }
+}
+
 #[inline(never)]
 fn trie(patterns: &[&str]) -> Result<Trie, String> {
-    let chars: usize = patterns.iter().map(|p| p.len()).sum();
-    let mut label: Vec<u32> = alloc::vec![0];
-    let mut parent: Vec<u32> = alloc::vec![0];
-    let mut freqs: Vec<u32> = Vec::new();
+    let bytes: usize = patterns.iter().map(|p| p.len()).sum();
+    // A pattern of `n` bytes adds at most `n` nodes.
+    let mut label: Vec<u32> = Vec::with_capacity(bytes + 1);
+    let mut parent: Vec<u32> = Vec::with_capacity(bytes + 1);
+    label.push(0);
+    parent.push(0);
+    // Trimmed to the largest character + 1 at the end.
+    let mut freqs: Vec<u32> = alloc::vec![0; 0x1_0000];
+    let mut freqs_len = 0usize;
     let mut output_node: Vec<u32> = Vec::with_capacity(patterns.len());
-    // Child lookups: an open-addressing table of `node + 1` keyed by (parent, character), at
-    // most half full (a pattern of `n` bytes adds at most `n` nodes).
-    let slots_len = (chars.saturating_mul(2)).max(64).next_power_of_two();
-    let mut slots = alloc::vec![0u32; slots_len];
-    let mask = slots_len - 1;
-    let shift = 64 - slots_len.trailing_zeros();
+    // Most patterns share their first characters: sized for a few nodes per pattern.
+    let mut edges = Edges::with_capacity(patterns.len().saturating_mul(4));
     for p in patterns {
         u32::try_from(p.len()).map_err(|_| too_large("a pattern's length"))?;
         let mut node = 0u32;
@@ -104,16 +137,20 @@ fn trie(patterns: &[&str]) -> Result<Trie, String> {
                 freqs.resize(ci + 1, 0);
             }
             freqs[ci] += 1;
-            let key = (u64::from(node) << 21 | u64::from(c)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-            let mut i = (key >> shift) as usize & mask;
+            freqs_len = freqs_len.max(ci + 1);
+            let mask = edges.slots.len() - 1;
+            let mut i = edges.slot(node, c);
             node = loop {
-                match slots[i] {
+                match edges.slots[i] {
                     0 => {
                         let new =
                             u32::try_from(label.len()).map_err(|_| too_large("the state count"))?;
                         label.push(c);
                         parent.push(node);
-                        slots[i] = new + 1;
+                        edges.slots[i] = new + 1;
+                        if label.len() * 2 > edges.slots.len() {
+                            edges.grow(&label, &parent);
+                        }
                         break new;
                     }
                     x if label[x as usize - 1] == c && parent[x as usize - 1] == node => {
@@ -125,27 +162,17 @@ fn trie(patterns: &[&str]) -> Result<Trie, String> {
         }
         output_node.push(node);
     }
-    drop(slots);
+    drop(edges);
+    freqs.truncate(freqs_len);
     let nodes = label.len();
-    let (output_range, values) = group_by(
-        nodes,
-        output_node.iter().copied().zip(0..).map(|(n, i)| (i, n)),
-    );
+    let (output_range, values) = group_by(nodes, &output_node, 0);
     let outputs = values
         .iter()
         .map(|&i| (i, patterns[i as usize].len() as u32))
         .collect();
     // Children grouped by parent, each group then sorted by character.
-    let (child_range, mut children) =
-        group_by(nodes, (1..nodes as u32).zip(parent[1..].iter().copied()));
-    for &(a, b) in &child_range {
-        let group = &mut children[a as usize..b as usize];
-        if group.len() > 1 {
-            crate::sort::sort_unstable_by(group, |x, y| {
-                label[*x as usize].cmp(&label[*y as usize])
-            });
-        }
-    }
+    let (child_range, mut children) = group_by(nodes, &parent[1..], 1);
+    sort_groups(&child_range, &mut children, &label);
     Ok(Trie {
         label,
         child_range,
@@ -154,6 +181,18 @@ fn trie(patterns: &[&str]) -> Result<Trie, String> {
         outputs,
         freqs,
     })
+}
+
+#[inline(never)]
+fn sort_groups(child_range: &[(u32, u32)], children: &mut [u32], label: &[u32]) {
+    for &(a, b) in child_range {
+        let group = &mut children[a as usize..b as usize];
+        if group.len() > 1 {
+            crate::sort::sort_unstable_by(group, |x, y| {
+                label[*x as usize].cmp(&label[*y as usize])
+            });
+        }
+    }
 }
 
 /// The vacant elements of the double array: `daachorse`'s `BuildHelper`, without BASE
@@ -225,6 +264,12 @@ impl Vacancies {
     /// element; the array grows by a block until there is one.
     #[inline(never)]
     fn find_base(&mut self, labels: &[u32]) -> Result<u32, String> {
+        // One label (most groups): the first vacancy fits unless it makes BASE 0.
+        if let (Some(head), [c]) = (self.head, labels) {
+            if head != *c {
+                return Ok(head ^ c);
+            }
+        }
         loop {
             if let Some(head) = self.head {
                 let mut idx = head;
@@ -404,6 +449,15 @@ fn serialized(patterns: &[&str]) -> Result<Vec<u8>, String> {
     )
 }
 
+/// Appends `words` to `out`, little-endian.
+fn put(out: &mut Vec<u8>, words: &[u32]) {
+    let at = out.len();
+    out.resize(at + words.len() * 4, 0);
+    for (dst, w) in out[at..].chunks_exact_mut(4).zip(words) {
+        dst.copy_from_slice(&w.to_le_bytes());
+    }
+}
+
 #[inline(never)]
 fn write(
     states: &[[u32; 4]],
@@ -427,27 +481,15 @@ fn write(
             + 2
             + PREFILTER_TABLE,
     );
-    let put = |out: &mut Vec<u8>, x: u32| out.extend_from_slice(&x.to_le_bytes());
-    put(&mut out, len as u32);
-    for s in states {
-        for &x in s {
-            put(&mut out, x);
-        }
-    }
-    put(&mut out, code.len() as u32);
-    for &c in code {
-        put(&mut out, c);
-    }
-    put(&mut out, alphabet);
-    put(&mut out, outputs.len() as u32);
-    for o in outputs {
-        for &x in o {
-            put(&mut out, x);
-        }
-    }
+    put(&mut out, &[len as u32]);
+    put(&mut out, states.as_flattened());
+    put(&mut out, &[code.len() as u32]);
+    put(&mut out, code);
+    put(&mut out, &[alphabet, outputs.len() as u32]);
+    put(&mut out, outputs.as_flattened());
     // Match kind: standard.
     out.push(0);
-    put(&mut out, nodes as u32);
+    put(&mut out, &[nodes as u32]);
     match prefilter {
         Some(window) => {
             out.push(1);
