@@ -34,6 +34,7 @@ mod ac;
 mod fastparse;
 mod gapped;
 mod gate;
+mod prefer;
 mod size;
 
 use crate::entities::{self, EntityKind};
@@ -2326,7 +2327,7 @@ fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
         if suffix {
             seq.optimize_for_suffix_by_preference();
         } else {
-            seq.optimize_for_prefix_by_preference();
+            prefer::optimize_for_prefix(&mut seq);
         }
         if let Some(lits) = seq.literals() {
             if !lits.is_empty() && lits.len() <= 64 && lits.iter().all(|l| !l.as_bytes().is_empty())
