@@ -125,7 +125,7 @@ pub(crate) fn decompose(hir: &Hir, first_id: u32) -> Option<(Gapped, Vec<LitSet>
                 // more hits of short literals, more steps.)
                 pending = Some(match pending.take() {
                     None => lits,
-                    Some(prev) => product(&prev, &lits)?,
+                    Some(prev) => product(prev, &lits)?,
                 });
             } else if let Some(gap) = gap(item) {
                 flush(&mut pending, &mut parts, &mut sets)?;
@@ -271,11 +271,16 @@ fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
         HirKind::Capture(c) => finite(&c.sub)?,
         HirKind::Concat(v) => {
-            let mut acc = alloc::vec![Vec::new()];
+            // `None` stands for the set of the empty string (the product's identity).
+            let mut acc: Option<Vec<Vec<u8>>> = None;
             for h in v {
-                acc = product(&acc, &finite(h)?)?;
+                let lits = finite(h)?;
+                acc = Some(match acc {
+                    None => lits,
+                    Some(acc) => product(acc, &lits)?,
+                });
             }
-            acc
+            acc.unwrap_or_else(|| alloc::vec![Vec::new()])
         }
         HirKind::Alternation(v) => {
             let mut acc = Vec::new();
@@ -300,7 +305,7 @@ fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                     acc.extend(power.iter().cloned());
                 }
                 if k < max {
-                    power = product(&power, &sub)?;
+                    power = product(power, &sub)?;
                 }
                 if acc.len() > MAX_LITS {
                     return None;
@@ -354,12 +359,21 @@ fn sort_dedup(v: &mut Vec<Vec<u8>>) {
     }
 }
 
-fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+fn product(a: Vec<Vec<u8>>, b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
     if a.len().checked_mul(b.len())? > MAX_LITS {
         return None;
     }
+    if let [y] = b {
+        // One literal after each: appended in place.
+        let mut out = a;
+        for x in &mut out {
+            x.extend_from_slice(y);
+        }
+        sort_dedup(&mut out);
+        return Some(out);
+    }
     let mut out = Vec::with_capacity(a.len() * b.len());
-    for x in a {
+    for x in &a {
         for y in b {
             let mut s = Vec::with_capacity(x.len() + y.len());
             s.extend_from_slice(x);
@@ -708,7 +722,7 @@ mod tests {
                 .collect();
             want.sort();
             want.dedup();
-            prop_assert_eq!(product(&a, &b), Some(want));
+            prop_assert_eq!(product(a.clone(), &b), Some(want));
         }
     }
 
