@@ -1432,6 +1432,14 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         })
         .filter(|(w, _)| !w.is_empty())
         .collect();
+    // The first bytes of the variant words, for [`expand_variants`]: most keywords hold no
+    // variant word, looked for at the positions holding the first byte of one rather than with
+    // one substring search per word.
+    let mut variant_first = [0u64; 4];
+    for (word, _) in &variants {
+        let b = word.as_bytes()[0];
+        variant_first[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
 
     // Sized for the keywords, their variant forms and the regex literals (each about as many
     // as the keywords in the default pack): growing rehashes every literal.
@@ -1558,7 +1566,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                         };
                         add_literal(lit, target, &r.id)
                     };
-                    match expand_variants(lit, &variants, &r.id)? {
+                    match expand_variants(lit, &variants, &variant_first, &r.id)? {
                         None => add_form(lit)?,
                         Some(forms) => {
                             for lit in &forms {
@@ -1989,19 +1997,14 @@ fn set_hash(set: &[Vec<u8>]) -> u64 {
 }
 
 /// Every way of writing `lit` with variant forms in place of variant words, sorted; `None`
-/// when no variant word occurs in it (`lit` is then the only way).
+/// when no variant word occurs in it (`lit` is then the only way). `first` has a bit set for
+/// the first byte of each variant word.
 fn expand_variants(
     lit: &str,
     variants: &[(String, Vec<String>)],
+    first: &[u64; 4],
     rule: &str,
 ) -> Result<Option<Vec<String>>, PackError> {
-    // Most keywords hold no variant word: looked for at the positions holding the first byte
-    // of one, rather than with one substring search per word.
-    let mut first = [0u64; 4];
-    for (word, _) in variants {
-        let b = word.as_bytes()[0];
-        first[usize::from(b >> 6)] |= 1 << (b & 63);
-    }
     let bytes = lit.as_bytes();
     let any = bytes.iter().enumerate().any(|(i, &b)| {
         first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
