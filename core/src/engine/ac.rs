@@ -538,6 +538,8 @@ mod tests {
         same_as_daachorse(&["全世界", "世界", "に", "世界"]);
         same_as_daachorse(&["加微信", "加vx", "微信", "vx", "x", "加微"]);
         same_as_daachorse(&["abcdefghijklmn", "bcdefghij", "cdefgh"]);
+        // Characters past the BMP, and one-byte patterns (no prefilter).
+        same_as_daachorse(&["😀红包", "红包😀", "𝔸", "a", "😀"]);
     }
 
     proptest! {
@@ -549,6 +551,16 @@ mod tests {
 
         #[test]
         fn random_wide_sets(words in proptest::collection::vec("[a-z0-9]{2,12}", 1..300)) {
+            let words: Vec<&str> = words.iter().map(String::as_str).collect();
+            same_as_daachorse(&words);
+        }
+    }
+
+    proptest! {
+        // Characters up to U+10FFFF make code tables of 4 MB: fewer cases.
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn random_unicode_sets(words in proptest::collection::vec("\\PC{1,5}", 1..60)) {
             let words: Vec<&str> = words.iter().map(String::as_str).collect();
             same_as_daachorse(&words);
         }
