@@ -285,7 +285,11 @@ fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         HirKind::Alternation(v) => {
             let mut acc = Vec::new();
             for h in v {
-                acc.extend(finite(h)?);
+                // Most branches are literals: no set of their own.
+                match h.kind() {
+                    HirKind::Literal(l) => acc.push(l.0.to_vec()),
+                    _ => acc.extend(finite(h)?),
+                }
                 if acc.len() > MAX_LITS {
                     return None;
                 }
