@@ -72,6 +72,9 @@ fn shortest(set: &[String]) -> usize {
 /// Literals one of which every match of `hir` starts with, as whole characters; `None` when
 /// the set is empty, too big, or holds the empty string (an optional part).
 fn required_set(hir: &Hir) -> Option<Vec<String>> {
+    if matches_empty_first(hir) {
+        return None;
+    }
     match literal_branches(hir) {
         Some(lits) => whole_chars(lits.into_iter()),
         None => {
@@ -82,6 +85,21 @@ fn required_set(hir: &Hir) -> Option<Vec<String>> {
             }
             whole_chars(lits.iter().map(|l| l.as_bytes()))
         }
+    }
+}
+
+/// Whether the extractor's prefix set of `hir` is sure to hold the empty string or be
+/// infinite, so that there is no set: an empty expression, a look-around, or a repetition
+/// that can be taken zero times (most gaps), the extraction of which is the costly part.
+fn matches_empty_first(hir: &Hir) -> bool {
+    let mut hir = hir;
+    while let HirKind::Capture(c) = hir.kind() {
+        hir = &c.sub;
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Repetition(r) => r.min == 0,
+        _ => false,
     }
 }
 
@@ -198,6 +216,10 @@ mod tests {
             "x|x|y".to_string(),
             "pin|pincode|otp".to_string(),
             "发|回复|发送".to_string(),
+            "a?".to_string(),
+            "(abc)*x".to_string(),
+            "(?:[0-9]{0,3})".to_string(),
+            "^abc$".to_string(),
             alloc::format!("{long}|短"),
             many,
         ];
@@ -214,7 +236,7 @@ mod tests {
                 parts.extend(v);
             }
             for p in parts {
-                shortcut += usize::from(literal_branches(p).is_some());
+                shortcut += usize::from(literal_branches(p).is_some() || matches_empty_first(p));
                 assert_eq!(required_set(p), via_extractor(p), "{re}");
             }
         }
