@@ -438,12 +438,13 @@ impl EngineBuilder {
     /// Compiles a pack.
     pub fn build(&self, pack: &Pack) -> Result<Engine, PackError> {
         pack.validate()?;
-        self.build_valid(pack)
+        self.build_valid(pack, None)
     }
 
-    /// Compiles a pack that [`Pack::validate`] accepted.
-    fn build_valid(&self, pack: &Pack) -> Result<Engine, PackError> {
-        match compile(pack, self.limits, false)? {
+    /// Compiles a pack that [`Pack::validate`] accepted; `links`: its link lists when taken out
+    /// of it (else they are copied from it).
+    fn build_valid(&self, pack: &Pack, links: Option<LinkData>) -> Result<Engine, PackError> {
+        match compile(pack, links, self.limits, false)? {
             Compiled::Engine(e) => Ok(*e),
             Compiled::Literals(_) => Err(PackError::too_large(None, "no engine built".into())),
         }
@@ -452,8 +453,10 @@ impl EngineBuilder {
     /// Loads a binary pack and compiles it.
     pub fn build_from_bytes(&self, bytes: &[u8]) -> Result<Engine, LoadError> {
         // Decoding validates the pack.
-        let pack = pack::binary::decode_verified(bytes, self.verify_key.as_ref())?;
-        self.build_valid(&pack).map_err(LoadError::Invalid)
+        let mut pack = pack::binary::decode_verified(bytes, self.verify_key.as_ref())?;
+        // The engine keeps the link lists: moved rather than copied.
+        let links = pack.links.take();
+        self.build_valid(&pack, links).map_err(LoadError::Invalid)
     }
 }
 
@@ -484,7 +487,7 @@ impl Engine {
     /// ```
     pub fn literals(pack: &Pack) -> Result<Vec<String>, PackError> {
         pack.validate()?;
-        match compile(pack, Limits::default(), true)? {
+        match compile(pack, None, Limits::default(), true)? {
             Compiled::Literals(l) => Ok(l),
             Compiled::Engine(_) => Ok(Vec::new()),
         }
@@ -1399,8 +1402,14 @@ enum Compiled {
     Literals(Vec<String>),
 }
 
-/// Compiles a valid pack ([`Pack::validate`]).
-fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled, PackError> {
+/// Compiles a valid pack ([`Pack::validate`]). `links`: the pack's link lists when the caller
+/// took them out of it (`pack.links` is then `None`); `None` copies them from the pack.
+fn compile(
+    pack: &Pack,
+    links: Option<LinkData>,
+    limits: Limits,
+    only_literals: bool,
+) -> Result<Compiled, PackError> {
     if pack.rules.len() > limits.max_rules {
         return Err(PackError::too_large(
             None,
@@ -1473,7 +1482,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         Ok(())
     };
 
-    let mut link_data = pack.links.clone().unwrap_or_default();
+    let mut link_data = links.or_else(|| pack.links.clone()).unwrap_or_default();
     link_data.prepare();
     let mut brand_names = Vec::new();
     for (i, b) in link_data.brands.iter().enumerate() {
