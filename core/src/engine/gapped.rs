@@ -20,6 +20,7 @@
 //! without the empty string. Anything else (look-around such as `$`, nested alternations of
 //! gapped sequences, ...) stays with the lazy DFA.
 
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
@@ -124,7 +125,7 @@ pub(crate) fn decompose(hir: &Hir, first_id: u32) -> Option<(Gapped, Vec<LitSet>
                 // the product is large was measured slower than leaving such regexes to the DFA:
                 // more hits of short literals, more steps.)
                 pending = Some(match pending.take() {
-                    None => lits,
+                    None => lits.into_owned(),
                     Some(prev) => product(prev, &lits)?,
                 });
             } else if let Some(gap) = gap(item) {
@@ -181,13 +182,13 @@ impl Known {
         hir as *const Hir as usize
     }
 
-    /// [`finite`] of `hir`, expanded at most once per node.
-    fn finite(&mut self, hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    /// [`finite`] of `hir`, expanded at most once per node (a node can be in several branches,
+    /// distributed alternations: borrowed).
+    fn finite(&self, hir: &Hir) -> Option<Cow<'_, [Vec<u8>]>> {
         let key = Self::key(hir);
-        match self.finite.iter_mut().find(|(k, _)| *k == key) {
-            // A node can be in several branches (distributed alternations): cloned.
-            Some((_, lits)) => lits.clone(),
-            None => finite(hir),
+        match self.finite.iter().find(|(k, _)| *k == key) {
+            Some((_, lits)) => lits.as_deref().map(Cow::Borrowed),
+            None => finite(hir).map(Cow::Owned),
         }
     }
 
