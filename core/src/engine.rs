@@ -28,11 +28,13 @@ use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 use regex_syntax::hir::{Hir, HirKind};
 
+mod ac;
 // The direct regex parser: faster builds for some 2 KB of gzipped WASM, so with `perf`.
 #[cfg(feature = "perf")]
 mod fastparse;
 mod gapped;
 mod gate;
+mod prefer;
 mod size;
 
 use crate::entities::{self, EntityKind};
@@ -450,12 +452,13 @@ impl EngineBuilder {
     /// Compiles a pack.
     pub fn build(&self, pack: &Pack) -> Result<Engine, PackError> {
         pack.validate()?;
-        self.build_valid(pack)
+        self.build_valid(pack, None)
     }
 
-    /// Compiles a pack that [`Pack::validate`] accepted.
-    fn build_valid(&self, pack: &Pack) -> Result<Engine, PackError> {
-        match compile(pack, self.limits, false)? {
+    /// Compiles a pack that [`Pack::validate`] accepted; `links`: its link lists when taken out
+    /// of it (else they are copied from it).
+    fn build_valid(&self, pack: &Pack, links: Option<LinkData>) -> Result<Engine, PackError> {
+        match compile(pack, links, self.limits, false)? {
             Compiled::Engine(e) => Ok(*e),
             Compiled::Literals(_) => Err(PackError::too_large(None, "no engine built".into())),
         }
@@ -464,8 +467,10 @@ impl EngineBuilder {
     /// Loads a binary pack and compiles it.
     pub fn build_from_bytes(&self, bytes: &[u8]) -> Result<Engine, LoadError> {
         // Decoding validates the pack.
-        let pack = pack::binary::decode_verified(bytes, self.verify_key.as_ref())?;
-        self.build_valid(&pack).map_err(LoadError::Invalid)
+        let mut pack = pack::binary::decode_verified(bytes, self.verify_key.as_ref())?;
+        // The engine keeps the link lists: moved rather than copied.
+        let links = pack.links.take();
+        self.build_valid(&pack, links).map_err(LoadError::Invalid)
     }
 }
 
@@ -496,7 +501,7 @@ impl Engine {
     /// ```
     pub fn literals(pack: &Pack) -> Result<Vec<String>, PackError> {
         pack.validate()?;
-        match compile(pack, Limits::default(), true)? {
+        match compile(pack, None, Limits::default(), true)? {
             Compiled::Literals(l) => Ok(l),
             Compiled::Engine(_) => Ok(Vec::new()),
         }
@@ -1431,8 +1436,14 @@ enum Compiled {
     Literals(Vec<String>),
 }
 
-/// Compiles a valid pack ([`Pack::validate`]).
-fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled, PackError> {
+/// Compiles a valid pack ([`Pack::validate`]). `links`: the pack's link lists when the caller
+/// took them out of it (`pack.links` is then `None`); `None` copies them from the pack.
+fn compile(
+    pack: &Pack,
+    links: Option<LinkData>,
+    limits: Limits,
+    only_literals: bool,
+) -> Result<Compiled, PackError> {
     if pack.rules.len() > limits.max_rules {
         return Err(PackError::too_large(
             None,
@@ -1464,6 +1475,14 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         })
         .filter(|(w, _)| !w.is_empty())
         .collect();
+    // The first bytes of the variant words, for [`expand_variants`]: most keywords hold no
+    // variant word, looked for at the positions holding the first byte of one rather than with
+    // one substring search per word.
+    let mut variant_first = [0u64; 4];
+    for (word, _) in &variants {
+        let b = word.as_bytes()[0];
+        variant_first[usize::from(b >> 6)] |= 1 << (b & 63);
+    }
 
     // Sized for the keywords, their variant forms and the regex literals (each about as many
     // as the keywords in the default pack): growing rehashes every literal.
@@ -1497,7 +1516,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         Ok(())
     };
 
-    let mut link_data = pack.links.clone().unwrap_or_default();
+    let mut link_data = links.or_else(|| pack.links.clone()).unwrap_or_default();
     link_data.prepare();
     let mut brand_names = Vec::new();
     for (i, b) in link_data.brands.iter().enumerate() {
@@ -1590,7 +1609,7 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
                         };
                         add_literal(lit, target, &r.id)
                     };
-                    match expand_variants(lit, &variants, &r.id)? {
+                    match expand_variants(lit, &variants, &variant_first, &r.id)? {
                         None => add_form(lit)?,
                         Some(forms) => {
                             for lit in &forms {
@@ -1810,8 +1829,10 @@ fn compile(pack: &Pack, limits: Limits, only_literals: bool) -> Result<Compiled,
         // aho-corasick's contiguous NFA (one step per character, not per byte, on Chinese
         // text), builds in half the time and takes 0.77 MB against 1.09 MB; aho-corasick's
         // DFA was no faster than it and took 25 MB.
-        let ac = CharwiseDoubleArrayAhoCorasick::<u32>::new(patterns.iter())
-            .map_err(|e| PackError::too_large(None, format!("keyword automaton: {e}")))?;
+        // Built by [`ac::build`]: the same automaton as `daachorse`'s builder, for two thirds
+        // of the instructions.
+        let lits: Vec<&str> = patterns.iter().collect();
+        let ac = ac::build(&lits).map_err(|e| PackError::too_large(None, e))?;
         Some(Literals(ac))
     };
     // A counting sort of the targets by literal, stable: each literal's targets keep the order
@@ -2045,19 +2066,14 @@ fn set_hash(set: &[Vec<u8>]) -> u64 {
 }
 
 /// Every way of writing `lit` with variant forms in place of variant words, sorted; `None`
-/// when no variant word occurs in it (`lit` is then the only way).
+/// when no variant word occurs in it (`lit` is then the only way). `first` has a bit set for
+/// the first byte of each variant word.
 fn expand_variants(
     lit: &str,
     variants: &[(String, Vec<String>)],
+    first: &[u64; 4],
     rule: &str,
 ) -> Result<Option<Vec<String>>, PackError> {
-    // Most keywords hold no variant word: looked for at the positions holding the first byte
-    // of one, rather than with one substring search per word.
-    let mut first = [0u64; 4];
-    for (word, _) in variants {
-        let b = word.as_bytes()[0];
-        first[usize::from(b >> 6)] |= 1 << (b & 63);
-    }
     let bytes = lit.as_bytes();
     let any = bytes.iter().enumerate().any(|(i, &b)| {
         first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
@@ -2400,7 +2416,7 @@ fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
         if suffix {
             seq.optimize_for_suffix_by_preference();
         } else {
-            seq.optimize_for_prefix_by_preference();
+            prefer::optimize_for_prefix(&mut seq);
         }
         let optimised = seq.literals().and_then(usable);
         let chosen = match (raw, optimised) {

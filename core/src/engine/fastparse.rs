@@ -79,6 +79,9 @@ impl Parser {
     }
 
     fn concat(&mut self, depth: u32) -> Option<Hir> {
+        if let Some(hir) = self.plain_literal() {
+            return Some(hir);
+        }
         let mut items: Vec<Item> = Vec::new();
         while let Some(c) = self.peek() {
             if c == '|' || c == ')' {
@@ -136,6 +139,46 @@ impl Parser {
             return exprs.pop();
         }
         Some(Hir::concat(exprs))
+    }
+
+    /// A branch of only literal characters (most branches of a pack's alternations), as the
+    /// general path makes it (one literal), without its item lists. `None`, with nothing
+    /// consumed, for anything else.
+    fn plain_literal(&mut self) -> Option<Hir> {
+        let rest = self.chars.get(self.pos..)?;
+        let n = rest
+            .iter()
+            .position(|&c| {
+                matches!(
+                    c,
+                    '|' | ')'
+                        | '('
+                        | '['
+                        | ']'
+                        | '\\'
+                        | '.'
+                        | '^'
+                        | '$'
+                        | '*'
+                        | '+'
+                        | '?'
+                        | '{'
+                        | '}'
+                )
+            })
+            .unwrap_or(rest.len());
+        // Empty branches, and a last character taken by a repetition, take the general path.
+        if n == 0 || !matches!(rest.get(n), None | Some('|' | ')')) {
+            return None;
+        }
+        let chars = &rest[..n];
+        let mut bytes = Vec::with_capacity(chars.iter().map(|c| c.len_utf8()).sum());
+        for &c in chars {
+            let mut buf = [0u8; 4];
+            bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+        }
+        self.pos += n;
+        Some(Hir::literal(bytes))
     }
 
     fn atom(&mut self, depth: u32) -> Option<Item> {

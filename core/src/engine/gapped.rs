@@ -20,6 +20,7 @@
 //! without the empty string. Anything else (look-around such as `$`, nested alternations of
 //! gapped sequences, ...) stays with the lazy DFA.
 
+use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
@@ -124,8 +125,8 @@ pub(crate) fn decompose(hir: &Hir, first_id: u32) -> Option<(Gapped, Vec<LitSet>
                 // the product is large was measured slower than leaving such regexes to the DFA:
                 // more hits of short literals, more steps.)
                 pending = Some(match pending.take() {
-                    None => lits,
-                    Some(prev) => product(&prev, &lits)?,
+                    None => lits.into_owned(),
+                    Some(prev) => product(prev, &lits)?,
                 });
             } else if let Some(gap) = gap(item) {
                 flush(&mut pending, &mut parts, &mut sets)?;
@@ -181,13 +182,13 @@ impl Known {
         hir as *const Hir as usize
     }
 
-    /// [`finite`] of `hir`, expanded at most once per node.
-    fn finite(&mut self, hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    /// [`finite`] of `hir`, expanded at most once per node (a node can be in several branches,
+    /// distributed alternations: borrowed).
+    fn finite(&self, hir: &Hir) -> Option<Cow<'_, [Vec<u8>]>> {
         let key = Self::key(hir);
-        match self.finite.iter_mut().find(|(k, _)| *k == key) {
-            // A node can be in several branches (distributed alternations): cloned.
-            Some((_, lits)) => lits.clone(),
-            None => finite(hir),
+        match self.finite.iter().find(|(k, _)| *k == key) {
+            Some((_, lits)) => lits.as_deref().map(Cow::Borrowed),
+            None => finite(hir).map(Cow::Owned),
         }
     }
 
@@ -271,16 +272,25 @@ fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
         }
         HirKind::Capture(c) => finite(&c.sub)?,
         HirKind::Concat(v) => {
-            let mut acc = alloc::vec![Vec::new()];
+            // `None` stands for the set of the empty string (the product's identity).
+            let mut acc: Option<Vec<Vec<u8>>> = None;
             for h in v {
-                acc = product(&acc, &finite(h)?)?;
+                let lits = finite(h)?;
+                acc = Some(match acc {
+                    None => lits,
+                    Some(acc) => product(acc, &lits)?,
+                });
             }
-            acc
+            acc.unwrap_or_else(|| alloc::vec![Vec::new()])
         }
         HirKind::Alternation(v) => {
             let mut acc = Vec::new();
             for h in v {
-                acc.extend(finite(h)?);
+                // Most branches are literals: no set of their own.
+                match h.kind() {
+                    HirKind::Literal(l) => acc.push(l.0.to_vec()),
+                    _ => acc.extend(finite(h)?),
+                }
                 if acc.len() > MAX_LITS {
                     return None;
                 }
@@ -300,7 +310,7 @@ fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                     acc.extend(power.iter().cloned());
                 }
                 if k < max {
-                    power = product(&power, &sub)?;
+                    power = product(power, &sub)?;
                 }
                 if acc.len() > MAX_LITS {
                     return None;
@@ -354,12 +364,21 @@ fn sort_dedup(v: &mut Vec<Vec<u8>>) {
     }
 }
 
-fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+fn product(a: Vec<Vec<u8>>, b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
     if a.len().checked_mul(b.len())? > MAX_LITS {
         return None;
     }
+    if let [y] = b {
+        // One literal after each: appended in place.
+        let mut out = a;
+        for x in &mut out {
+            x.extend_from_slice(y);
+        }
+        sort_dedup(&mut out);
+        return Some(out);
+    }
     let mut out = Vec::with_capacity(a.len() * b.len());
-    for x in a {
+    for x in &a {
         for y in b {
             let mut s = Vec::with_capacity(x.len() + y.len());
             s.extend_from_slice(x);
@@ -708,7 +727,7 @@ mod tests {
                 .collect();
             want.sort();
             want.dedup();
-            prop_assert_eq!(product(&a, &b), Some(want));
+            prop_assert_eq!(product(a.clone(), &b), Some(want));
         }
     }
 

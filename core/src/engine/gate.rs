@@ -72,14 +72,69 @@ fn shortest(set: &[String]) -> usize {
 /// Literals one of which every match of `hir` starts with, as whole characters; `None` when
 /// the set is empty, too big, or holds the empty string (an optional part).
 fn required_set(hir: &Hir) -> Option<Vec<String>> {
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
-    let lits = seq.literals()?;
-    if lits.is_empty() || lits.len() > MAX_SET {
+    if matches_empty_first(hir) {
         return None;
     }
-    let mut out = Vec::with_capacity(lits.len());
-    for l in lits {
-        let b = l.as_bytes();
+    match literal_branches(hir) {
+        Some(lits) => whole_chars(lits.into_iter()),
+        None => {
+            let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
+            let lits = seq.literals()?;
+            if lits.is_empty() || lits.len() > MAX_SET {
+                return None;
+            }
+            whole_chars(lits.iter().map(|l| l.as_bytes()))
+        }
+    }
+}
+
+/// Whether the extractor's prefix set of `hir` is sure to hold the empty string or be
+/// infinite, so that there is no set: an empty expression, a look-around, or a repetition
+/// that can be taken zero times (most gaps), the extraction of which is the costly part.
+fn matches_empty_first(hir: &Hir) -> bool {
+    let mut hir = hir;
+    while let HirKind::Capture(c) = hir.kind() {
+        hir = &c.sub;
+    }
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => true,
+        HirKind::Repetition(r) => r.min == 0,
+        _ => false,
+    }
+}
+
+/// The prefix literals `regex-syntax`'s `Extractor` finds for a literal or an alternation of
+/// literals (most parts of a pack's regexes), without it: each literal cut to its 100-byte
+/// limit, adjacent equal ones once. `None` for anything else, or when there are more than
+/// `MAX_SET` (the set is refused) or than the extractor's 250 (it would shorten them).
+fn literal_branches(hir: &Hir) -> Option<Vec<&[u8]>> {
+    let mut hir = hir;
+    while let HirKind::Capture(c) = hir.kind() {
+        hir = &c.sub;
+    }
+    let branches = match hir.kind() {
+        HirKind::Literal(_) => core::slice::from_ref(hir),
+        HirKind::Alternation(v) if v.len() <= 250 => v.as_slice(),
+        _ => return None,
+    };
+    let mut out: Vec<&[u8]> = Vec::with_capacity(branches.len());
+    for b in branches {
+        let HirKind::Literal(l) = b.kind() else {
+            return None;
+        };
+        let bytes = &l.0[..l.0.len().min(100)];
+        if out.last() != Some(&bytes) {
+            out.push(bytes);
+        }
+    }
+    (!out.is_empty() && out.len() <= MAX_SET).then_some(out)
+}
+
+/// The set of a gate from its prefix literals: each cut to whole characters, sorted, without
+/// those another one starts with. `None` if one holds no whole character.
+fn whole_chars<'a>(lits: impl Iterator<Item = &'a [u8]>) -> Option<Vec<String>> {
+    let mut out = Vec::with_capacity(lits.size_hint().0);
+    for b in lits {
         // The longest prefix that is whole characters: still a prefix of every such match.
         let whole = match core::str::from_utf8(b) {
             Ok(s) => s,
@@ -138,6 +193,54 @@ mod tests {
         assert_eq!(got.len(), 1);
         assert_eq!(got[0][0], s(&["code"]));
         assert!(got[0].iter().flatten().all(|l| l != "number" && l != "is"));
+    }
+
+    /// The shortcut for literals and alternations of them finds what the extractor finds.
+    #[test]
+    fn literal_branches_agree_with_the_extractor() {
+        let via_extractor = |h: &Hir| {
+            let seq = Extractor::new().kind(ExtractKind::Prefix).extract(h);
+            let lits = seq.literals()?;
+            if lits.is_empty() || lits.len() > MAX_SET {
+                return None;
+            }
+            whole_chars(lits.iter().map(|l| l.as_bytes()))
+        };
+        let long = "长".repeat(40);
+        let many: Vec<String> = (0..70).map(|i| alloc::format!("w{i}")).collect();
+        let many = many.join("|");
+        let mut res = vec![
+            "abc".to_string(),
+            "(abc)".to_string(),
+            "a|b|a|c".to_string(),
+            "x|x|y".to_string(),
+            "pin|pincode|otp".to_string(),
+            "发|回复|发送".to_string(),
+            "a?".to_string(),
+            "(abc)*x".to_string(),
+            "(?:[0-9]{0,3})".to_string(),
+            "^abc$".to_string(),
+            alloc::format!("{long}|短"),
+            many,
+        ];
+        let pack = crate::pack::binary::decode(crate::Engine::default_pack_bytes()).unwrap();
+        res.extend(pack.rules.iter().filter_map(|r| r.regex.clone()));
+        let mut shortcut = 0;
+        for re in &res {
+            let hir = regex_syntax::parse(re).unwrap();
+            let mut parts = vec![&hir];
+            if let HirKind::Concat(v) = hir.kind() {
+                parts.extend(v);
+            }
+            if let HirKind::Alternation(v) = hir.kind() {
+                parts.extend(v);
+            }
+            for p in parts {
+                shortcut += usize::from(literal_branches(p).is_some() || matches_empty_first(p));
+                assert_eq!(required_set(p), via_extractor(p), "{re}");
+            }
+        }
+        assert!(shortcut > 20, "{shortcut}");
     }
 
     #[test]
