@@ -92,19 +92,36 @@ pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
     if b < 0x80 {
         return Some((b as char, 1));
     }
+    // A three-byte character whose lead byte allows any continuation bytes (not `E0`, `ED`):
+    // most of CJK text, decoded here.
+    if let Some(&[b0, b1, b2]) = text.get(pos..pos + 3) {
+        if matches!(b0, 0xE1..=0xEC | 0xEE..=0xEF) && b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 {
+            let u =
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            if let Some(c) = char::from_u32(u) {
+                return Some((c, 3));
+            }
+        }
+    }
     Some(crate::normalize::decode(text, pos).unwrap_or(('\u{FFFD}', 1)))
 }
 
 /// The character ending at `pos` and its start.
-#[inline]
+#[inline(always)]
 pub(crate) fn char_before(text: &[u8], pos: usize) -> Option<(char, usize)> {
     if pos == 0 || pos > text.len() {
         return None;
     }
-    let mut s = pos - 1;
-    if text[s] < 0x80 {
-        return Some((text[s] as char, s));
+    let b = text[pos - 1];
+    if b < 0x80 {
+        return Some((b as char, pos - 1));
     }
+    char_before_wide(text, pos)
+}
+
+/// [`char_before`] when the byte before `pos` is past ASCII.
+fn char_before_wide(text: &[u8], pos: usize) -> Option<(char, usize)> {
+    let mut s = pos - 1;
     let lim = pos.saturating_sub(4);
     while s > lim && text[s] & 0xC0 == 0x80 {
         s -= 1;
