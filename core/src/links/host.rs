@@ -647,24 +647,22 @@ impl Parts {
 /// shorter ones must be the whole part or be followed by digits (`ccb`, `ccb95533`, not
 /// `ccbvip` or `bocai`).
 fn part_matches(part: &str, token: &str, numeric: bool) -> bool {
+    if part.len() < token.len() {
+        return false;
+    }
     if part == token {
         return true;
     }
     if numeric {
         // Every place of the token in the part (a plain scan: parts are short).
         let (p, t) = (part.as_bytes(), token.as_bytes());
-        if p.len() < t.len() {
-            return false;
-        }
         return (0..=p.len() - t.len()).any(|at| {
             let end = at + t.len();
-            p[at..end] == *t
+            t.first().is_none_or(|&f| p[at] == f)
+                && p[at..end] == *t
                 && !(at > 0 && p[at - 1].is_ascii_digit())
                 && !(end < p.len() && p[end].is_ascii_digit())
         });
-    }
-    if part.len() < token.len() {
-        return false;
     }
     match token.len() {
         6.. => has_sub(part, token),
