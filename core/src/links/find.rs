@@ -92,14 +92,35 @@ pub(crate) fn char_at(text: &[u8], pos: usize) -> Option<(char, usize)> {
     if b < 0x80 {
         return Some((b as char, 1));
     }
+    // A three-byte character whose lead byte allows any continuation bytes (not `E0`, `ED`):
+    // most of CJK text, decoded here.
+    if let Some(&[b0, b1, b2]) = text.get(pos..pos + 3) {
+        if matches!(b0, 0xE1..=0xEC | 0xEE..=0xEF) && b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 {
+            let u =
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            if let Some(c) = char::from_u32(u) {
+                return Some((c, 3));
+            }
+        }
+    }
     Some(crate::normalize::decode(text, pos).unwrap_or(('\u{FFFD}', 1)))
 }
 
 /// The character ending at `pos` and its start.
+#[inline(always)]
 pub(crate) fn char_before(text: &[u8], pos: usize) -> Option<(char, usize)> {
     if pos == 0 || pos > text.len() {
         return None;
     }
+    let b = text[pos - 1];
+    if b < 0x80 {
+        return Some((b as char, pos - 1));
+    }
+    char_before_wide(text, pos)
+}
+
+/// [`char_before`] when the byte before `pos` is past ASCII.
+fn char_before_wide(text: &[u8], pos: usize) -> Option<(char, usize)> {
     let mut s = pos - 1;
     let lim = pos.saturating_sub(4);
     while s > lim && text[s] & 0xC0 == 0x80 {
@@ -120,23 +141,37 @@ fn is_cjk(c: char) -> bool {
 
 /// Reads one character for a host: its kind, folded form and whether it dodges. ASCII is
 /// settled here, the rest in [`classify_wide`].
-#[inline]
+#[inline(always)]
 fn classify(c: char) -> (Kind, char, bool) {
-    match c {
-        'a'..='z' | '0'..='9' | '-' | '_' => (Kind::Label, c, false),
-        'A'..='Z' => (Kind::Label, c.to_ascii_lowercase(), false),
-        '.' => (Kind::Dot, '.', false),
-        ' ' => (Kind::Space, ' ', true),
-        _ if c.is_ascii() => (Kind::Stop, c, false),
-        _ => classify_wide(c),
+    match ASCII_KINDS.get(c as usize) {
+        Some(&kind) => (kind, c.to_ascii_lowercase(), c == ' '),
+        None => classify_wide(c),
     }
 }
+
+/// The [`Kind`] of each ASCII character: letters, digits, `-` and `_` are labels.
+const ASCII_KINDS: [Kind; 128] = {
+    let mut t = [Kind::Stop; 128];
+    let mut b = 0;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' => Kind::Label,
+            b'.' => Kind::Dot,
+            b' ' => Kind::Space,
+            _ => Kind::Stop,
+        };
+        b += 1;
+    }
+    t
+};
 
 /// [`classify`] for characters past ASCII.
 fn classify_wide(c: char) -> (Kind, char, bool) {
     match c {
         '。' | '．' | '｡' => (Kind::Dot, '.', true),
         '点' | '點' => (Kind::DianDot, '.', true),
+        // The CJK Unified Ideographs block: all Han (a test checks it against the table).
+        '\u{4E00}'..='\u{9FFF}' => (Kind::Cjk, c, false),
         ' ' | '\u{3000}' | '\u{A0}' => (Kind::Space, ' ', true),
         '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => (Kind::Invisible, c, true),
         '\u{FF0D}' | '\u{2010}' | '\u{2011}' => (Kind::Label, '-', true),
@@ -205,31 +240,128 @@ enum Trigger {
     Colon,
 }
 
-/// Low nibbles of the lead bytes `E3`, `E7`, `E9` and `EF`, as bits: the three-byte characters
-/// that may be triggers (`。`, `点`, `點`, `．`, `｡`, `：`).
-const MAYBE_TRIGGER: u16 = (1 << 0x3) | (1 << 0x7) | (1 << 0x9) | (1 << 0xF);
+/// The three-byte triggers (`。`, `点`, `點`, `．`, `｡`, `：`) as little-endian words, by the low
+/// six bits of their last byte (distinct for the six); 0 (no character) elsewhere.
+const TRIGGER3: [u32; 64] = {
+    let mut t = [0u32; 64];
+    let mut k = 0;
+    while k < TRIGGERS3.len() {
+        let c = TRIGGERS3[k];
+        t[(c >> 16) as usize & 63] = c;
+        k += 1;
+    }
+    t
+};
 
-/// The next trigger at or after `from`: its position, length and kind. Reads a three-byte
-/// character at a time (every trigger past ASCII is one, and no trigger starts with a
-/// continuation byte, so the bytes skipped cannot start one), one byte otherwise.
+/// The low six bits of the last bytes of the three-byte triggers, as bits.
+const TRIGGER_LAST: u64 = {
+    let mut bits = 0;
+    let mut k = 0;
+    while k < TRIGGERS3.len() {
+        bits |= 1 << ((TRIGGERS3[k] >> 16) & 63);
+        k += 1;
+    }
+    bits
+};
+
+/// `。 点 點 ． ｡ ：` as little-endian words; `：` last.
+const TRIGGERS3: [u32; 6] = [
+    0x0082_80E3,
+    0x00B9_82E7,
+    0x009E_BBE9,
+    0x008E_BCEF,
+    0x00A1_BDEF,
+    COLON3,
+];
+
+/// `：` as a little-endian word.
+const COLON3: u32 = 0x009A_BCEF;
+
+/// Whether the three bytes `c` (a little-endian word, top byte clear) are a trigger.
+#[inline(always)]
+fn is_trigger3(c: u32) -> bool {
+    TRIGGER3[(c >> 16) as usize & 63] == c
+}
+
+/// Five three-byte characters in a 16-byte word: the bits of their lead and continuation
+/// bytes that tell them (`1110xxxx 10xxxxxx 10xxxxxx`), and the values of those bits.
+const LEAD5_MASK: u128 = 0x00C0_C0F0_C0C0_F0C0_C0F0_C0C0_F0C0_C0F0;
+const LEAD5: u128 = 0x0080_80E0_8080_E080_80E0_8080_E080_80E0;
+
+/// Bytes of a word with their top bit set.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// A byte value in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The lowest set bit marks the first zero byte of `x` exactly (bits above it may be
+/// spurious); 0 when `x` has no zero byte.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
+/// The next trigger at or after `from`: its position, length and kind. ASCII goes eight bytes
+/// at a time (a word without `.`, `:` or a byte past ASCII is skipped whole), three-byte
+/// characters two at a time (each compared with the triggers through one table look-up), and
+/// anything else a byte at a time (no trigger starts with a continuation byte, so the bytes
+/// skipped cannot start one).
 fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
     let mut i = from;
     while let Some(&b) = text.get(i) {
         if b < 0x80 {
-            match b {
-                b'.' => return Some((i, 1, Trigger::Dot)),
-                b':' => return Some((i, 1, Trigger::Colon)),
-                _ => i += 1,
+            if let Some(word) = text.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
+                let w = u64::from_le_bytes(word);
+                let stop = (w & HIGH)
+                    | zero_bytes(w ^ (ONES * u64::from(b'.')))
+                    | zero_bytes(w ^ (ONES * u64::from(b':')));
+                if stop == 0 {
+                    i += 8;
+                    continue;
+                }
+                // The first byte that is a trigger or past ASCII.
+                i += (stop.trailing_zeros() / 8) as usize;
             }
-            continue;
+            match text.get(i) {
+                Some(b'.') => return Some((i, 1, Trigger::Dot)),
+                Some(b':') => return Some((i, 1, Trigger::Colon)),
+                Some(&b) if b < 0x80 => {
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
         }
-        // Two three-byte characters that cannot be triggers (most of Chinese text): six bytes
-        // at a time.
+        // Five three-byte characters that are not triggers (most of Chinese text): fifteen
+        // bytes at a time, then two (six bytes) at a time.
+        while let Some(chunk) = text
+            .get(i..i + 16)
+            .and_then(|s| <&[u8; 16]>::try_from(s).ok())
+        {
+            if u128::from_le_bytes(*chunk) & LEAD5_MASK != LEAD5 {
+                break;
+            }
+            // The last bytes of the five, as bits: a trigger is there only if one of their
+            // bits is a trigger's.
+            let last = |k: usize| 1u64 << (chunk[3 * k + 2] & 63);
+            if (last(0) | last(1) | last(2) | last(3) | last(4)) & TRIGGER_LAST != 0
+                && (0..5).any(|k| {
+                    is_trigger3(u32::from_le_bytes([
+                        chunk[3 * k],
+                        chunk[3 * k + 1],
+                        chunk[3 * k + 2],
+                        0,
+                    ]))
+                })
+            {
+                break;
+            }
+            i += 15;
+        }
         while let Some(word) = text.get(i..i + 8).and_then(|s| <[u8; 8]>::try_from(s).ok()) {
             let w = u64::from_le_bytes(word);
             if w & 0xC0C0_F0C0_C0F0 != 0x8080_E080_80E0
-                || MAYBE_TRIGGER & (1 << (w & 0x0F)) != 0
-                || MAYBE_TRIGGER & (1 << ((w >> 24) & 0x0F)) != 0
+                || is_trigger3(w as u32 & 0x00FF_FFFF)
+                || is_trigger3((w >> 24) as u32 & 0x00FF_FFFF)
             {
                 break;
             }
@@ -253,22 +385,22 @@ fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
             i += 1;
             continue;
         }
-        if MAYBE_TRIGGER & (1 << (b & 0x0F)) != 0 {
-            match w & 0x00FF_FFFF {
-                // 。 点 點 (the traditional form) ． ｡
-                0x0082_80E3 | 0x00B9_82E7 | 0x009E_BBE9 | 0x008E_BCEF | 0x00A1_BDEF => {
-                    return Some((i, 3, Trigger::Dot));
-                }
-                // ：
-                0x009A_BCEF => return Some((i, 3, Trigger::Colon)),
-                _ => {}
-            }
+        let c = w & 0x00FF_FFFF;
+        if is_trigger3(c) {
+            let kind = if c == COLON3 {
+                Trigger::Colon
+            } else {
+                Trigger::Dot
+            };
+            return Some((i, 3, kind));
         }
         i += 3;
     }
     None
 }
 
+// Kept out of line: called once per text, and its cost stays visible in profiles.
+#[inline(never)]
 pub(crate) fn find_links(
     text: &[u8],
     data: &LinkData,
@@ -336,6 +468,19 @@ fn bare_links(
     // 0. A dot between two characters that cannot touch a host (CJK text, punctuation): the
     // common case in Chinese prose (`。`), settled without reading further.
     let tlen = char_at(text, t).map_or(1, |(_, l)| l);
+    // Most often both sides are CJK text (U+3000-U+9FFF, not `【】`, and not `点` after),
+    // told from their bytes without decoding them.
+    let cjk_text = |at: usize| {
+        text.get(at..at + 3).is_some_and(|c| {
+            (0xE3..=0xE9).contains(&c[0])
+                && c[1] & 0xC0 == 0x80
+                && c[2] & 0xC0 == 0x80
+                && !matches!(c, [0xE3, 0x80, 0x90 | 0x91] | [0xE7, 0x82, 0xB9])
+        })
+    };
+    if t >= 3 && cjk_text(t - 3) && cjk_text(t + tlen) {
+        return t + tlen;
+    }
     let near_host = |c: char| {
         let u = c as u32;
         is_open_bracket(c)
@@ -489,6 +634,34 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
         return;
     }
 
+    // The labels, read first without building them: most segments (`12.5`, `v1.2`, `e.g`)
+    // are settled here.
+    let Some(shape) = LabelShape::of(host_units) else {
+        return;
+    };
+    if shape.count != 4 && shape.last_ascii && !shape.last_alpha && !shape.last_xn {
+        // Not an IPv4 address (four labels), and the top-level domain is neither letters nor
+        // Punycode.
+        return;
+    }
+    if shape.count != 4
+        && !shape.www
+        && !char_at(text, host_end)
+            .is_some_and(|(c, _)| matches!(c, ':' | '：' | '/' | '?' | '#' | '／' | '？'))
+    {
+        // Neither an IPv4 address nor `www.`, and no port or path can follow: a bare host.
+        let bare = shape.last_ascii && shape.last_in(host_units, BARE_TLDS);
+        // `Mr.Li`, `you.Call`: a capitalised word after a full stop.
+        let mut upper = host_units[shape.last_start..]
+            .iter()
+            .filter(|u| u.kind == Kind::Label)
+            .map(|u| u.upper);
+        let capitalised = upper.next() == Some(true) && upper.any(|u| !u);
+        if !bare || capitalised {
+            return;
+        }
+    }
+
     // Labels.
     let mut labels: Vec<String> = Vec::new();
     let mut cur = String::new();
@@ -591,6 +764,92 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
     out.push(host::judge(start, end, &canon, flags, data, known));
 }
 
+/// What [`try_host`] tests on the labels of a host, read from its units.
+struct LabelShape {
+    /// How many labels.
+    count: usize,
+    /// The first label is `www`.
+    www: bool,
+    /// Where the last label starts in the units.
+    last_start: usize,
+    /// The last label: ASCII, ASCII letters only, starting with `xn--`.
+    last_ascii: bool,
+    last_alpha: bool,
+    last_xn: bool,
+}
+
+impl LabelShape {
+    /// The shape of the labels of `units` (the label characters between dots; other units
+    /// are left out), or `None` when there are fewer than two or one is not valid (see
+    /// [`valid_label`]).
+    fn of(units: &[Unit]) -> Option<LabelShape> {
+        let mut count = 0;
+        let mut www = false;
+        let mut start = 0;
+        // The current label: its length in characters, first and last characters.
+        let (mut len, mut first, mut last) = (0usize, ' ', ' ');
+        let mut end_label = |len: usize, first: char, last: char, www_so_far: bool| {
+            if count == 0 {
+                www = www_so_far;
+            }
+            count += 1;
+            len > 0 && len <= 63 && first != '-' && last != '-'
+        };
+        let mut w = true;
+        for (k, u) in units.iter().enumerate() {
+            match u.kind {
+                Kind::Dot | Kind::DianDot => {
+                    if !end_label(len, first, last, w && len == 3) {
+                        return None;
+                    }
+                    start = k + 1;
+                    (len, w) = (0, true);
+                }
+                Kind::Label => {
+                    if len == 0 {
+                        first = u.c;
+                    }
+                    last = u.c;
+                    w &= u.c == 'w';
+                    len += 1;
+                }
+                _ => {}
+            }
+        }
+        if !end_label(len, first, last, w && len == 3) || count < 2 {
+            return None;
+        }
+        let mut label = units[start..].iter().filter(|u| u.kind == Kind::Label);
+        Some(LabelShape {
+            count,
+            www,
+            last_start: start,
+            last_ascii: label.clone().all(|u| u.c.is_ascii()),
+            last_alpha: label.clone().all(|u| u.c.is_ascii_alphabetic()),
+            last_xn: label.by_ref().take(4).map(|u| u.c).eq("xn--".chars()),
+        })
+    }
+
+    /// Whether the last label of `units` is in `list` (sorted, of ASCII words of at most 8
+    /// bytes).
+    fn last_in(&self, units: &[Unit], list: &[&str]) -> bool {
+        let mut buf = [0u8; 8];
+        let mut n = 0;
+        for u in units[self.last_start..]
+            .iter()
+            .filter(|u| u.kind == Kind::Label)
+        {
+            if n == buf.len() || !u.c.is_ascii() {
+                return false;
+            }
+            buf[n] = u.c as u8;
+            n += 1;
+        }
+        list.binary_search_by(|t| t.as_bytes().cmp(&buf[..n]))
+            .is_ok()
+    }
+}
+
 fn valid_label(l: &str) -> bool {
     !l.is_empty() && l.chars().count() <= 63 && !l.starts_with('-') && !l.ends_with('-')
 }
@@ -637,7 +896,7 @@ fn dian_is_dot(units: &[Unit], i: usize) -> bool {
     is_ascii_label(neighbor(units, i, true)) && is_ascii_label(neighbor(units, i, false))
 }
 
-#[inline]
+#[inline(always)]
 fn is_break(units: &[Unit], i: usize, ascii_dot_spaces: bool) -> bool {
     match units[i].kind {
         Kind::Label | Kind::Dot | Kind::Invisible => false,
@@ -669,18 +928,26 @@ fn is_break_slow(units: &[Unit], i: usize, ascii_dot_spaces: bool) -> bool {
 }
 
 fn first_label_is_www(units: &[Unit]) -> bool {
-    let mut s = String::new();
+    // The label's characters as UTF-8 bytes, as far as the first four.
+    let mut s = [0u8; 4];
+    let mut n = 0;
     for u in units {
         match u.kind {
-            Kind::Label => s.push(u.c),
-            Kind::Dot | Kind::DianDot if !s.is_empty() => break,
+            Kind::Label => {
+                let mut buf = [0u8; 4];
+                for &b in u.c.encode_utf8(&mut buf).as_bytes() {
+                    if n == s.len() {
+                        return false;
+                    }
+                    s[n] = b;
+                    n += 1;
+                }
+            }
+            Kind::Dot | Kind::DianDot if n > 0 => break,
             _ => {}
         }
-        if s.len() > 3 {
-            return false;
-        }
     }
-    s == "www"
+    s[..n] == *b"www"
 }
 
 /// `:1234` (ASCII or full-width colon and digits) at `pos`: appends it and returns its end.
@@ -1082,6 +1349,36 @@ mod decode_tests {
 }
 
 #[cfg(test)]
+mod classify_tests {
+    use super::{classify, is_cjk, Kind};
+
+    #[test]
+    fn bare_tlds_are_sorted_short_ascii() {
+        // `LabelShape::last_in` binary-searches them with an 8-byte buffer.
+        assert!(super::BARE_TLDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(super::BARE_TLDS
+            .iter()
+            .all(|t| t.len() <= 8 && t.bytes().all(|b| b.is_ascii_lowercase())));
+    }
+
+    #[test]
+    fn the_unified_ideographs_block_is_han_in_the_script_table() {
+        // `classify_wide` settles the block without a script look-up.
+        for u in 0x4E00..=0x9FFF {
+            let c = char::from_u32(u).unwrap();
+            assert!(is_cjk(c), "{u:X}");
+        }
+        assert_eq!(classify('中').0, Kind::Cjk);
+        assert_eq!(classify('点').0, Kind::DianDot);
+        assert_eq!(classify('點').0, Kind::DianDot);
+        assert_eq!(classify('Q'), (Kind::Label, 'q', false));
+        assert_eq!(classify(' '), (Kind::Space, ' ', true));
+        assert_eq!(classify('.'), (Kind::Dot, '.', false));
+        assert_eq!(classify('@'), (Kind::Stop, '@', false));
+    }
+}
+
+#[cfg(test)]
 mod trigger_tests {
     use super::{next_trigger, Trigger};
     use alloc::vec::Vec;
@@ -1115,6 +1412,8 @@ mod trigger_tests {
             b":",
             b"a",
             b" ",
+            b"abc12",
+            b"Long ASCII words",
             "。".as_bytes(),
             "点".as_bytes(),
             "點".as_bytes(),
@@ -1151,7 +1450,7 @@ mod trigger_tests {
         };
         let (mut found, mut wide) = (0, 0);
         for _ in 0..20_000 {
-            let len = next(16);
+            let len = next(40);
             let text: Vec<u8> = (0..len)
                 .flat_map(|_| pool[next(pool.len())].iter().copied())
                 .collect();

@@ -419,6 +419,9 @@ pub(crate) struct TokenInfo {
     raw_first: u64,
     folded_first: u64,
     numeric: bool,
+    /// The token, and its folded form, has 6 bytes or more.
+    long: bool,
+    folded_long: bool,
 }
 
 impl TokenInfo {
@@ -435,6 +438,8 @@ impl TokenInfo {
             folded_mask: byte_mask(&folded),
             raw_first: first(token),
             folded_first: first(&folded),
+            long: token.len() >= 6,
+            folded_long: folded.len() >= 6,
             folded,
             token: String::from(token),
             numeric: token.bytes().all(|b| b.is_ascii_digit()),
@@ -577,8 +582,31 @@ impl Parts {
 impl Parts {
     /// [`Parts::matches`] for a token prepared in `info`: the same answer, without folding the
     /// token and with the byte tests done on sets.
-    #[inline]
+    ///
+    /// The byte-mask tests come first, inlined (a host is checked against every token of
+    /// every brand, and these tests settle nearly all of them).
+    #[inline(always)]
     fn matches_prepared(&self, info: &TokenInfo) -> bool {
+        let raw = info.raw_mask & !self.raw_mask == 0
+            && (info.numeric || info.long || info.raw_first & self.raw_first != 0);
+        if !raw {
+            if info.numeric {
+                return false;
+            }
+            if !info.folded_long && info.folded_first & self.folded_first == 0 {
+                return false;
+            }
+            let missing = info.folded_mask & !self.folded_mask;
+            if missing != 0 && (!info.folded_long || missing & (missing - 1) != 0) {
+                return false;
+            }
+        }
+        self.matches_prepared_full(info)
+    }
+
+    /// [`Parts::matches_prepared`] after its first tests.
+    #[inline(never)]
+    fn matches_prepared_full(&self, info: &TokenInfo) -> bool {
         let token = info.token.as_str();
         if token.len() < 2 {
             return false;
@@ -619,29 +647,25 @@ impl Parts {
 /// shorter ones must be the whole part or be followed by digits (`ccb`, `ccb95533`, not
 /// `ccbvip` or `bocai`).
 fn part_matches(part: &str, token: &str, numeric: bool) -> bool {
+    if part.len() < token.len() {
+        return false;
+    }
     if part == token {
         return true;
     }
     if numeric {
-        let p = part.as_bytes();
-        let mut from = 0;
-        while let Some(i) = part[from..].find(token) {
-            let at = from + i;
-            let end = at + token.len();
-            let before = at > 0 && p[at - 1].is_ascii_digit();
-            let after = end < p.len() && p[end].is_ascii_digit();
-            if !before && !after {
-                return true;
-            }
-            from = at + 1;
-        }
-        return false;
-    }
-    if part.len() < token.len() {
-        return false;
+        // Every place of the token in the part (a plain scan: parts are short).
+        let (p, t) = (part.as_bytes(), token.as_bytes());
+        return (0..=p.len() - t.len()).any(|at| {
+            let end = at + t.len();
+            t.first().is_none_or(|&f| p[at] == f)
+                && p[at..end] == *t
+                && !(at > 0 && p[at - 1].is_ascii_digit())
+                && !(end < p.len() && p[end].is_ascii_digit())
+        });
     }
     match token.len() {
-        6.. => part.contains(token),
+        6.. => has_sub(part, token),
         4..=5 => part.starts_with(token),
         _ => part
             .strip_prefix(token)
@@ -722,18 +746,30 @@ fn within_one_edit(a: &str, b: &str) -> bool {
 }
 
 fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, has_brand: bool) {
-    let path = canon.path.to_ascii_lowercase();
-    let query = canon
-        .query
-        .as_deref()
-        .map(str::to_ascii_lowercase)
-        .unwrap_or_default();
+    // Lower-cased copies only when there is an upper-case letter.
+    let lower = |s: &str| -> String { s.to_ascii_lowercase() };
+    let path_owned;
+    let path: &str = if canon.path.bytes().any(|b| b.is_ascii_uppercase()) {
+        path_owned = lower(&canon.path);
+        &path_owned
+    } else {
+        &canon.path
+    };
+    let query_owned;
+    let query: &str = match canon.query.as_deref() {
+        Some(q) if q.bytes().any(|b| b.is_ascii_uppercase()) => {
+            query_owned = lower(q);
+            &query_owned
+        }
+        Some(q) => q,
+        None => "",
+    };
     let trimmed = path.trim_end_matches('/');
     // A word is in the path (or query) only if all its bytes are.
-    let path_bytes = ByteSet::of_str(&path);
-    let query_bytes = ByteSet::of_str(&query);
-    let in_path = |w: &str| path_bytes.has_all(w) && has_sub(&path, w);
-    let in_query = |w: &str| query_bytes.has_all(w) && has_sub(&query, w);
+    let path_bytes = ByteSet::of_str(path);
+    let query_bytes = ByteSet::of_str(query);
+    let in_path = |w: &str| path_bytes.has_all(w) && has_sub(path, w);
+    let in_query = |w: &str| query_bytes.has_all(w) && has_sub(query, w);
     if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
         || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
     {
@@ -744,11 +780,11 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     }
     let kit_folder = data.path_words.iter().any(|w| in_path(w));
     if kit_folder
-        || has_hash_token(&path)
-        || has_hash_token(&query)
+        || has_hash_token(path)
+        || has_hash_token(query)
         || has_encoded_email(path.split('/'))
-        || has_encoded_email(query_values(&query))
-        || has_email(&query)
+        || has_encoded_email(query_values(query))
+        || has_email(query)
     {
         *flags |= LinkFlags::SUSPICIOUS_PATH;
     }
@@ -766,7 +802,7 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
             t.len() >= 3
                 && t.bytes().all(|c| c.is_ascii_alphabetic())
                 && if t.len() >= 5 {
-                    has_sub(&path, t)
+                    has_sub(path, t)
                 } else {
                     path.split(|c: char| !c.is_ascii_alphanumeric())
                         .any(|w| w == t)
@@ -774,7 +810,7 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
         };
         let named = match data.brand_tokens() {
             Some(tokens) => {
-                let path_mask = byte_mask(&path);
+                let path_mask = byte_mask(path);
                 tokens
                     .iter()
                     .any(|(_, info)| info.in_mask(path_mask) && in_path_token(&info.token))

@@ -551,6 +551,9 @@ impl LinkData {
 
     /// Whether `host` or one of its parent domains is in the sorted `list`.
     pub fn listed(list: &[String], host: &str) -> bool {
+        if list.is_empty() {
+            return false;
+        }
         let mut h = host;
         loop {
             if list.binary_search_by(|x| x.as_str().cmp(h)).is_ok() {
