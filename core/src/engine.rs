@@ -2452,23 +2452,34 @@ fn one_char_count(lits: &[Vec<u8>], suffix: bool) -> usize {
 
 /// Sorts `lits` and drops every literal that has another one as its prefix (`suffix`: as its
 /// suffix): where the longer one occurs, the shorter one does too.
-fn minimize(lits: &mut Vec<Vec<u8>>, suffix: bool) {
+pub(crate) fn minimize<T: AsRef<[u8]> + Ord>(lits: &mut Vec<T>, suffix: bool) {
     if suffix {
-        lits.iter_mut().for_each(|l| l.reverse());
+        crate::sort::sort_unstable_by(lits, |a, b| {
+            a.as_ref().iter().rev().cmp(b.as_ref().iter().rev())
+        });
+    } else {
+        crate::sort::sort_unstable(lits);
     }
-    crate::sort::sort_unstable(lits);
-    lits.dedup();
-    let mut kept: Vec<Vec<u8>> = Vec::with_capacity(lits.len());
-    for l in lits.drain(..) {
-        // Sorted: a prefix of `l` in the set sorts right before it or before its extensions.
-        if !kept.last().is_some_and(|k| l.starts_with(k)) {
-            kept.push(l);
+    lits.dedup_by(|a, b| a.as_ref() == b.as_ref());
+    // Sorted: a literal of the set that `l` extends sorts right before `l`, or before
+    // literals that extend it too (and are dropped).
+    let mut kept = 0;
+    for i in 0..lits.len() {
+        let l = lits[i].as_ref();
+        let redundant = kept > 0 && {
+            let k = lits[kept - 1].as_ref();
+            if suffix {
+                l.ends_with(k)
+            } else {
+                l.starts_with(k)
+            }
+        };
+        if !redundant {
+            lits.swap(kept, i);
+            kept += 1;
         }
     }
-    if suffix {
-        kept.iter_mut().for_each(|l| l.reverse());
-    }
-    *lits = kept;
+    lits.truncate(kept);
 }
 
 /// Literals one of which every match of `hir` ends with (whole characters), when there is a

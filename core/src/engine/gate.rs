@@ -145,16 +145,9 @@ fn whole_chars<'a>(lits: impl Iterator<Item = &'a [u8]>) -> Option<Vec<String>> 
         }
         out.push(whole.to_string());
     }
-    crate::sort::sort_unstable(&mut out);
-    out.dedup();
     // A literal that another one starts with makes the longer one redundant.
-    let mut kept: Vec<String> = Vec::with_capacity(out.len());
-    for l in out {
-        if !kept.iter().any(|k| l.starts_with(k.as_str())) {
-            kept.push(l);
-        }
-    }
-    Some(kept)
+    super::minimize(&mut out, false);
+    Some(out)
 }
 
 #[cfg(test)]
