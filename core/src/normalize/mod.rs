@@ -352,42 +352,6 @@ const NUMERALS: [char; 22] = [
     '七', '柒', '八', '捌', '九', '玖',
 ];
 
-/// A filter over a few characters, made at compile time: `N` × 64 bits (`N` a power of two)
-/// set by a multiplicative hash of each code point; `false` from [`CharFilter::may_hold`]
-/// means "certainly not one of them".
-pub(crate) struct CharFilter<const N: usize>([u64; N]);
-
-impl<const N: usize> CharFilter<N> {
-    /// The hash keeps the top log2(N × 64) bits of the product.
-    const SHIFT: u32 = {
-        assert!(N.is_power_of_two());
-        32 - (N as u32 * 64).trailing_zeros()
-    };
-
-    const fn hash(u: u32) -> usize {
-        (u.wrapping_mul(0x9E37_79B1) >> Self::SHIFT) as usize
-    }
-
-    /// The filter over `chars`.
-    pub(crate) const fn new(chars: &[char]) -> Self {
-        let mut t = [0u64; N];
-        let mut i = 0;
-        while i < chars.len() {
-            let h = Self::hash(chars[i] as u32);
-            t[h / 64] |= 1 << (h % 64);
-            i += 1;
-        }
-        CharFilter(t)
-    }
-
-    /// Whether code point `u` may be one of the characters.
-    #[inline]
-    pub(crate) fn may_hold(&self, u: u32) -> bool {
-        let h = Self::hash(u);
-        self.0[h / 64] & (1 << (h % 64)) != 0
-    }
-}
-
 /// Separators that do not count towards a skipped run (see the module docs).
 fn is_ignorable(c: char) -> bool {
     let u = c as u32;
