@@ -314,8 +314,27 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
             p += 1;
             continue;
         }
-        // Ideographs and common punctuation (most of a Chinese text), straight from their
-        // bytes with one table probe.
+        // Runs of ideographs (most of a Chinese text), straight from their bytes with one
+        // table probe each.
+        let run_start = p;
+        while let Some(&[b0, b1, b2]) = text.get(p..p + 3).filter(|_| p < stop) {
+            let row = b0.wrapping_sub(0xE4);
+            if row >= 6 || (b1 ^ 0x80) | (b2 ^ 0x80) >= 0x40 {
+                break;
+            }
+            let word = usize::from(row) * 64 + usize::from(b1 & 0x3F);
+            let bit = b2 & 0x3F;
+            if START_BITS[word] & (1 << bit) != 0 {
+                if let Some(c) = char::from_u32(0x4000 + ((word as u32) << 6 | u32::from(bit))) {
+                    return Ok((p, c, 3));
+                }
+            }
+            p += 3;
+        }
+        if p != run_start {
+            continue;
+        }
+        // Other three-byte characters of the common rows, the same way.
         if let Some(&[b0, b1, b2]) = text.get(p..p + 3) {
             if (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 {
                 if let Some(row) = start_row(b0, b1) {
@@ -461,7 +480,7 @@ fn digit(c: char) -> Option<u8> {
     if c.is_ascii_digit() {
         return Some(c as u8);
     }
-    if c.is_ascii() {
+    if c.is_ascii() || is_ideograph(c) {
         return None;
     }
     match fold_char(c) {
@@ -470,12 +489,18 @@ fn digit(c: char) -> Option<u8> {
     }
 }
 
+/// Whether `c` is in U+3400..U+9FFF, where no character folds to an ASCII letter or digit
+/// (test `ideographs_fold_to_no_ascii`).
+fn is_ideograph(c: char) -> bool {
+    ('\u{3400}'..='\u{9FFF}').contains(&c)
+}
+
 /// Folded lowercase ASCII letter, if the character reads as one.
 fn letter(c: char) -> Option<u8> {
     if c.is_ascii_alphabetic() {
         return Some(c.to_ascii_lowercase() as u8);
     }
-    if c.is_ascii() {
+    if c.is_ascii() || is_ideograph(c) {
         return None;
     }
     match fold_char(c) {

@@ -370,3 +370,14 @@ fn start_bits_equal_the_wide_gate() {
     }
     assert_eq!(rows, 0x6000 + 3 * 64);
 }
+
+#[test]
+fn ideographs_fold_to_no_ascii() {
+    for u in 0x3400..=0x9FFFu32 {
+        let Some(c) = char::from_u32(u) else { continue };
+        assert!(is_ideograph(c));
+        if let Fold::Char(f) = fold_char(c) {
+            assert!(!f.is_ascii(), "{c:?}");
+        }
+    }
+}
