@@ -633,31 +633,25 @@ impl Writer<'_> {
     #[inline]
     fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
         self.flush(i);
-        let len = bytes[i..]
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .unwrap_or(bytes.len() - i);
-        let run = &bytes[i..i + len];
-        let text = &mut self.out.text;
-        if len < 16 {
-            text.extend(run.iter().map(|&b| char::from(b.to_ascii_lowercase())));
-        } else {
-            // Long runs in bulk: ASCII, so this never fails (and the check is the fast ASCII
-            // one), but the call costs more than a few characters pushed one by one.
-            let at = text.len();
-            text.push_str(core::str::from_utf8(run).unwrap_or_default());
-            text[at..].make_ascii_lowercase();
+        let Normalized { text, spans } = &mut *self.out;
+        let mut j = i;
+        while let Some(&b) = bytes.get(j) {
+            let f = ASCII_FOLD[usize::from(b & 0x7F)];
+            if b >= 0x80 || f >= 0x80 {
+                break;
+            }
+            text.push(char::from(f));
+            spans.push((j as u32, j as u32 + 1));
+            j += 1;
         }
-        self.out
-            .spans
-            .extend((i as u32..(i + len) as u32).map(|k| (k, k + 1)));
+        let run = &bytes[i..j];
         let trailing = run.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-        self.digits = if trailing == len {
-            self.digits + len
+        self.digits = if trailing == run.len() {
+            self.digits + trailing
         } else {
             trailing
         };
-        i + len
+        j
     }
 
     /// Writes the run of plain ideographs (see [`plain_ideograph`]) starting with `c` at
