@@ -317,7 +317,10 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
         // Runs of ideographs (most of a Chinese text), straight from their bytes with one
         // table probe each.
         let run_start = p;
-        while let Some(&[b0, b1, b2]) = text.get(p..p + 3).filter(|_| p < stop) {
+        // Characters starting before `stop` whose three bytes are in the text.
+        let end = stop.min(text.len().saturating_sub(2));
+        while p < end {
+            let (b0, b1, b2) = (text[p], text[p + 1], text[p + 2]);
             let row = b0.wrapping_sub(0xE4);
             if row >= 6 || (b1 ^ 0x80) | (b2 ^ 0x80) >= 0x40 {
                 break;
