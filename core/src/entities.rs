@@ -28,7 +28,7 @@ use alloc::vec::Vec;
 use core::fmt::{self, Write as _};
 
 use crate::links::find::{char_at, char_before};
-use crate::normalize::{fold_char, CharFilter, Fold};
+use crate::normalize::{fold_char, Fold};
 
 /// Most entities reported for one text; further ones are ignored.
 pub const MAX_ENTITIES: usize = 64;
@@ -236,8 +236,54 @@ const START_IDEOGRAPHS: [char; 44] = [
     '柒', '玖', '百', '肆', '萬', '蔘', '薇', '貳', '贰', '陆', '陸', '零',
 ];
 
-/// A 1024-bit filter over [`START_IDEOGRAPHS`].
-static START_IDEOGRAPH_FILTER: CharFilter<16> = CharFilter::new(&START_IDEOGRAPHS);
+/// Rows of [`START_BITS`] past the ideographs: the three-byte characters `E2 80 xx`
+/// (U+2000..U+203F, general punctuation), `E3 80 xx` (U+3000..U+303F, CJK punctuation) and
+/// `EF BC xx` (U+FF00..U+FF3F, full-width forms), the other characters common in messages.
+const ROW_GENERAL_PUNCT: usize = 384;
+const ROW_CJK_PUNCT: usize = 385;
+const ROW_FULL_WIDTH: usize = 386;
+
+/// Bit `b2 & 0x3F` of word `row` set when the three-byte character `b0 b1 b2` may start an
+/// entity (the answer of [`may_start_wide`]). Rows `0..384` are the ideographs U+4000..U+9FFF
+/// (`(b0 - 0xE4) * 64 + (b1 & 0x3F)`; [`START_IDEOGRAPHS`]), then [`ROW_GENERAL_PUNCT`],
+/// [`ROW_CJK_PUNCT`] and [`ROW_FULL_WIDTH`] (test `start_bits_equal_the_wide_gate`).
+static START_BITS: [u64; 387] = {
+    let mut t = [0u64; 387];
+    let mut i = 0;
+    while i < START_IDEOGRAPHS.len() {
+        let k = START_IDEOGRAPHS[i] as usize - 0x4000;
+        t[k / 64] |= 1 << (k % 64);
+        i += 1;
+    }
+    // `〇`; nothing in general punctuation.
+    t[ROW_CJK_PUNCT] |= 1 << (0x3007 - 0x3000);
+    // `＋`, `＠`, `０`..`９`, `Ｑ`, `Ｖ`, `Ｗ`.
+    let wide = [0xFF0B, 0xFF20, 0xFF31, 0xFF36, 0xFF37];
+    let mut i = 0;
+    while i < wide.len() {
+        t[ROW_FULL_WIDTH] |= 1 << (wide[i] - 0xFF00);
+        i += 1;
+    }
+    let mut d = 0xFF10;
+    while d <= 0xFF19 {
+        t[ROW_FULL_WIDTH] |= 1 << (d - 0xFF00);
+        d += 1;
+    }
+    t
+};
+
+/// The row of [`START_BITS`] for a three-byte character with lead bytes `b0 b1` (`b1` a
+/// continuation byte), or `None` when it has none.
+#[inline(always)]
+fn start_row(b0: u8, b1: u8) -> Option<usize> {
+    match (b0, b1) {
+        (0xE4..=0xE9, _) => Some(usize::from(b0 - 0xE4) * 64 + usize::from(b1 & 0x3F)),
+        (0xE2, 0x80) => Some(ROW_GENERAL_PUNCT),
+        (0xE3, 0x80) => Some(ROW_CJK_PUNCT),
+        (0xEF, 0xBC) => Some(ROW_FULL_WIDTH),
+        _ => None,
+    }
+}
 
 /// ASCII bytes that may start an entity: digits, `+`, `@` and the first letters of `vx`, `wx`,
 /// `weixin`, `wechat` and `qq` in either case.
@@ -268,19 +314,44 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
             p += 1;
             continue;
         }
-        // Ideographs U+4000..U+9FFF (most of a Chinese text), straight from their bytes.
-        if let Some(&[b0 @ 0xE4..=0xE9, b1, b2]) = text.get(p..p + 3) {
-            if b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 {
-                let u = (u32::from(b0 & 0x0F) << 12)
-                    | (u32::from(b1 & 0x3F) << 6)
-                    | u32::from(b2 & 0x3F);
-                if START_IDEOGRAPH_FILTER.may_hold(u) {
-                    if let Some(c) = char::from_u32(u).filter(|c| START_IDEOGRAPHS.contains(c)) {
-                        return Ok((p, c, 3));
-                    }
+        // Runs of ideographs (most of a Chinese text), straight from their bytes with one
+        // table probe each.
+        let run_start = p;
+        // Characters starting before `stop` whose three bytes are in the text.
+        let end = stop.min(text.len().saturating_sub(2));
+        while p < end {
+            let (b0, b1, b2) = (text[p], text[p + 1], text[p + 2]);
+            let row = b0.wrapping_sub(0xE4);
+            if row >= 6 || (b1 ^ 0x80) | (b2 ^ 0x80) >= 0x40 {
+                break;
+            }
+            let word = usize::from(row) * 64 + usize::from(b1 & 0x3F);
+            let bit = b2 & 0x3F;
+            if START_BITS[word] & (1 << bit) != 0 {
+                if let Some(c) = char::from_u32(0x4000 + ((word as u32) << 6 | u32::from(bit))) {
+                    return Ok((p, c, 3));
                 }
-                p += 3;
-                continue;
+            }
+            p += 3;
+        }
+        if p != run_start {
+            continue;
+        }
+        // Other three-byte characters of the common rows, the same way.
+        if let Some(&[b0, b1, b2]) = text.get(p..p + 3) {
+            if (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 {
+                if let Some(row) = start_row(b0, b1) {
+                    if START_BITS[row] & (1 << (b2 & 0x3F)) != 0 {
+                        let u = (u32::from(b0 & 0x0F) << 12)
+                            | (u32::from(b1 & 0x3F) << 6)
+                            | u32::from(b2 & 0x3F);
+                        if let Some(c) = char::from_u32(u) {
+                            return Ok((p, c, 3));
+                        }
+                    }
+                    p += 3;
+                    continue;
+                }
             }
         }
         let Some((c, len)) = crate::normalize::decode(text, p) else {
@@ -412,7 +483,7 @@ fn digit(c: char) -> Option<u8> {
     if c.is_ascii_digit() {
         return Some(c as u8);
     }
-    if c.is_ascii() {
+    if c.is_ascii() || is_ideograph(c) {
         return None;
     }
     match fold_char(c) {
@@ -421,12 +492,18 @@ fn digit(c: char) -> Option<u8> {
     }
 }
 
+/// Whether `c` is in U+3400..U+9FFF, where no character folds to an ASCII letter or digit
+/// (test `ideographs_fold_to_no_ascii`).
+fn is_ideograph(c: char) -> bool {
+    ('\u{3400}'..='\u{9FFF}').contains(&c)
+}
+
 /// Folded lowercase ASCII letter, if the character reads as one.
 fn letter(c: char) -> Option<u8> {
     if c.is_ascii_alphabetic() {
         return Some(c.to_ascii_lowercase() as u8);
     }
-    if c.is_ascii() {
+    if c.is_ascii() || is_ideograph(c) {
         return None;
     }
     match fold_char(c) {

@@ -352,3 +352,32 @@ fn cjk_gate_equals_the_folded_gate() {
     }
     assert!(may_start_wide('叄') && may_start_wide('微') && !may_start_wide('的'));
 }
+
+#[test]
+fn start_bits_equal_the_wide_gate() {
+    let mut rows = 0;
+    for u in 0x800..=0xFFFFu32 {
+        let Some(c) = char::from_u32(u) else { continue };
+        let mut b = [0; 4];
+        let &[b0, b1, b2] = c.encode_utf8(&mut b).as_bytes() else {
+            unreachable!()
+        };
+        if let Some(row) = start_row(b0, b1) {
+            rows += 1;
+            let bit = START_BITS[row] & (1 << (b2 & 0x3F)) != 0;
+            assert_eq!(bit, may_start_wide(c), "{c:?} U+{u:04X}");
+        }
+    }
+    assert_eq!(rows, 0x6000 + 3 * 64);
+}
+
+#[test]
+fn ideographs_fold_to_no_ascii() {
+    for u in 0x3400..=0x9FFFu32 {
+        let Some(c) = char::from_u32(u) else { continue };
+        assert!(is_ideograph(c));
+        if let Fold::Char(f) = fold_char(c) {
+            assert!(!f.is_ascii(), "{c:?}");
+        }
+    }
+}

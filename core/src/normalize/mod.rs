@@ -293,30 +293,57 @@ pub(crate) fn decode(bytes: &[u8], i: usize) -> Option<(char, usize)> {
     Some((char::from_u32(u)?, len))
 }
 
-/// The common ideograph (U+4E00..U+9FFF, three bytes) at `bytes[i]` when it normalises to
-/// itself in any context: not traditional, not a numeral. The test most characters of a Chinese
-/// text take, so it reads the three bytes directly.
+/// First code point covered by [`NOT_PLAIN`]: the ideographs with a lead byte `E4`..`E9`.
+const PLAIN_LO: u32 = 0x4000;
+
+/// Bit `u - PLAIN_LO` set for the characters of U+4000..U+9FFF that do not normalise to
+/// themselves in every context: traditional ideographs (the [`tables::T2S_BITMAP`] bits), the
+/// numerals (digits in digit runs) and the Yijing hexagram symbols (separators). For the UTF-8
+/// bytes `b0 b1 b2`: word `(b0 - 0xE4) * 64 + (b1 & 0x3F)`, bit `b2 & 0x3F`.
+static NOT_PLAIN: [u64; 384] = {
+    let mut t = [0u64; 384];
+    let skip = ((PLAIN_LO - tables::T2S_LO) / 64) as usize;
+    let mut w = 0;
+    while w < t.len() {
+        t[w] = tables::T2S_BITMAP[skip + w];
+        w += 1;
+    }
+    let mut u = 0x4DC0;
+    while u <= 0x4DFF {
+        let k = (u - PLAIN_LO) as usize;
+        t[k / 64] |= 1 << (k % 64);
+        u += 1;
+    }
+    let mut n = 0;
+    while n < NUMERALS.len() {
+        let k = (NUMERALS[n] as u32).wrapping_sub(PLAIN_LO) as usize;
+        if k < 384 * 64 {
+            t[k / 64] |= 1 << (k % 64);
+        }
+        n += 1;
+    }
+    t
+};
+
+/// The ideograph of U+4000..U+9FFF (three bytes) at `bytes[i]` when it normalises to itself
+/// in any context: not traditional, not a numeral, not a hexagram symbol (see [`NOT_PLAIN`]).
+/// The test most characters of a Chinese text take, so it reads the three bytes directly and
+/// answers with one table probe.
 #[inline(always)]
 fn plain_ideograph(bytes: &[u8], i: usize) -> Option<char> {
     let Some(&[b0, b1, b2]) = bytes.get(i..i + 3) else {
         return None;
     };
-    if !(0xE4..=0xE9).contains(&b0) || b1 & 0xC0 != 0x80 || b2 & 0xC0 != 0x80 {
+    let row = b0.wrapping_sub(0xE4);
+    if row >= 6 || (b1 ^ 0x80) | (b2 ^ 0x80) >= 0x40 {
         return None;
     }
-    let u = (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-    if u < 0x4E00 {
+    let word = usize::from(row) * 64 + usize::from(b1 & 0x3F);
+    let bit = b2 & 0x3F;
+    if NOT_PLAIN[word] & (1 << bit) != 0 {
         return None;
     }
-    let k = (u - tables::T2S_LO) as usize;
-    if tables::T2S_BITMAP[k / 64] & (1 << (k % 64)) != 0 {
-        return None;
-    }
-    let c = char::from_u32(u)?;
-    if maybe_numeral(u) && numeral_value(c).is_some() {
-        return None;
-    }
-    Some(c)
+    char::from_u32(PLAIN_LO + ((word as u32) << 6 | u32::from(bit)))
 }
 
 /// Every character [`numeral_value`] accepts.
@@ -324,50 +351,6 @@ const NUMERALS: [char; 22] = [
     '〇', '零', '一', '壹', '幺', '二', '贰', '三', '叁', '参', '四', '肆', '五', '伍', '六', '陆',
     '七', '柒', '八', '捌', '九', '玖',
 ];
-
-/// A 256-bit filter over the numerals.
-static NUMERAL_FILTER: CharFilter<4> = CharFilter::new(&NUMERALS);
-
-#[inline]
-fn maybe_numeral(u: u32) -> bool {
-    NUMERAL_FILTER.may_hold(u)
-}
-
-/// A filter over a few characters, made at compile time: `N` × 64 bits (`N` a power of two)
-/// set by a multiplicative hash of each code point; `false` from [`CharFilter::may_hold`]
-/// means "certainly not one of them".
-pub(crate) struct CharFilter<const N: usize>([u64; N]);
-
-impl<const N: usize> CharFilter<N> {
-    /// The hash keeps the top log2(N × 64) bits of the product.
-    const SHIFT: u32 = {
-        assert!(N.is_power_of_two());
-        32 - (N as u32 * 64).trailing_zeros()
-    };
-
-    const fn hash(u: u32) -> usize {
-        (u.wrapping_mul(0x9E37_79B1) >> Self::SHIFT) as usize
-    }
-
-    /// The filter over `chars`.
-    pub(crate) const fn new(chars: &[char]) -> Self {
-        let mut t = [0u64; N];
-        let mut i = 0;
-        while i < chars.len() {
-            let h = Self::hash(chars[i] as u32);
-            t[h / 64] |= 1 << (h % 64);
-            i += 1;
-        }
-        CharFilter(t)
-    }
-
-    /// Whether code point `u` may be one of the characters.
-    #[inline]
-    pub(crate) fn may_hold(&self, u: u32) -> bool {
-        let h = Self::hash(u);
-        self.0[h / 64] & (1 << (h % 64)) != 0
-    }
-}
 
 /// Separators that do not count towards a skipped run (see the module docs).
 fn is_ignorable(c: char) -> bool {
@@ -650,31 +633,25 @@ impl Writer<'_> {
     #[inline]
     fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
         self.flush(i);
-        let len = bytes[i..]
-            .iter()
-            .position(|b| !b.is_ascii_alphanumeric())
-            .unwrap_or(bytes.len() - i);
-        let run = &bytes[i..i + len];
-        let text = &mut self.out.text;
-        if len < 16 {
-            text.extend(run.iter().map(|&b| char::from(b.to_ascii_lowercase())));
-        } else {
-            // Long runs in bulk: ASCII, so this never fails (and the check is the fast ASCII
-            // one), but the call costs more than a few characters pushed one by one.
-            let at = text.len();
-            text.push_str(core::str::from_utf8(run).unwrap_or_default());
-            text[at..].make_ascii_lowercase();
+        let Normalized { text, spans } = &mut *self.out;
+        let mut j = i;
+        while let Some(&b) = bytes.get(j) {
+            let f = ASCII_FOLD[usize::from(b & 0x7F)];
+            if b >= 0x80 || f >= 0x80 {
+                break;
+            }
+            text.push(char::from(f));
+            spans.push((j as u32, j as u32 + 1));
+            j += 1;
         }
-        self.out
-            .spans
-            .extend((i as u32..(i + len) as u32).map(|k| (k, k + 1)));
+        let run = &bytes[i..j];
         let trailing = run.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-        self.digits = if trailing == len {
-            self.digits + len
+        self.digits = if trailing == run.len() {
+            self.digits + trailing
         } else {
             trailing
         };
-        i + len
+        j
     }
 
     /// Writes the run of plain ideographs (see [`plain_ideograph`]) starting with `c` at

@@ -132,14 +132,31 @@ fn chinese_numerals_only_in_digit_runs() {
 }
 
 #[test]
-fn numeral_filter_admits_every_numeral() {
+fn numerals_list_every_numeral() {
     for u in 0..=0x10FFFFu32 {
         let Some(c) = char::from_u32(u) else { continue };
         assert_eq!(numeral_value(c).is_some(), NUMERALS.contains(&c), "{c:?}");
     }
-    for c in NUMERALS {
-        assert!(maybe_numeral(c as u32), "{c:?}");
+}
+
+#[test]
+fn plain_ideographs_are_exactly_those_folding_to_themselves() {
+    let mut plain = 0;
+    for u in 0x3000..=0xA0FFu32 {
+        let Some(c) = char::from_u32(u) else { continue };
+        let mut b = [0; 4];
+        let bytes = c.encode_utf8(&mut b).as_bytes();
+        let want = (0x4000..0xA000).contains(&u)
+            && fold_char(c) == Fold::Char(c)
+            && numeral_value(c).is_none();
+        assert_eq!(plain_ideograph(bytes, 0), want.then_some(c), "{c:?}");
+        plain += usize::from(want);
     }
+    assert!(plain > 20_000, "{plain}");
+    // Truncated or broken sequences are not ideographs.
+    assert_eq!(plain_ideograph(&[0xE4, 0xB8], 0), None);
+    assert_eq!(plain_ideograph(&[0xE4, 0xB8, 0x41], 0), None);
+    assert_eq!(plain_ideograph(&[0xE4, 0x38, 0x81], 0), None);
 }
 
 #[test]
