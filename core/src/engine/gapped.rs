@@ -548,9 +548,43 @@ fn branch(
     cur: &mut Vec<u32>,
     next: &mut Vec<u32>,
 ) -> Option<u32> {
-    for (i, part) in parts.iter().enumerate() {
+    let mut i = 0;
+    while let Some(part) = parts.get(i) {
+        i += 1;
         next.clear();
         match part {
+            // A gap of any characters but breaks before a required set: each occurrence of the
+            // set is checked against the positions (a byte count back from it) rather than
+            // every position the gap reaches listed first.
+            &Part::Gap {
+                class: GapClass::NotNul,
+                min,
+                max,
+            } if matches!(parts.get(i), Some(Part::Lits { empty: false, .. })) => {
+                let Some(&Part::Lits { id, .. }) = parts.get(i) else {
+                    return None;
+                };
+                i += 1;
+                let bytes = text.as_bytes();
+                // A character is 1 to 4 bytes: a gap of more than 4 x `max` bytes is too long.
+                let widest = 4 * u64::from(max);
+                for (a, b) in hits.iter(id) {
+                    let reached = cur[..cur.partition_point(|&p| p <= a)]
+                        .iter()
+                        .rev()
+                        .take_while(|&&p| u64::from(a - p) <= widest)
+                        .map(|&p| bytes.get(p as usize..a as usize).unwrap_or(&[0]))
+                        .take_while(|gap| !gap.contains(&0))
+                        .any(|gap| {
+                            // Characters: the bytes that do not continue a character.
+                            let n = gap.iter().filter(|&&c| c & 0xC0 != 0x80).count();
+                            (min as usize..=max as usize).contains(&n)
+                        });
+                    if reached {
+                        next.push(b);
+                    }
+                }
+            }
             Part::Lits { id, empty } => {
                 if *empty {
                     next.extend_from_slice(cur);
