@@ -613,12 +613,17 @@ impl Parts {
         }
         // A raw match needs every byte of the token in the parts, and a letter token shorter
         // than 6 matches only at the start of a part (equal, prefix).
+        // Parts shorter than the token cannot hold it, and a letter token shorter than 6
+        // matches only at the start of a part: both settled before the call.
+        let t0 = token.as_bytes().first();
+        let anywhere = info.numeric || info.long;
         if info.raw_mask & !self.raw_mask == 0
-            && (info.numeric || token.len() >= 6 || info.raw_first & self.raw_first != 0)
-            && self
-                .raw
-                .iter()
-                .any(|p| part_matches(p, token, info.numeric))
+            && (anywhere || info.raw_first & self.raw_first != 0)
+            && self.raw.iter().any(|p| {
+                p.len() >= token.len()
+                    && (anywhere || p.as_bytes().first() == t0)
+                    && part_matches(p, token, info.numeric)
+            })
         {
             return true;
         }
@@ -636,9 +641,14 @@ impl Parts {
         if missing != 0 && (ft.len() < 6 || missing & (missing - 1) != 0) {
             return false;
         }
-        self.folded
-            .iter()
-            .any(|p| part_matches(p, ft, false) || one_edit_typo(p, ft))
+        // Both tests need the part at least one byte shorter than the token at most; an
+        // edit, and a short token's match, keep the first byte.
+        let f0 = ft.as_bytes().first();
+        self.folded.iter().any(|p| {
+            p.len() + 1 >= ft.len()
+                && (info.folded_long || p.as_bytes().first() == f0)
+                && (part_matches(p, ft, false) || one_edit_typo(p, ft))
+        })
     }
 }
 
