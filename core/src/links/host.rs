@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::canon::{CanonicalUrl, IpForm};
-use super::{confusables, punycode, suffix, Link, LinkData, LinkFlags};
+use super::{confusables, punycode, suffix, DomainLists, Link, LinkData, LinkFlags};
 
 /// Labels that name a domain level; inside a subdomain they pretend the host ends there.
 const TLD_WORDS: &[&str] = &["com", "edu", "gov", "net", "org"];
@@ -49,6 +49,7 @@ pub(crate) fn judge(
     known: Option<suffix::Suffix<'_>>,
 ) -> Link {
     let host = canon.host.as_str();
+    let lists = data.domain_lists(host);
     let mut domain = None;
     let mut brand = None;
     match canon.ip {
@@ -67,6 +68,7 @@ pub(crate) fn judge(
                 suffix,
                 domain.as_deref(),
                 data,
+                lists,
                 &mut flags,
                 &mut brand,
             );
@@ -80,7 +82,7 @@ pub(crate) fn judge(
     if canon.userinfo {
         flags |= LinkFlags::USERINFO;
     }
-    if LinkData::listed(&data.bad_domains, host) {
+    if lists.bad() {
         flags |= LinkFlags::KNOWN_BAD;
     }
     analyze_path(canon, data, &mut flags, brand.is_some());
@@ -101,6 +103,7 @@ fn analyze_name(
     suffix: Option<suffix::Suffix<'_>>,
     domain: Option<&str>,
     data: &LinkData,
+    lists: DomainLists,
     flags: &mut LinkFlags,
     brand: &mut Option<String>,
 ) {
@@ -112,10 +115,10 @@ fn analyze_name(
     if contains(&data.risky_tlds, tld) || contains(&data.risky_tlds, suffix_str) {
         *flags |= LinkFlags::RISKY_TLD;
     }
-    if LinkData::listed(&data.shorteners, host) {
+    if lists.shortener() {
         *flags |= LinkFlags::SHORTENER;
     }
-    if LinkData::listed(&data.good_domains, host) {
+    if lists.good() {
         *flags |= LinkFlags::KNOWN_GOOD;
     }
     let private = suffix.as_ref().is_some_and(|s| s.is_private());
@@ -129,11 +132,7 @@ fn analyze_name(
     let platform_site = host
         .strip_prefix("www.")
         .is_some_and(|rest| contains(&data.hosting, rest));
-    if !platform_site
-        && ((private && domain.is_some())
-            || strict_subdomain_listed(&data.hosting, host)
-            || any_suffix)
-    {
+    if !platform_site && ((private && domain.is_some()) || lists.hosting_parent() || any_suffix) {
         *flags |= LinkFlags::FREE_HOSTING;
     }
     let labels = host.split('.').count();
@@ -334,13 +333,6 @@ fn has_sub(hay: &str, needle: &str) -> bool {
 
 fn contains(list: &[String], s: &str) -> bool {
     !s.is_empty() && list.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
-}
-
-fn strict_subdomain_listed(list: &[String], host: &str) -> bool {
-    match host.find('.') {
-        Some(i) => LinkData::listed(list, &host[i + 1..]),
-        None => false,
-    }
 }
 
 /// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_bytes`
