@@ -360,6 +360,45 @@ struct Parts {
     /// [`byte_mask`] of the first bytes of the parts in `raw`, and in `folded`.
     raw_first: u64,
     folded_first: u64,
+    /// The [`PairSet`]s of the parts in `raw`, and in `folded`.
+    raw_pairs: PairSet,
+    folded_pairs: PairSet,
+}
+
+/// A set of byte pairs (two bytes in a row in one string), hashed to 1024 bits: a token
+/// found in a part has all its pairs in the part's set, and one within one edit of a part
+/// all but two (a changed byte breaks the two pairs it is in; an inserted or deleted one, at
+/// most two). Hashing only lets more through.
+#[derive(Default)]
+struct PairSet([u64; 16]);
+
+impl PairSet {
+    fn bit(a: u8, b: u8) -> (usize, u64) {
+        let h = (usize::from(a) * 37 + usize::from(b)) & 1023;
+        (h >> 6, 1 << (h & 63))
+    }
+
+    fn add(&mut self, s: &str) {
+        for w in s.as_bytes().windows(2) {
+            let (i, m) = PairSet::bit(w[0], w[1]);
+            self.0[i] |= m;
+        }
+    }
+
+    /// How many pairs of `s` are not in the set, counting up to `limit + 1`.
+    fn missing(&self, s: &str, limit: usize) -> usize {
+        let mut n = 0;
+        for w in s.as_bytes().windows(2) {
+            let (i, m) = PairSet::bit(w[0], w[1]);
+            if self.0[i] & m == 0 {
+                n += 1;
+                if n > limit {
+                    break;
+                }
+            }
+        }
+        n
+    }
 }
 
 /// A set of byte values.
@@ -529,7 +568,17 @@ impl Parts {
         }
         let raw_bytes = ByteSet::of_str(&raw.buf);
         let folded_bytes = ByteSet::of_str(&folded.buf);
+        let mut raw_pairs = PairSet::default();
+        for p in raw.iter() {
+            raw_pairs.add(p);
+        }
+        let mut folded_pairs = PairSet::default();
+        for p in folded.iter() {
+            folded_pairs.add(p);
+        }
         Parts {
+            raw_pairs,
+            folded_pairs,
             raw_mask: byte_mask(&raw.buf),
             folded_mask: byte_mask(&folded.buf),
             raw_first: raw.firsts(),
@@ -603,14 +652,14 @@ impl Parts {
         if token.len() < 2 {
             return false;
         }
-        // A raw match needs every byte of the token in the parts, and a letter token shorter
-        // than 6 matches only at the start of a part (equal, prefix).
-        // Parts shorter than the token cannot hold it, and a letter token shorter than 6
-        // matches only at the start of a part: both settled before the call.
+        // A raw match needs every byte and byte pair of the token in the parts, and a letter
+        // token shorter than 6 matches only at the start of a part (equal, prefix). Parts
+        // shorter than the token cannot hold it.
         let t0 = token.as_bytes().first();
         let anywhere = info.numeric || info.long;
         if info.raw_mask & !self.raw_mask == 0
             && (anywhere || info.raw_first & self.raw_first != 0)
+            && self.raw_pairs.missing(token, 0) == 0
             && self.raw.iter().any(|p| {
                 p.len() >= token.len()
                     && (anywhere || p.as_bytes().first() == t0)
@@ -631,6 +680,12 @@ impl Parts {
         // than one missing byte, so this lets through at least what `matches` lets through.
         let missing = info.folded_mask & !self.folded_mask;
         if missing != 0 && (ft.len() < 6 || missing & (missing - 1) != 0) {
+            return false;
+        }
+        // A folded match needs every pair of the folded token in the parts; a typo, all but
+        // two.
+        let allowed = if info.folded_long { 2 } else { 0 };
+        if self.folded_pairs.missing(ft, allowed) > allowed {
             return false;
         }
         // Both tests need the part at least one byte shorter than the token at most; an
