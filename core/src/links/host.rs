@@ -378,13 +378,6 @@ impl PairSet {
         (h >> 6, 1 << (h & 63))
     }
 
-    fn add(&mut self, s: &str) {
-        for w in s.as_bytes().windows(2) {
-            let (i, m) = PairSet::bit(w[0], w[1]);
-            self.0[i] |= m;
-        }
-    }
-
     /// How many pairs of `s` are not in the set, counting up to `limit + 1`.
     fn missing(&self, s: &str, limit: usize) -> usize {
         let mut n = 0;
@@ -529,11 +522,29 @@ impl StrList {
             .map(|(a, b)| &self.buf[a..b])
     }
 
-    /// The [`byte_mask`] of the first bytes of the strings.
-    fn firsts(&self) -> u64 {
-        self.iter()
-            .filter_map(|p| p.bytes().next())
-            .fold(0, |m, b| m | byte_bit(b))
+    /// In one pass: the bytes of the strings, their [`byte_mask`], the [`byte_mask`] of
+    /// their first bytes, and their byte pairs.
+    fn sets(&self) -> (ByteSet, u64, u64, PairSet) {
+        let mut bytes = ByteSet::default();
+        let (mut mask, mut first) = (0, 0);
+        let mut pairs = PairSet::default();
+        for p in self.iter() {
+            let b = p.as_bytes();
+            if let Some(&f) = b.first() {
+                first |= byte_bit(f);
+            }
+            let mut prev: Option<u8> = None;
+            for &c in b {
+                bytes.insert(c);
+                mask |= byte_bit(c);
+                if let Some(a) = prev {
+                    let (i, m) = PairSet::bit(a, c);
+                    pairs.0[i] |= m;
+                }
+                prev = Some(c);
+            }
+        }
+        (bytes, mask, first, pairs)
     }
 }
 
@@ -541,24 +552,42 @@ impl Parts {
     fn new(name: &str, skeletons: &[String]) -> Parts {
         let room = 2 * name.len() + skeletons.iter().map(String::len).sum::<usize>();
         let mut raw = StrList::with_capacity(room);
-        for p in name
-            .split('.')
-            .filter(|l| !l.starts_with("xn--"))
-            .flat_map(|l| l.split(['-', '_']))
-            .filter(|p| !p.is_empty())
-        {
-            raw.push(p);
+        // The `-`/`_`-separated pieces of the labels, but Punycode ones (byte tests: the
+        // separators are ASCII, so every cut falls between characters).
+        for label in name.split('.') {
+            if label.starts_with("xn--") {
+                continue;
+            }
+            for p in label.split(['-', '_']) {
+                if !p.is_empty() {
+                    raw.push(p);
+                }
+            }
         }
         for s in skeletons {
             for p in s.split(['.', '-', '_']) {
                 raw.push(p);
             }
         }
-        // The whole name without separators catches tokens split by hyphens (`pay-pal`).
+        // The whole name without separators catches tokens split by hyphens (`pay-pal`),
+        // copied run by run.
         let joined = name.bytes().filter(u8::is_ascii_alphanumeric).count();
         if joined <= 64 {
-            raw.buf
-                .extend(name.chars().filter(|c| c.is_ascii_alphanumeric()));
+            let b = name.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                if b[i].is_ascii_alphanumeric() {
+                    let run = b[i..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .count();
+                    // ASCII, so a whole `str`.
+                    raw.buf.push_str(&name[i..i + run]);
+                    i += run;
+                } else {
+                    i += 1;
+                }
+            }
             raw.end();
         }
         let mut folded = StrList::with_capacity(raw.buf.len());
@@ -566,23 +595,15 @@ impl Parts {
             fold_lookalike_append(p, &mut folded.buf);
             folded.end();
         }
-        let raw_bytes = ByteSet::of_str(&raw.buf);
-        let folded_bytes = ByteSet::of_str(&folded.buf);
-        let mut raw_pairs = PairSet::default();
-        for p in raw.iter() {
-            raw_pairs.add(p);
-        }
-        let mut folded_pairs = PairSet::default();
-        for p in folded.iter() {
-            folded_pairs.add(p);
-        }
+        let (raw_bytes, raw_mask, raw_first, raw_pairs) = raw.sets();
+        let (folded_bytes, folded_mask, folded_first, folded_pairs) = folded.sets();
         Parts {
             raw_pairs,
             folded_pairs,
-            raw_mask: byte_mask(&raw.buf),
-            folded_mask: byte_mask(&folded.buf),
-            raw_first: raw.firsts(),
-            folded_first: folded.firsts(),
+            raw_mask,
+            folded_mask,
+            raw_first,
+            folded_first,
             raw,
             folded,
             raw_bytes,
