@@ -173,14 +173,13 @@ fn analyze_name(
         }
     }
     // A word can only start or sit in a part of the name if all its bytes are in the name.
-    let name_bytes = ByteSet::of_str(name);
+    let name_mask = byte_mask(name);
     if data
-        .lure_words
-        .iter()
-        .filter(|w| name_bytes.has_all(w))
-        .any(|w| {
+        .words_with_masks(1)
+        .filter(|&(_, m)| m & !name_mask == 0)
+        .any(|(w, _)| {
             name.split(['.', '-', '_'])
-                .any(|p| p.starts_with(w.as_str()) || (w.len() >= 5 && has_sub(p, w)))
+                .any(|p| p.starts_with(w) || (w.len() >= 5 && has_sub(p, w)))
         })
     {
         *flags |= LinkFlags::LURE;
@@ -262,7 +261,7 @@ fn analyze_name(
             }
         }
     }
-    if host_has_login_word(name, &name_bytes, data) {
+    if host_has_login_word(name, name_mask, data) {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
 }
@@ -335,15 +334,14 @@ fn contains(list: &[String], s: &str) -> bool {
     !s.is_empty() && list.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
 }
 
-/// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_bytes`
-/// holds the bytes of `name`.
-fn host_has_login_word(name: &str, name_bytes: &ByteSet, data: &LinkData) -> bool {
-    data.login_words
-        .iter()
-        .filter(|w| w.len() >= 4 && name_bytes.has_all(w))
-        .any(|w| {
+/// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_mask`
+/// is the [`byte_mask`] of `name`.
+fn host_has_login_word(name: &str, name_mask: u64, data: &LinkData) -> bool {
+    data.words_with_masks(0)
+        .filter(|&(w, m)| w.len() >= 4 && m & !name_mask == 0)
+        .any(|(w, _)| {
             name.split(['.', '-', '_'])
-                .any(|p| p.starts_with(w.as_str()) || p.ends_with(w.as_str()))
+                .any(|p| p.starts_with(w) || p.ends_with(w))
         })
 }
 
@@ -486,7 +484,7 @@ fn byte_bit(b: u8) -> u64 {
 }
 
 /// The [`byte_bit`]s of the bytes of `s`.
-fn byte_mask(s: &str) -> u64 {
+pub(crate) fn byte_mask(s: &str) -> u64 {
     s.bytes().fold(0, |m, b| m | byte_bit(b))
 }
 
@@ -844,19 +842,21 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     };
     let trimmed = path.trim_end_matches('/');
     // A word is in the path (or query) only if all its bytes are.
-    let path_bytes = ByteSet::of_str(path);
-    let query_bytes = ByteSet::of_str(query);
-    let in_path = |w: &str| path_bytes.has_all(w) && has_sub(path, w);
-    let in_query = |w: &str| query_bytes.has_all(w) && has_sub(query, w);
+    let (path_mask, query_mask) = (byte_mask(path), byte_mask(query));
+    let in_path = |w: &str, m: u64| m & !path_mask == 0 && has_sub(path, w);
+    let in_query = |w: &str, m: u64| m & !query_mask == 0 && has_sub(query, w);
     if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
         || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
     {
         *flags |= LinkFlags::APP_DOWNLOAD;
     }
-    if data.login_words.iter().any(|w| in_path(w) || in_query(w)) {
+    if data
+        .words_with_masks(0)
+        .any(|(w, m)| in_path(w, m) || in_query(w, m))
+    {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
-    let kit_folder = data.path_words.iter().any(|w| in_path(w));
+    let kit_folder = data.words_with_masks(2).any(|(w, m)| in_path(w, m));
     if kit_folder
         || has_hash_token(path)
         || has_hash_token(query)
@@ -887,17 +887,17 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
                 }
         };
         let named = match data.brand_tokens() {
-            Some(tokens) => {
-                let path_mask = byte_mask(path);
-                tokens
-                    .iter()
-                    .any(|(_, info)| info.in_mask(path_mask) && in_path_token(&info.token))
+            Some(tokens) => tokens
+                .iter()
+                .any(|(_, info)| info.in_mask(path_mask) && in_path_token(&info.token)),
+            None => {
+                let path_bytes = ByteSet::of_str(path);
+                data.brands.iter().any(|b| {
+                    b.tokens
+                        .iter()
+                        .any(|t| path_bytes.has_all(t) && in_path_token(t))
+                })
             }
-            None => data.brands.iter().any(|b| {
-                b.tokens
-                    .iter()
-                    .any(|t| path_bytes.has_all(t) && in_path_token(t))
-            }),
         };
         if named {
             *flags |= LinkFlags::BRAND_IN_PATH;

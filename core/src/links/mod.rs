@@ -311,6 +311,8 @@ pub struct OfficialIndex {
     /// The lengths of `shorteners`, `bad_domains`, `good_domains` and `hosting` when
     /// `domains` was made, to tell it from a stale one.
     domains_made_for: [usize; 4],
+    /// The byte masks (`host::byte_mask`) of `login_words`, `lure_words` and `path_words`.
+    word_masks: [Vec<u64>; 3],
     /// How many brands and hosting entries the index was made for (`None` before
     /// [`LinkData::prepare`]), to tell an index from a stale one.
     made_for: Option<(usize, usize)>,
@@ -436,7 +438,10 @@ impl LinkData {
             }
             same
         });
+        let word_masks = [&self.login_words, &self.lure_words, &self.path_words]
+            .map(|list| list.iter().map(|w| host::byte_mask(w)).collect());
         self.official_index = OfficialIndex {
+            word_masks,
             domains,
             domains_made_for: self.domain_list_lens(),
             official: index,
@@ -452,6 +457,28 @@ impl LinkData {
     fn index(&self) -> Option<&OfficialIndex> {
         let index = &self.official_index;
         (index.made_for == Some((self.brands.len(), self.hosting.len()))).then_some(index)
+    }
+
+    /// The words of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2), each
+    /// with its byte mask (`host::byte_mask`): from the index of [`LinkData::prepare`] when
+    /// it was made for as many words, else computed.
+    pub(crate) fn words_with_masks(&self, which: usize) -> impl Iterator<Item = (&str, u64)> {
+        let words = match which {
+            0 => &self.login_words,
+            1 => &self.lure_words,
+            _ => &self.path_words,
+        };
+        let masks = self
+            .official_index
+            .word_masks
+            .get(which)
+            .filter(|m| m.len() == words.len() && self.official_index.made_for.is_some());
+        words.iter().enumerate().map(move |(i, w)| {
+            let mask = masks
+                .and_then(|m| m.get(i).copied())
+                .unwrap_or_else(|| host::byte_mask(w));
+            (w.as_str(), mask)
+        })
     }
 
     fn domain_list_lens(&self) -> [usize; 4] {
@@ -880,6 +907,12 @@ mod official_index_tests {
             }
         }
         assert!(stale.domain_lists("x.later.top").bad());
+        // Word masks from the index equal those computed without it.
+        for which in 0..3 {
+            let a: Vec<(&str, u64)> = data.words_with_masks(which).collect();
+            let b: Vec<(&str, u64)> = unindexed.words_with_masks(which).collect();
+            assert_eq!(a, b);
+        }
         assert!(
             data.domain_lists("x.evil.top").bad()
                 && data.domain_lists("me.github.io").hosting_parent()
