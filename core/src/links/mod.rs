@@ -329,6 +329,8 @@ impl DomainLists {
     const GOOD: u8 = 4;
     /// `hosting`, on parent domains only.
     const HOSTING: u8 = 8;
+    /// An official domain of a brand (in the index only).
+    const OFFICIAL: u8 = 16;
 
     pub(crate) fn shortener(self) -> bool {
         self.0 & Self::SHORTENER != 0
@@ -429,6 +431,11 @@ impl LinkData {
         ] {
             domains.extend(list.iter().map(|d| (domain_hash(d.as_bytes()), bit)));
         }
+        domains.extend(
+            index
+                .iter()
+                .map(|(d, _)| (domain_hash(d.as_bytes()), DomainLists::OFFICIAL)),
+        );
         crate::sort::sort_unstable(&mut domains);
         // One entry per hash, with the bits of every list it came from.
         domains.dedup_by(|b, a| {
@@ -617,9 +624,23 @@ impl LinkData {
         let mut first: Option<u32> = None;
         let mut h = host;
         loop {
+            // The hashes of the official domains, made with `index`, rule out most levels
+            // with one number search.
+            let maybe = {
+                let key = domain_hash(h.as_bytes());
+                let hashes = &self.official_index.domains;
+                let j = hashes.partition_point(|&(k, _)| k < key);
+                hashes
+                    .get(j)
+                    .is_some_and(|&(k, bits)| k == key && bits & DomainLists::OFFICIAL != 0)
+            };
             // Entries equal to `h`: sorted by domain, then brand, so the first is the lowest
             // brand listing it.
-            let i = index.partition_point(|(d, _)| d.as_str() < h);
+            let i = if maybe {
+                index.partition_point(|(d, _)| d.as_str() < h)
+            } else {
+                index.len()
+            };
             if let Some((d, b)) = index.get(i) {
                 if d == h {
                     first = Some(first.map_or(*b, |f| f.min(*b)));
