@@ -90,13 +90,27 @@ pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
         None => input,
     };
     let input = trim_ascii_ws(input);
-    let cleaned: Vec<u8> = input
-        .iter()
-        .copied()
-        .filter(|&b| b != b'\t' && b != b'\r' && b != b'\n')
-        .collect();
-    let unescaped = unescape_fully(&cleaned);
-    let escaped = escape(&unescaped);
+    // Copies only when there is something to remove or decode: without `%`, unescaping
+    // changes nothing.
+    let cleaned_owned: Vec<u8>;
+    let cleaned: &[u8] = if input.iter().any(|&b| matches!(b, b'\t' | b'\r' | b'\n')) {
+        cleaned_owned = input
+            .iter()
+            .copied()
+            .filter(|&b| b != b'\t' && b != b'\r' && b != b'\n')
+            .collect();
+        &cleaned_owned
+    } else {
+        input
+    };
+    let unescaped_owned: Vec<u8>;
+    let unescaped: &[u8] = if cleaned.contains(&b'%') {
+        unescaped_owned = unescape_fully(cleaned);
+        &unescaped_owned
+    } else {
+        cleaned
+    };
+    let escaped = escape(unescaped);
     let s = escaped.as_str();
 
     let (scheme, rest) = split_scheme(s)?;
@@ -185,6 +199,13 @@ fn unescape_fully(input: &[u8]) -> Vec<u8> {
 /// Escapes control, space, non-ASCII, `#` and `%` bytes as `%xx` (lowercase hex).
 fn escape(input: &[u8]) -> String {
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    let plain = |b: u8| !(b <= 0x20 || b >= 0x7f || b == b'#' || b == b'%');
+    // Nothing to escape (the usual case): printable ASCII, copied whole.
+    if input.iter().all(|&b| plain(b)) {
+        if let Ok(s) = core::str::from_utf8(input) {
+            return String::from(s);
+        }
+    }
     let mut out = String::with_capacity(input.len());
     for &b in input {
         if b <= 0x20 || b >= 0x7f || b == b'#' || b == b'%' {

@@ -4,7 +4,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use super::canon::{CanonicalUrl, IpForm};
-use super::{confusables, punycode, suffix, Link, LinkData, LinkFlags};
+use super::{confusables, punycode, suffix, DomainLists, Link, LinkData, LinkFlags};
 
 /// Labels that name a domain level; inside a subdomain they pretend the host ends there.
 const TLD_WORDS: &[&str] = &["com", "edu", "gov", "net", "org"];
@@ -49,6 +49,7 @@ pub(crate) fn judge(
     known: Option<suffix::Suffix<'_>>,
 ) -> Link {
     let host = canon.host.as_str();
+    let lists = data.domain_lists(host);
     let mut domain = None;
     let mut brand = None;
     match canon.ip {
@@ -67,6 +68,7 @@ pub(crate) fn judge(
                 suffix,
                 domain.as_deref(),
                 data,
+                lists,
                 &mut flags,
                 &mut brand,
             );
@@ -80,7 +82,7 @@ pub(crate) fn judge(
     if canon.userinfo {
         flags |= LinkFlags::USERINFO;
     }
-    if LinkData::listed(&data.bad_domains, host) {
+    if lists.bad() {
         flags |= LinkFlags::KNOWN_BAD;
     }
     analyze_path(canon, data, &mut flags, brand.is_some());
@@ -101,6 +103,7 @@ fn analyze_name(
     suffix: Option<suffix::Suffix<'_>>,
     domain: Option<&str>,
     data: &LinkData,
+    lists: DomainLists,
     flags: &mut LinkFlags,
     brand: &mut Option<String>,
 ) {
@@ -112,10 +115,10 @@ fn analyze_name(
     if contains(&data.risky_tlds, tld) || contains(&data.risky_tlds, suffix_str) {
         *flags |= LinkFlags::RISKY_TLD;
     }
-    if LinkData::listed(&data.shorteners, host) {
+    if lists.shortener() {
         *flags |= LinkFlags::SHORTENER;
     }
-    if LinkData::listed(&data.good_domains, host) {
+    if lists.good() {
         *flags |= LinkFlags::KNOWN_GOOD;
     }
     let private = suffix.as_ref().is_some_and(|s| s.is_private());
@@ -129,11 +132,7 @@ fn analyze_name(
     let platform_site = host
         .strip_prefix("www.")
         .is_some_and(|rest| contains(&data.hosting, rest));
-    if !platform_site
-        && ((private && domain.is_some())
-            || strict_subdomain_listed(&data.hosting, host)
-            || any_suffix)
-    {
+    if !platform_site && ((private && domain.is_some()) || lists.hosting_parent() || any_suffix) {
         *flags |= LinkFlags::FREE_HOSTING;
     }
     let labels = host.split('.').count();
@@ -174,14 +173,13 @@ fn analyze_name(
         }
     }
     // A word can only start or sit in a part of the name if all its bytes are in the name.
-    let name_bytes = ByteSet::of_str(name);
+    let name_mask = byte_mask(name);
     if data
-        .lure_words
-        .iter()
-        .filter(|w| name_bytes.has_all(w))
-        .any(|w| {
+        .words_with_masks(1)
+        .filter(|&(_, m)| m & !name_mask == 0)
+        .any(|(w, _)| {
             name.split(['.', '-', '_'])
-                .any(|p| p.starts_with(w.as_str()) || (w.len() >= 5 && has_sub(p, w)))
+                .any(|p| p.starts_with(w) || (w.len() >= 5 && has_sub(p, w)))
         })
     {
         *flags |= LinkFlags::LURE;
@@ -263,7 +261,7 @@ fn analyze_name(
             }
         }
     }
-    if host_has_login_word(name, &name_bytes, data) {
+    if host_has_login_word(name, name_mask, data) {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
 }
@@ -336,22 +334,14 @@ fn contains(list: &[String], s: &str) -> bool {
     !s.is_empty() && list.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
 }
 
-fn strict_subdomain_listed(list: &[String], host: &str) -> bool {
-    match host.find('.') {
-        Some(i) => LinkData::listed(list, &host[i + 1..]),
-        None => false,
-    }
-}
-
-/// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_bytes`
-/// holds the bytes of `name`.
-fn host_has_login_word(name: &str, name_bytes: &ByteSet, data: &LinkData) -> bool {
-    data.login_words
-        .iter()
-        .filter(|w| w.len() >= 4 && name_bytes.has_all(w))
-        .any(|w| {
+/// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_mask`
+/// is the [`byte_mask`] of `name`.
+fn host_has_login_word(name: &str, name_mask: u64, data: &LinkData) -> bool {
+    data.words_with_masks(0)
+        .filter(|&(w, m)| w.len() >= 4 && m & !name_mask == 0)
+        .any(|(w, _)| {
             name.split(['.', '-', '_'])
-                .any(|p| p.starts_with(w.as_str()) || p.ends_with(w.as_str()))
+                .any(|p| p.starts_with(w) || p.ends_with(w))
         })
 }
 
@@ -368,6 +358,38 @@ struct Parts {
     /// [`byte_mask`] of the first bytes of the parts in `raw`, and in `folded`.
     raw_first: u64,
     folded_first: u64,
+    /// The [`PairSet`]s of the parts in `raw`, and in `folded`.
+    raw_pairs: PairSet,
+    folded_pairs: PairSet,
+}
+
+/// A set of byte pairs (two bytes in a row in one string), hashed to 1024 bits: a token
+/// found in a part has all its pairs in the part's set, and one within one edit of a part
+/// all but two (a changed byte breaks the two pairs it is in; an inserted or deleted one, at
+/// most two). Hashing only lets more through.
+#[derive(Default)]
+struct PairSet([u64; 16]);
+
+impl PairSet {
+    fn bit(a: u8, b: u8) -> (usize, u64) {
+        let h = (usize::from(a) * 37 + usize::from(b)) & 1023;
+        (h >> 6, 1 << (h & 63))
+    }
+
+    /// How many pairs of `s` are not in the set, counting up to `limit + 1`.
+    fn missing(&self, s: &str, limit: usize) -> usize {
+        let mut n = 0;
+        for w in s.as_bytes().windows(2) {
+            let (i, m) = PairSet::bit(w[0], w[1]);
+            if self.0[i] & m == 0 {
+                n += 1;
+                if n > limit {
+                    break;
+                }
+            }
+        }
+        n
+    }
 }
 
 /// A set of byte values.
@@ -462,7 +484,7 @@ fn byte_bit(b: u8) -> u64 {
 }
 
 /// The [`byte_bit`]s of the bytes of `s`.
-fn byte_mask(s: &str) -> u64 {
+pub(crate) fn byte_mask(s: &str) -> u64 {
     s.bytes().fold(0, |m, b| m | byte_bit(b))
 }
 
@@ -498,11 +520,29 @@ impl StrList {
             .map(|(a, b)| &self.buf[a..b])
     }
 
-    /// The [`byte_mask`] of the first bytes of the strings.
-    fn firsts(&self) -> u64 {
-        self.iter()
-            .filter_map(|p| p.bytes().next())
-            .fold(0, |m, b| m | byte_bit(b))
+    /// In one pass: the bytes of the strings, their [`byte_mask`], the [`byte_mask`] of
+    /// their first bytes, and their byte pairs.
+    fn sets(&self) -> (ByteSet, u64, u64, PairSet) {
+        let mut bytes = ByteSet::default();
+        let (mut mask, mut first) = (0, 0);
+        let mut pairs = PairSet::default();
+        for p in self.iter() {
+            let b = p.as_bytes();
+            if let Some(&f) = b.first() {
+                first |= byte_bit(f);
+            }
+            let mut prev: Option<u8> = None;
+            for &c in b {
+                bytes.insert(c);
+                mask |= byte_bit(c);
+                if let Some(a) = prev {
+                    let (i, m) = PairSet::bit(a, c);
+                    pairs.0[i] |= m;
+                }
+                prev = Some(c);
+            }
+        }
+        (bytes, mask, first, pairs)
     }
 }
 
@@ -510,24 +550,42 @@ impl Parts {
     fn new(name: &str, skeletons: &[String]) -> Parts {
         let room = 2 * name.len() + skeletons.iter().map(String::len).sum::<usize>();
         let mut raw = StrList::with_capacity(room);
-        for p in name
-            .split('.')
-            .filter(|l| !l.starts_with("xn--"))
-            .flat_map(|l| l.split(['-', '_']))
-            .filter(|p| !p.is_empty())
-        {
-            raw.push(p);
+        // The `-`/`_`-separated pieces of the labels, but Punycode ones (byte tests: the
+        // separators are ASCII, so every cut falls between characters).
+        for label in name.split('.') {
+            if label.starts_with("xn--") {
+                continue;
+            }
+            for p in label.split(['-', '_']) {
+                if !p.is_empty() {
+                    raw.push(p);
+                }
+            }
         }
         for s in skeletons {
             for p in s.split(['.', '-', '_']) {
                 raw.push(p);
             }
         }
-        // The whole name without separators catches tokens split by hyphens (`pay-pal`).
+        // The whole name without separators catches tokens split by hyphens (`pay-pal`),
+        // copied run by run.
         let joined = name.bytes().filter(u8::is_ascii_alphanumeric).count();
         if joined <= 64 {
-            raw.buf
-                .extend(name.chars().filter(|c| c.is_ascii_alphanumeric()));
+            let b = name.as_bytes();
+            let mut i = 0;
+            while i < b.len() {
+                if b[i].is_ascii_alphanumeric() {
+                    let run = b[i..]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .count();
+                    // ASCII, so a whole `str`.
+                    raw.buf.push_str(&name[i..i + run]);
+                    i += run;
+                } else {
+                    i += 1;
+                }
+            }
             raw.end();
         }
         let mut folded = StrList::with_capacity(raw.buf.len());
@@ -535,13 +593,15 @@ impl Parts {
             fold_lookalike_append(p, &mut folded.buf);
             folded.end();
         }
-        let raw_bytes = ByteSet::of_str(&raw.buf);
-        let folded_bytes = ByteSet::of_str(&folded.buf);
+        let (raw_bytes, raw_mask, raw_first, raw_pairs) = raw.sets();
+        let (folded_bytes, folded_mask, folded_first, folded_pairs) = folded.sets();
         Parts {
-            raw_mask: byte_mask(&raw.buf),
-            folded_mask: byte_mask(&folded.buf),
-            raw_first: raw.firsts(),
-            folded_first: folded.firsts(),
+            raw_pairs,
+            folded_pairs,
+            raw_mask,
+            folded_mask,
+            raw_first,
+            folded_first,
             raw,
             folded,
             raw_bytes,
@@ -611,14 +671,19 @@ impl Parts {
         if token.len() < 2 {
             return false;
         }
-        // A raw match needs every byte of the token in the parts, and a letter token shorter
-        // than 6 matches only at the start of a part (equal, prefix).
+        // A raw match needs every byte and byte pair of the token in the parts, and a letter
+        // token shorter than 6 matches only at the start of a part (equal, prefix). Parts
+        // shorter than the token cannot hold it.
+        let t0 = token.as_bytes().first();
+        let anywhere = info.numeric || info.long;
         if info.raw_mask & !self.raw_mask == 0
-            && (info.numeric || token.len() >= 6 || info.raw_first & self.raw_first != 0)
-            && self
-                .raw
-                .iter()
-                .any(|p| part_matches(p, token, info.numeric))
+            && (anywhere || info.raw_first & self.raw_first != 0)
+            && self.raw_pairs.missing(token, 0) == 0
+            && self.raw.iter().any(|p| {
+                p.len() >= token.len()
+                    && (anywhere || p.as_bytes().first() == t0)
+                    && part_matches(p, token, info.numeric)
+            })
         {
             return true;
         }
@@ -636,9 +701,20 @@ impl Parts {
         if missing != 0 && (ft.len() < 6 || missing & (missing - 1) != 0) {
             return false;
         }
-        self.folded
-            .iter()
-            .any(|p| part_matches(p, ft, false) || one_edit_typo(p, ft))
+        // A folded match needs every pair of the folded token in the parts; a typo, all but
+        // two.
+        let allowed = if info.folded_long { 2 } else { 0 };
+        if self.folded_pairs.missing(ft, allowed) > allowed {
+            return false;
+        }
+        // Both tests need the part at least one byte shorter than the token at most; an
+        // edit, and a short token's match, keep the first byte.
+        let f0 = ft.as_bytes().first();
+        self.folded.iter().any(|p| {
+            p.len() + 1 >= ft.len()
+                && (info.folded_long || p.as_bytes().first() == f0)
+                && (part_matches(p, ft, false) || one_edit_typo(p, ft))
+        })
     }
 }
 
@@ -766,19 +842,21 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     };
     let trimmed = path.trim_end_matches('/');
     // A word is in the path (or query) only if all its bytes are.
-    let path_bytes = ByteSet::of_str(path);
-    let query_bytes = ByteSet::of_str(query);
-    let in_path = |w: &str| path_bytes.has_all(w) && has_sub(path, w);
-    let in_query = |w: &str| query_bytes.has_all(w) && has_sub(query, w);
+    let (path_mask, query_mask) = (byte_mask(path), byte_mask(query));
+    let in_path = |w: &str, m: u64| m & !path_mask == 0 && has_sub(path, w);
+    let in_query = |w: &str, m: u64| m & !query_mask == 0 && has_sub(query, w);
     if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
         || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
     {
         *flags |= LinkFlags::APP_DOWNLOAD;
     }
-    if data.login_words.iter().any(|w| in_path(w) || in_query(w)) {
+    if data
+        .words_with_masks(0)
+        .any(|(w, m)| in_path(w, m) || in_query(w, m))
+    {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
-    let kit_folder = data.path_words.iter().any(|w| in_path(w));
+    let kit_folder = data.words_with_masks(2).any(|(w, m)| in_path(w, m));
     if kit_folder
         || has_hash_token(path)
         || has_hash_token(query)
@@ -809,17 +887,17 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
                 }
         };
         let named = match data.brand_tokens() {
-            Some(tokens) => {
-                let path_mask = byte_mask(path);
-                tokens
-                    .iter()
-                    .any(|(_, info)| info.in_mask(path_mask) && in_path_token(&info.token))
+            Some(tokens) => tokens
+                .iter()
+                .any(|(_, info)| info.in_mask(path_mask) && in_path_token(&info.token)),
+            None => {
+                let path_bytes = ByteSet::of_str(path);
+                data.brands.iter().any(|b| {
+                    b.tokens
+                        .iter()
+                        .any(|t| path_bytes.has_all(t) && in_path_token(t))
+                })
             }
-            None => data.brands.iter().any(|b| {
-                b.tokens
-                    .iter()
-                    .any(|t| path_bytes.has_all(t) && in_path_token(t))
-            }),
         };
         if named {
             *flags |= LinkFlags::BRAND_IN_PATH;

@@ -304,9 +304,53 @@ pub struct OfficialIndex {
     cc_names: Vec<(String, u32)>,
     /// The names of `hosting` entries `name.*`, sorted.
     any_suffix_hosting: Vec<String>,
+    /// The hashes ([`domain_hash`]) of the entries of the domain lists, sorted, each with
+    /// the [`DomainLists`] bits of the lists that may hold it (a hash can stand for more
+    /// than one entry: a hit is checked on the list).
+    domains: Vec<(u64, u8)>,
+    /// The lengths of `shorteners`, `bad_domains`, `good_domains` and `hosting` when
+    /// `domains` was made, to tell it from a stale one.
+    domains_made_for: [usize; 4],
+    /// The byte masks (`host::byte_mask`) of `login_words`, `lure_words` and `path_words`.
+    word_masks: [Vec<u64>; 3],
     /// How many brands and hosting entries the index was made for (`None` before
     /// [`LinkData::prepare`]), to tell an index from a stale one.
     made_for: Option<(usize, usize)>,
+}
+
+/// The lists of [`LinkData`] that hold a host or a parent domain of it (see
+/// [`LinkData::domain_lists`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct DomainLists(u8);
+
+impl DomainLists {
+    const SHORTENER: u8 = 1;
+    const BAD: u8 = 2;
+    const GOOD: u8 = 4;
+    /// `hosting`, on parent domains only.
+    const HOSTING: u8 = 8;
+    /// An official domain of a brand (in the index only).
+    const OFFICIAL: u8 = 16;
+
+    pub(crate) fn shortener(self) -> bool {
+        self.0 & Self::SHORTENER != 0
+    }
+    pub(crate) fn bad(self) -> bool {
+        self.0 & Self::BAD != 0
+    }
+    pub(crate) fn good(self) -> bool {
+        self.0 & Self::GOOD != 0
+    }
+    pub(crate) fn hosting_parent(self) -> bool {
+        self.0 & Self::HOSTING != 0
+    }
+}
+
+/// FNV-1a of a domain name, for [`OfficialIndex::domains`].
+fn domain_hash(s: &[u8]) -> u64 {
+    s.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 /// The lowest brand index listed for `key` in the sorted `(key, brand)` list.
@@ -378,7 +422,35 @@ impl LinkData {
             .filter_map(|h| h.strip_suffix(".*").map(String::from))
             .collect();
         crate::sort::sort_unstable(&mut any_suffix_hosting);
+        let mut domains: Vec<(u64, u8)> = Vec::new();
+        for (bit, list) in [
+            (DomainLists::SHORTENER, &self.shorteners),
+            (DomainLists::BAD, &self.bad_domains),
+            (DomainLists::GOOD, &self.good_domains),
+            (DomainLists::HOSTING, &self.hosting),
+        ] {
+            domains.extend(list.iter().map(|d| (domain_hash(d.as_bytes()), bit)));
+        }
+        domains.extend(
+            index
+                .iter()
+                .map(|(d, _)| (domain_hash(d.as_bytes()), DomainLists::OFFICIAL)),
+        );
+        crate::sort::sort_unstable(&mut domains);
+        // One entry per hash, with the bits of every list it came from.
+        domains.dedup_by(|b, a| {
+            let same = a.0 == b.0;
+            if same {
+                a.1 |= b.1;
+            }
+            same
+        });
+        let word_masks = [&self.login_words, &self.lure_words, &self.path_words]
+            .map(|list| list.iter().map(|w| host::byte_mask(w)).collect());
         self.official_index = OfficialIndex {
+            word_masks,
+            domains,
+            domains_made_for: self.domain_list_lens(),
             official: index,
             tokens,
             tld_tokens,
@@ -392,6 +464,99 @@ impl LinkData {
     fn index(&self) -> Option<&OfficialIndex> {
         let index = &self.official_index;
         (index.made_for == Some((self.brands.len(), self.hosting.len()))).then_some(index)
+    }
+
+    /// The words of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2), each
+    /// with its byte mask (`host::byte_mask`): from the index of [`LinkData::prepare`] when
+    /// it was made for as many words, else computed.
+    pub(crate) fn words_with_masks(&self, which: usize) -> impl Iterator<Item = (&str, u64)> {
+        let words = match which {
+            0 => &self.login_words,
+            1 => &self.lure_words,
+            _ => &self.path_words,
+        };
+        let masks = self
+            .official_index
+            .word_masks
+            .get(which)
+            .filter(|m| m.len() == words.len() && self.official_index.made_for.is_some());
+        words.iter().enumerate().map(move |(i, w)| {
+            let mask = masks
+                .and_then(|m| m.get(i).copied())
+                .unwrap_or_else(|| host::byte_mask(w));
+            (w.as_str(), mask)
+        })
+    }
+
+    fn domain_list_lens(&self) -> [usize; 4] {
+        [
+            self.shorteners.len(),
+            self.bad_domains.len(),
+            self.good_domains.len(),
+            self.hosting.len(),
+        ]
+    }
+
+    /// Which domain lists hold `host` or one of its parent domains ([`LinkData::listed`] of
+    /// each), and whether `hosting` holds a parent domain (`hosting` is only tested on
+    /// parents): one hash and one search per domain level for the four lists, with the
+    /// index of [`LinkData::prepare`]; the lists one by one without it.
+    pub(crate) fn domain_lists(&self, host: &str) -> DomainLists {
+        let index = &self.official_index;
+        let parent_listed = |list: &[String]| match host.find('.') {
+            Some(i) => LinkData::listed(list, &host[i + 1..]),
+            None => false,
+        };
+        if index.made_for.is_none() || index.domains_made_for != self.domain_list_lens() {
+            let mut bits = 0;
+            for (bit, hit) in [
+                (
+                    DomainLists::SHORTENER,
+                    LinkData::listed(&self.shorteners, host),
+                ),
+                (DomainLists::BAD, LinkData::listed(&self.bad_domains, host)),
+                (
+                    DomainLists::GOOD,
+                    LinkData::listed(&self.good_domains, host),
+                ),
+                (DomainLists::HOSTING, parent_listed(&self.hosting)),
+            ] {
+                if hit {
+                    bits |= bit;
+                }
+            }
+            return DomainLists(bits);
+        }
+        let mut bits = 0;
+        let mut h = host;
+        let mut whole = true;
+        loop {
+            let key = domain_hash(h.as_bytes());
+            let i = index.domains.partition_point(|&(k, _)| k < key);
+            if let Some(&(k, found)) = index.domains.get(i) {
+                if k == key {
+                    for (bit, list) in [
+                        (DomainLists::SHORTENER, &self.shorteners),
+                        (DomainLists::BAD, &self.bad_domains),
+                        (DomainLists::GOOD, &self.good_domains),
+                        (DomainLists::HOSTING, &self.hosting),
+                    ] {
+                        let wanted = found & bit != 0
+                            && bits & bit == 0
+                            && !(whole && bit == DomainLists::HOSTING);
+                        if wanted && list.binary_search_by(|x| x.as_str().cmp(h)).is_ok() {
+                            bits |= bit;
+                        }
+                    }
+                }
+            }
+            match h.find('.') {
+                Some(i) => h = &h[i + 1..],
+                None => break,
+            }
+            whole = false;
+        }
+        DomainLists(bits)
     }
 
     /// Every brand's tokens prepared (see [`LinkData::prepare`]) with the index of the brand,
@@ -459,9 +624,23 @@ impl LinkData {
         let mut first: Option<u32> = None;
         let mut h = host;
         loop {
+            // The hashes of the official domains, made with `index`, rule out most levels
+            // with one number search.
+            let maybe = {
+                let key = domain_hash(h.as_bytes());
+                let hashes = &self.official_index.domains;
+                let j = hashes.partition_point(|&(k, _)| k < key);
+                hashes
+                    .get(j)
+                    .is_some_and(|&(k, bits)| k == key && bits & DomainLists::OFFICIAL != 0)
+            };
             // Entries equal to `h`: sorted by domain, then brand, so the first is the lowest
             // brand listing it.
-            let i = index.partition_point(|(d, _)| d.as_str() < h);
+            let i = if maybe {
+                index.partition_point(|(d, _)| d.as_str() < h)
+            } else {
+                index.len()
+            };
             if let Some((d, b)) = index.get(i) {
                 if d == h {
                     first = Some(first.map_or(*b, |f| f.min(*b)));
@@ -696,6 +875,68 @@ mod official_index_tests {
         assert_eq!(
             data.official_brand("m.icbc.com").map(|b| b.name.as_str()),
             Some("icbc")
+        );
+    }
+
+    #[test]
+    fn the_domain_index_finds_what_each_list_finds() {
+        let mut data = tests::data();
+        data.shorteners.push("t.cn".into());
+        data.bad_domains.push("evil.top".into());
+        data.good_domains.push("paypal.com".into());
+        data.hosting.push("github.io".into());
+        data.hosting.push("weebly.com".into());
+        data.prepare();
+        let mut unindexed = data.clone();
+        unindexed.official_index = OfficialIndex::default();
+        // A list changed after `prepare`: the stale index is not used.
+        let mut stale = data.clone();
+        stale.bad_domains.push("later.top".into());
+        for host in [
+            "t.cn",
+            "x.t.cn",
+            "evil.top",
+            "a.evil.top",
+            "paypal.com",
+            "www.paypal.com",
+            "github.io",
+            "me.github.io",
+            "a.b.weebly.com",
+            "weebly.com",
+            "com",
+            "",
+            "later.top",
+        ] {
+            let parent = |list: &[String]| {
+                host.find('.')
+                    .is_some_and(|i| LinkData::listed(list, &host[i + 1..]))
+            };
+            for d in [&data, &unindexed] {
+                let got = d.domain_lists(host);
+                assert_eq!(
+                    got.shortener(),
+                    LinkData::listed(&d.shorteners, host),
+                    "{host}"
+                );
+                assert_eq!(got.bad(), LinkData::listed(&d.bad_domains, host), "{host}");
+                assert_eq!(
+                    got.good(),
+                    LinkData::listed(&d.good_domains, host),
+                    "{host}"
+                );
+                assert_eq!(got.hosting_parent(), parent(&d.hosting), "{host}");
+            }
+        }
+        assert!(stale.domain_lists("x.later.top").bad());
+        // Word masks from the index equal those computed without it.
+        for which in 0..3 {
+            let a: Vec<(&str, u64)> = data.words_with_masks(which).collect();
+            let b: Vec<(&str, u64)> = unindexed.words_with_masks(which).collect();
+            assert_eq!(a, b);
+        }
+        assert!(
+            data.domain_lists("x.evil.top").bad()
+                && data.domain_lists("me.github.io").hosting_parent()
         );
     }
 

@@ -205,6 +205,26 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
     info
 }
 
+/// For each byte value `b`, how many blocks have a first key starting with a byte below `b`
+/// (blocks are sorted, so those of `b` are `[b]..[b + 1]`), counted at compile time.
+const FIRST_BYTE_BLOCKS: [u16; 257] = first_byte_blocks();
+
+const fn first_byte_blocks() -> [u16; 257] {
+    let rules = RULES.as_bytes();
+    let mut count = [0u16; 257];
+    let mut i = 0;
+    while i < BLOCKS.len() {
+        count[rules[BLOCKS[i] as usize] as usize + 1] += 1;
+        i += 1;
+    }
+    let mut b = 1;
+    while b < 257 {
+        count[b] += count[b - 1];
+        b += 1;
+    }
+    count
+}
+
 /// What rules there are below a key.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kids {
@@ -221,7 +241,20 @@ enum Kids {
 fn probe(key: &[u8], buf: &mut KeyBuf) -> (Option<bool>, Kids) {
     let mut here = None;
     let mut kids = Kids::None;
-    let next = BLOCKS.partition_point(|&at| first_key_le(at as usize, key));
+    // Blocks whose first key starts with a smaller byte come before `key`, those with a
+    // greater one after: only the blocks of its first byte are searched.
+    let (lo, hi) = match key.first() {
+        Some(&b) => (
+            usize::from(FIRST_BYTE_BLOCKS[usize::from(b)]),
+            usize::from(FIRST_BYTE_BLOCKS[usize::from(b) + 1]),
+        ),
+        None => (0, BLOCKS.len()),
+    };
+    let next = lo
+        + BLOCKS
+            .get(lo..hi)
+            .unwrap_or(&[])
+            .partition_point(|&at| first_key_le(at as usize, key));
     for i in next.saturating_sub(1)..BLOCKS.len() {
         let mut done = false;
         for_each_key(block(i), buf, |k, private| {
@@ -395,6 +428,21 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn first_byte_ranges_hold_the_blocks_of_that_byte() {
+        for b in 0..256usize {
+            let (lo, hi) = (
+                usize::from(FIRST_BYTE_BLOCKS[b]),
+                usize::from(FIRST_BYTE_BLOCKS[b + 1]),
+            );
+            for (i, &at) in BLOCKS.iter().enumerate() {
+                let first = usize::from(RULES.as_bytes()[at as usize]);
+                assert_eq!((lo..hi).contains(&i), first == b, "{b} {i}");
+            }
+        }
+        assert_eq!(usize::from(FIRST_BYTE_BLOCKS[256]), BLOCKS.len());
     }
 
     fn dom(s: &str) -> Option<&str> {
