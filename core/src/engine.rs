@@ -2031,16 +2031,7 @@ fn add_atom(
 ) -> Result<(), PackError> {
     // Extracted literals can begin or end inside a multi-byte character; keep whole characters
     // (a shorter prefix or suffix is still a valid prefilter).
-    let valid = if suffix {
-        (0..atom.len())
-            .find_map(|i| core::str::from_utf8(&atom[i..]).ok())
-            .unwrap_or("")
-    } else {
-        match core::str::from_utf8(&atom) {
-            Ok(s) => s,
-            Err(e) => core::str::from_utf8(&atom[..e.valid_up_to()]).unwrap_or(""),
-        }
-    };
+    let valid = whole_chars(&atom, suffix);
     if valid.is_empty() {
         return Err(PackError::compile(
             rule,
@@ -2436,18 +2427,24 @@ fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
 /// their end for suffixes): the literals that occur almost everywhere.
 fn one_char_count(lits: &[Vec<u8>], suffix: bool) -> usize {
     lits.iter()
-        .filter(|l| {
-            let whole = if suffix {
-                (0..l.len()).find_map(|i| core::str::from_utf8(&l[i..]).ok())
-            } else {
-                Some(match core::str::from_utf8(l) {
-                    Ok(s) => s,
-                    Err(e) => core::str::from_utf8(&l[..e.valid_up_to()]).unwrap_or(""),
-                })
-            };
-            whole.unwrap_or("").chars().nth(1).is_none()
-        })
+        .filter(|l| whole_chars(l, suffix).chars().nth(1).is_none())
         .count()
+}
+
+/// The longest prefix of `lit` (`suffix`: suffix) that is whole UTF-8 characters, possibly
+/// empty: extracted literals can begin or end inside a multi-byte character, and a shorter
+/// prefix (suffix) of every match is still one.
+pub(crate) fn whole_chars(lit: &[u8], suffix: bool) -> &str {
+    if suffix {
+        (0..lit.len())
+            .find_map(|i| core::str::from_utf8(&lit[i..]).ok())
+            .unwrap_or("")
+    } else {
+        match core::str::from_utf8(lit) {
+            Ok(s) => s,
+            Err(e) => core::str::from_utf8(&lit[..e.valid_up_to()]).unwrap_or(""),
+        }
+    }
 }
 
 /// Sorts `lits` and drops every literal that has another one as its prefix (`suffix`: as its
@@ -2495,7 +2492,7 @@ fn suffix_atoms(hir: &Hir) -> Option<Vec<String>> {
     for l in lits {
         let b = l.as_bytes();
         // The longest suffix that is whole characters (still a suffix of every such match).
-        let whole = (0..b.len()).find_map(|i| core::str::from_utf8(&b[i..]).ok())?;
+        let whole = whole_chars(b, true);
         if whole.is_empty() {
             return None;
         }

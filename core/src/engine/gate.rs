@@ -136,10 +136,7 @@ fn whole_chars<'a>(lits: impl Iterator<Item = &'a [u8]>) -> Option<Vec<String>> 
     let mut out = Vec::with_capacity(lits.size_hint().0);
     for b in lits {
         // The longest prefix that is whole characters: still a prefix of every such match.
-        let whole = match core::str::from_utf8(b) {
-            Ok(s) => s,
-            Err(e) => core::str::from_utf8(&b[..e.valid_up_to()]).ok()?,
-        };
+        let whole = super::whole_chars(b, false);
         if whole.is_empty() {
             return None;
         }
