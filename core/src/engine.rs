@@ -2400,10 +2400,9 @@ fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
     };
     for (kind, suffix) in [(ExtractKind::Prefix, false), (ExtractKind::Suffix, true)] {
         let mut seq = Extractor::new().kind(kind).extract(hir);
-        let raw = seq.literals().and_then(usable).map(|mut lits| {
-            minimize(&mut lits, suffix);
-            lits
-        });
+        let raw = seq
+            .literals()
+            .and_then(|lits| shorten_to(lits, MAX_PREFILTER_LITERALS, suffix));
         if suffix {
             seq.optimize_for_suffix_by_preference();
         } else {
@@ -2421,6 +2420,108 @@ fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
         return Some((chosen, suffix));
     }
     None
+}
+
+/// Most prefilter literals of one regex.
+const MAX_PREFILTER_LITERALS: usize = 64;
+
+/// The extracted literals `lits` as whole characters (starts, or ends for `suffix`), minimised,
+/// and then, while there are more than `max`, the literals sharing their first (last) `k`
+/// characters replaced by those `k` characters, deepest `k` and biggest group first (and every
+/// group as big as the last one needed): a shorter prefix (suffix) of every match is still one. `None` when a literal has no whole character or
+/// more than `max` remain.
+///
+/// `(code|otp|pin)[0-9]{4}|[0-9]{4}is(your|the)` extracts `code`, `otp`, `pin` and the hundred
+/// two-digit strings; cutting the digit pairs to their first digit keeps the words, where the
+/// extractor's own optimisation cuts every literal to one byte (`c`, `o`, `p`).
+fn shorten_to(
+    lits: &[regex_syntax::hir::literal::Literal],
+    max: usize,
+    suffix: bool,
+) -> Option<Vec<Vec<u8>>> {
+    let mut out = Vec::with_capacity(lits.len());
+    for l in lits {
+        let whole = whole_chars(l.as_bytes(), suffix);
+        if whole.is_empty() {
+            return None;
+        }
+        out.push(whole.as_bytes().to_vec());
+    }
+    if out.is_empty() {
+        return None;
+    }
+    minimize(&mut out, suffix);
+    // The first (last) `k` characters of a literal with more than `k`.
+    let cut = |l: &[u8], k: usize| -> Option<usize> {
+        let s = core::str::from_utf8(l).ok()?;
+        if suffix {
+            let (i, _) = s.char_indices().rev().nth(k - 1)?;
+            (i > 0).then_some(i)
+        } else {
+            let (i, _) = s.char_indices().nth(k)?;
+            Some(i)
+        }
+    };
+    let longest = out
+        .iter()
+        .map(|l| core::str::from_utf8(l).map_or(0, |s| s.chars().count()))
+        .max()
+        .unwrap_or(0);
+    for k in (1..longest).rev() {
+        if out.len() <= max {
+            break;
+        }
+        // Literals longer than `k` characters (index in `out`, end (start) of their first
+        // (last) `k`), sorted by those characters.
+        let key = |&(j, i): &(usize, usize)| -> &[u8] {
+            if suffix {
+                &out[j][i..]
+            } else {
+                &out[j][..i]
+            }
+        };
+        let mut keyed: Vec<(usize, usize)> = (0..out.len())
+            .filter_map(|j| Some((j, cut(&out[j], k)?)))
+            .collect();
+        crate::sort::sort_unstable_by(&mut keyed, |a, b| key(a).cmp(key(b)));
+        // Runs of equal keys: (size, first index in `keyed`).
+        let mut groups: Vec<(usize, usize)> = Vec::new();
+        for g in 0..keyed.len() {
+            match groups.last_mut() {
+                Some((n, first)) if key(&keyed[*first]) == key(&keyed[g]) => *n += 1,
+                _ => groups.push((1, g)),
+            }
+        }
+        groups.retain(|g| g.0 > 1);
+        // Biggest first; equal sizes in key order.
+        crate::sort::sort_unstable_by(&mut groups, |a, b| {
+            b.0.cmp(&a.0).then(key(&keyed[a.1]).cmp(key(&keyed[b.1])))
+        });
+        // Groups as big as the last one needed are cut too: alike literals are cut alike.
+        let mut excess = out.len() - max;
+        let mut last = 0;
+        let mut drop = alloc::vec![false; out.len()];
+        let mut cut_to: Vec<Vec<u8>> = Vec::new();
+        for &(n, first) in &groups {
+            if excess == 0 && n < last {
+                break;
+            }
+            excess = excess.saturating_sub(n - 1);
+            last = n;
+            cut_to.push(key(&keyed[first]).to_vec());
+            for kj in &keyed[first..first + n] {
+                drop[kj.0] = true;
+            }
+        }
+        let mut j = 0;
+        out.retain(|_| {
+            j += 1;
+            !drop[j - 1]
+        });
+        out.extend(cut_to);
+        minimize(&mut out, suffix);
+    }
+    (out.len() <= max).then_some(out)
 }
 
 /// How many of `lits` are at most one character once cut to whole characters (their start, or
@@ -2610,6 +2711,59 @@ mod tests {
         for word in ["code", "otp", "pin"] {
             assert!(lits.iter().any(|l| l == word), "{word} in {lits:?}");
         }
+    }
+
+    #[test]
+    fn prefilter_atoms_cut_the_biggest_groups_when_too_many() {
+        // 8 words x 4 optional tails, and 100 digit pairs: more than 64 literals. The digit
+        // pairs are cut to one digit, the words kept (the extractor's own optimisation would
+        // give `c`, `p`, `o`, `v`, `s`).
+        let hir = parse_regex(
+            "(code|passcode|otp|pin|password|verification|verify|security)(number)?(is)?\
+             [0-9]{4,8}|[0-9]{4,8}is(your|the)",
+            "t",
+        )
+        .unwrap();
+        let (lits, suffix) = prefilter_atoms(&hir).unwrap();
+        assert!(!suffix);
+        let mut lits: Vec<String> = lits
+            .into_iter()
+            .map(|l| String::from_utf8(l).unwrap())
+            .collect();
+        lits.sort();
+        let mut want: Vec<String> = (0..10).map(|d| d.to_string()).collect();
+        want.extend(
+            ["code", "otp", "pass", "pin", "security", "verif"]
+                .into_iter()
+                .map(String::from),
+        );
+        assert_eq!(lits, want);
+        // Under the limit nothing is cut.
+        let lits = |v: &[&str]| {
+            v.iter()
+                .map(|l| regex_syntax::hir::literal::Literal::inexact(l.as_bytes()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            shorten_to(&lits(&["abc", "abd", "x"]), 3, false).unwrap(),
+            [b"abc".to_vec(), b"abd".to_vec(), b"x".to_vec()]
+        );
+        // Over it, the deepest shared start is cut first; a group that makes room is enough.
+        assert_eq!(
+            shorten_to(&lits(&["abc", "abd", "axy", "x"]), 3, false).unwrap(),
+            [b"ab".to_vec(), b"axy".to_vec(), b"x".to_vec()]
+        );
+        assert_eq!(
+            shorten_to(&lits(&["cba", "dba", "yxa", "x"]), 3, true).unwrap(),
+            // (Sorted by their reversed bytes.)
+            [b"ba".to_vec(), b"yxa".to_vec(), b"x".to_vec()]
+        );
+        // Whole characters: never cut inside one.
+        assert_eq!(
+            shorten_to(&lits(&["你的儿子", "你的女儿", "x"]), 2, false).unwrap(),
+            [b"x".to_vec(), "你的".as_bytes().to_vec()]
+        );
+        assert_eq!(shorten_to(&lits(&["ab", "cd", "ef"]), 2, false), None);
     }
 
     #[test]
