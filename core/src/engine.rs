@@ -251,6 +251,9 @@ struct RegexSet {
     /// Per literal set: whether it is the first set of a decomposed regex (a match of the
     /// regex starts with one of its literals).
     first_sets: Vec<bool>,
+    /// Per literal set: its literals when they are compared in place rather than reported by
+    /// the automaton (see [`gapped::compared_in_place`]), else empty.
+    direct_sets: Vec<gapped::LitSet>,
     /// Per regex: its gate as branches of gate-set ids, flattened: `gates[ri]` is a range of
     /// `gate_branches`, each of which is a range of `gate_ids`. An empty range: no gate.
     gates: Vec<(u32, u32)>,
@@ -581,7 +584,12 @@ impl Engine {
                 .as_ref()
                 .map_or(0, |u| dfa_bytes(&u.fwd) + dfa_bytes(&u.rev));
             let gates = 8 * (r.gates.len() + r.gate_branches.len()) + 4 * r.gate_ids.len();
-            lazy + unfiltered + gates
+            let direct: usize = r
+                .direct_sets
+                .iter()
+                .map(|set| 24 + set.iter().map(|l| 24 + l.len()).sum::<usize>())
+                .sum();
+            lazy + unfiltered + gates + direct
         });
         let rules: usize = self
             .rules
@@ -847,7 +855,7 @@ impl Engine {
                     continue;
                 }
                 let text = s.norm.as_str();
-                match g.longest(text, pos, &s.elem_hits, &mut s.positions) {
+                match g.longest(text, pos, &s.elem_hits, &re.direct_sets, &mut s.positions) {
                     Some(end) => (pos, end),
                     None => continue,
                 }
@@ -1563,6 +1571,8 @@ fn compile(
     let mut set_hashes: Vec<(u64, u32)> = Vec::new();
     let mut set_list: Vec<gapped::LitSet> = Vec::new();
     let mut first_set_ids: Vec<u32> = Vec::new();
+    // Per literal set: the rule that first has it.
+    let mut set_rule: Vec<usize> = Vec::new();
     let mut regex_rules: Vec<u32> = Vec::new();
     let mut gates: Vec<(u32, u32)> = Vec::new();
     let mut gate_branches: Vec<(u32, u32)> = Vec::new();
@@ -1689,15 +1699,16 @@ fn compile(
                                 continue;
                             }
                             let id = elem_sets as u32;
-                            for lit in &set {
-                                // Literals of a regex are whole characters.
-                                let lit = core::str::from_utf8(lit).map_err(|_| {
-                                    PackError::compile(&r.id, "regex literal is not UTF-8".into())
-                                })?;
-                                add_literal(lit, Target::Elem { id }, &r.id)?;
+                            // Literals of a regex are whole characters.
+                            if set.iter().any(|lit| core::str::from_utf8(lit).is_err()) {
+                                return Err(PackError::compile(
+                                    &r.id,
+                                    "regex literal is not UTF-8".into(),
+                                ));
                             }
                             set_hashes.insert(from, (hash, id));
                             set_list.push(set);
+                            set_rule.push(i);
                             ids.push(id);
                             elem_sets += 1;
                         }
@@ -1814,6 +1825,28 @@ fn compile(
         });
     }
 
+    // The literal sets of decomposed regexes: the automaton reports their occurrences, except
+    // for small sets of short literals that never start a match, which are compared in place.
+    let mut first_sets = alloc::vec![false; elem_sets];
+    for &id in &first_set_ids {
+        if let Some(x) = first_sets.get_mut(id as usize) {
+            *x = true;
+        }
+    }
+    let mut direct_sets: Vec<gapped::LitSet> = alloc::vec![Vec::new(); elem_sets];
+    for (id, set) in set_list.into_iter().enumerate() {
+        if !first_sets[id] && gapped::compared_in_place(&set) {
+            direct_sets[id] = set;
+            continue;
+        }
+        let rule = &pack.rules[set_rule[id]].id;
+        for lit in &set {
+            let lit = core::str::from_utf8(lit)
+                .map_err(|_| PackError::compile(rule, "regex literal is not UTF-8".into()))?;
+            add_literal(lit, Target::Elem { id: id as u32 }, rule)?;
+        }
+    }
+
     // Pattern `i` of the automaton is literal `i`, in the order of first addition.
     let patterns = &literal_ids;
     if only_literals {
@@ -1920,15 +1953,8 @@ fn compile(
             ends: regex_ends,
             gapped: regex_gapped,
             sets: elem_sets,
-            first_sets: {
-                let mut f = alloc::vec![false; elem_sets];
-                for id in first_set_ids {
-                    if let Some(x) = f.get_mut(id as usize) {
-                        *x = true;
-                    }
-                }
-                f
-            },
+            first_sets,
+            direct_sets,
             gates,
             gate_branches,
             gate_ids,

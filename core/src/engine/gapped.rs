@@ -472,6 +472,17 @@ impl ElemHits {
     }
 }
 
+/// Whether a literal set is better compared in place, at the positions a match has reached,
+/// than reported by the keyword automaton at every occurrence: a few ASCII literals of at most
+/// two bytes (`t`, `n`, `qx` after `回复`) occur all over a text, and each occurrence costs the
+/// automaton a report. Only for sets that never start a match (those need every occurrence).
+pub(crate) fn compared_in_place(set: &LitSet) -> bool {
+    set.len() <= 8
+        && set
+            .iter()
+            .all(|lit| (1..=2).contains(&lit.len()) && lit.is_ascii())
+}
+
 /// Working sets of positions, kept between scans so matching does not allocate.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Positions {
@@ -505,12 +516,14 @@ impl Gapped {
     }
 
     /// The end of the longest match starting at `pos` in `text`, given the occurrences of
-    /// every literal set in `text`.
+    /// every literal set in `text` but those compared in place: `direct[id]`, when not empty,
+    /// holds the literals of set `id` (see [`compared_in_place`]).
     pub(crate) fn longest(
         &self,
         text: &str,
         pos: usize,
         hits: &ElemHits,
+        direct: &[LitSet],
         buf: &mut Positions,
     ) -> Option<usize> {
         let mut best: Option<u32> = None;
@@ -530,7 +543,7 @@ impl Gapped {
             for parts in branches {
                 cur.clear();
                 cur.extend_from_slice(first);
-                if let Some(end) = branch(parts, text, hits, cur, next) {
+                if let Some(end) = branch(parts, text, hits, direct, cur, next) {
                     best = Some(best.map_or(end, |b| b.max(end)));
                 }
             }
@@ -545,9 +558,11 @@ fn branch(
     parts: &[Part],
     text: &str,
     hits: &ElemHits,
+    direct: &[LitSet],
     cur: &mut Vec<u32>,
     next: &mut Vec<u32>,
 ) -> Option<u32> {
+    let in_place = |id: u32| direct.get(id as usize).filter(|set| !set.is_empty());
     let mut i = 0;
     while let Some(part) = parts.get(i) {
         i += 1;
@@ -560,7 +575,8 @@ fn branch(
                 class: GapClass::NotNul,
                 min,
                 max,
-            } if matches!(parts.get(i), Some(Part::Lits { empty: false, .. })) => {
+            } if matches!(parts.get(i), Some(&Part::Lits { empty: false, id }) if in_place(id).is_none()) =>
+            {
                 let Some(&Part::Lits { id, .. }) = parts.get(i) else {
                     return None;
                 };
@@ -589,17 +605,29 @@ fn branch(
                 if *empty {
                     next.extend_from_slice(cur);
                 }
-                for (a, b) in hits.iter(*id) {
-                    if cur.binary_search(&a).is_ok() {
-                        next.push(b);
+                if let Some(set) = in_place(*id) {
+                    let bytes = text.as_bytes();
+                    for &p in cur.iter() {
+                        let rest = bytes.get(p as usize..).unwrap_or_default();
+                        for lit in set {
+                            if rest.starts_with(lit) {
+                                next.push(p + lit.len() as u32);
+                            }
+                        }
+                    }
+                } else {
+                    for (a, b) in hits.iter(*id) {
+                        if cur.binary_search(&a).is_ok() {
+                            next.push(b);
+                        }
                     }
                 }
             }
             Part::Gap { class, min, max } => {
                 // Positions past the last start of the next (required) literal set are useless.
                 let limit = match parts.get(i + 1) {
-                    Some(Part::Lits { id, empty: false }) => {
-                        match hits.iter(*id).map(|(a, _)| a).max() {
+                    Some(&Part::Lits { id, empty: false }) if in_place(id).is_none() => {
+                        match hits.iter(id).map(|(a, _)| a).max() {
                             Some(a) if a >= cur[0] => a,
                             _ => return None,
                         }
@@ -713,6 +741,26 @@ mod tests {
         let d = dfa(&h);
         let mut cache = d.create_cache();
         let hits = hits_of(text, &sets);
+        let firsts: Vec<u32> = g.first_sets().collect();
+        let direct: Vec<LitSet> = (0..sets.len() as u32)
+            .map(|id| {
+                if firsts.contains(&id) {
+                    Vec::new()
+                } else {
+                    sets[id as usize].clone()
+                }
+            })
+            .collect();
+        let reported: Vec<LitSet> = (0..sets.len())
+            .map(|id| {
+                if direct[id].is_empty() {
+                    sets[id].clone()
+                } else {
+                    Vec::new()
+                }
+            })
+            .collect();
+        let hits_direct = hits_of(text, &reported);
         let mut buf = Positions::default();
         for pos in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
             let input = Input::new(text).range(pos..).anchored(Anchored::Yes);
@@ -720,8 +768,15 @@ mod tests {
                 .try_search_fwd(&mut cache, &input)
                 .unwrap()
                 .map(|m| m.offset());
-            let got = g.longest(text, pos, &hits, &mut buf);
+            let got = g.longest(text, pos, &hits, &[], &mut buf);
             assert_eq!(got, want, "{pattern:?} on {text:?} at {pos}");
+            // Every set that starts no match compared in place instead (no occurrences of it
+            // reported): the same.
+            let got = g.longest(text, pos, &hits_direct, &direct, &mut buf);
+            assert_eq!(
+                got, want,
+                "{pattern:?} on {text:?} at {pos}, compared in place"
+            );
         }
     }
 
@@ -740,6 +795,7 @@ mod tests {
         "(加|联系)(我)?[a-z]{0,2}(的)?(微信|v)",
         "^(亲爱的)?(爸|妈)|总([^部公]|$)|(中国移动|中国电信)$",
         "(验证码|码)(是|为)?[0-9a-z]{4,8}|号[0-9]{1,3}[a-z]{0,2}是",
+        "(回复?|发送?)[^\\x00]{0,3}(td|t|n|0|qx)[^\\x00]{0,3}退订|退订[^\\x00]{0,6}(回复?|发)[^\\x00]{0,3}(td|t|n|0)",
     ];
 
     proptest! {
@@ -850,6 +906,16 @@ mod tests {
             "倍",
             "元",
             "码",
+            "回",
+            "回复",
+            "发",
+            "发送",
+            "t",
+            "td",
+            "n",
+            "0",
+            "qx",
+            "退订",
             "联系",
             "v",
             "b",
