@@ -362,18 +362,13 @@ pub struct Scratch {
     strings: Vec<String>,
 }
 
-/// Spans of a combo's rules in a `within` check: (group, start, end).
-type WindowSpans = Vec<(u32, u32, u32)>;
-
-/// Working memory of `within` checks: the combo's spans as (group, start, end) in recording
-/// order, and sorted with the least end from each on; per rule, (check number, group) when the
-/// rule is one of the checked combo's.
+/// Working memory of `within` checks: the combo's spans as (recording index, then window
+/// end; group, start, end), the spans by decreasing start, and per group the least end seen.
 #[derive(Clone, Debug, Default)]
 struct Window {
-    spans: WindowSpans,
-    sorted: WindowSpans,
-    group: Vec<(u32, u32)>,
-    check: u32,
+    spans: Vec<(u32, u32, u32, u32)>,
+    by_start: Vec<(u32, u32)>,
+    least: Vec<u32>,
 }
 
 /// Which rules fired in the current scan, and where.
@@ -384,9 +379,10 @@ struct RuleState {
     stamp: Vec<u32>,
     /// Per rule: first normalised span.
     first: Vec<(u32, u32)>,
-    /// Per rule: number of spans recorded.
-    count: Vec<u32>,
-    /// Every span recorded: (rule, start, end), normalised offsets.
+    /// Per rule: number of spans recorded, and 1 + index in `spans` of its newest.
+    count: Vec<(u32, u32)>,
+    /// Every span recorded: (start, end, 1 + index of the previous span of the same rule or
+    /// 0), normalised offsets.
     spans: Vec<(u32, u32, u32)>,
     /// Rules fired in this scan, in firing order.
     fired: Vec<u32>,
@@ -1146,11 +1142,9 @@ impl Scratch {
         self.state = RuleState {
             stamp: alloc::vec![0; n],
             first: alloc::vec![(0, 0); n],
-            count: alloc::vec![0; n],
+            count: alloc::vec![(0, 0); n],
             ..RuleState::default()
         };
-        self.window.group = alloc::vec![(0, 0); n];
-        self.window.check = 0;
         self.caches.clear();
         self.caches
             .resize_with(engine.regex.as_ref().map_or(0, |r| r.dfas.len()), || None);
@@ -1190,15 +1184,32 @@ impl RuleState {
         if self.stamp[r] != self.generation {
             self.stamp[r] = self.generation;
             self.first[r] = (start, end);
-            self.count[r] = 0;
+            self.count[r] = (0, 0);
             self.fired.push(rule);
         } else if start < self.first[r].0 {
             self.first[r] = (start, end);
         }
-        if self.count[r] < MAX_SPANS_PER_RULE {
-            self.count[r] += 1;
-            self.spans.push((rule, start, end));
+        let (n, newest) = &mut self.count[r];
+        if *n < MAX_SPANS_PER_RULE {
+            *n += 1;
+            self.spans.push((start, end, *newest));
+            *newest = self.spans.len() as u32;
         }
+    }
+
+    /// The spans of `rule` recorded in this scan, newest first, with 1 + their index.
+    fn spans_of(&self, rule: u32) -> impl Iterator<Item = (u32, u32, u32)> + '_ {
+        let mut next = if self.has(rule) {
+            self.count[rule as usize].1
+        } else {
+            0
+        };
+        core::iter::from_fn(move || {
+            let i = next;
+            let &(a, b, prev) = self.spans.get(i.checked_sub(1)? as usize)?;
+            next = prev;
+            Some((i, a, b))
+        })
     }
 }
 
@@ -1298,53 +1309,55 @@ fn within_window(
     w: &mut Window,
 ) -> Option<(u32, u32)> {
     let groups = c.all.len() + usize::from(!c.any.is_empty());
-    // Tags the combo's rules with their group for this check (a new check number; the tags
-    // restart when it wraps).
-    w.check = w.check.wrapping_add(1);
-    if w.check == 0 {
-        w.group.iter_mut().for_each(|t| *t = (0, 0));
-        w.check = 1;
-    }
-    for &(r, g) in &c.groups {
-        if let Some(t) = w.group.get_mut(r as usize) {
-            *t = (w.check, g);
-        }
-    }
-    let (check, tags) = (w.check, &w.group);
-    let (spans, sorted) = (&mut w.spans, &mut w.sorted);
-    // The spans of the combo's rules, in recording order; then by group and start, each with
-    // the least end of the spans of its group that start at or after it.
+    let Window {
+        spans,
+        by_start,
+        least,
+    } = w;
+    // The spans of the combo's rules (each in one group) as (recording index, group, start,
+    // end), in recording order.
     spans.clear();
-    for &(r, a, b) in &s.spans {
-        if let Some(&(k, g)) = tags.get(r as usize) {
-            if k == check {
-                spans.push((g, a, b));
-            }
-        }
+    for &(r, g) in &c.groups {
+        spans.extend(s.spans_of(r).map(|(i, a, b)| (i, g, a, b)));
     }
-    sorted.clear();
-    sorted.extend_from_slice(spans);
-    crate::sort::sort_unstable(sorted);
-    for i in (0..sorted.len().saturating_sub(1)).rev() {
-        if sorted[i].0 == sorted[i + 1].0 {
-            sorted[i].2 = sorted[i].2.min(sorted[i + 1].2);
+    crate::sort::sort_unstable(spans);
+    // For each span as the anchor, the end of the window: the greatest, over the groups, of
+    // the least end of a span of the group starting at or after the anchor; u32::MAX when a
+    // group has none. One sweep from the last start back, the spans of one start together.
+    by_start.clear();
+    by_start.extend(
+        spans
+            .iter()
+            .enumerate()
+            .map(|(k, &(_, _, a, _))| (u32::MAX - a, k as u32)),
+    );
+    crate::sort::sort_unstable(by_start);
+    least.clear();
+    least.resize(groups, u32::MAX);
+    let mut k = 0;
+    while k < by_start.len() {
+        let a = u32::MAX - by_start[k].0;
+        let mut e = k;
+        while let Some(&(key, x)) = by_start.get(e) {
+            if key != u32::MAX - a {
+                break;
+            }
+            let (_, g, _, b) = spans[x as usize];
+            if let Some(l) = least.get_mut(g as usize) {
+                *l = (*l).min(b);
+            }
+            e += 1;
         }
+        let hi = least.iter().copied().max().unwrap_or(u32::MAX).max(a);
+        for &(_, x) in &by_start[k..e] {
+            // The window end takes the start's place (the start is `a`, known by the span).
+            spans[x as usize].0 = hi;
+        }
+        k = e;
     }
     let text = norm.as_str();
     let mut best: Option<(u32, u32)> = None;
-    for &(_, anchor, _) in spans.iter() {
-        // For each group, the earliest end of a span that starts at or after the anchor.
-        let mut hi = anchor;
-        for g in 0..groups as u32 {
-            let i = sorted.partition_point(|&(gg, a, _)| gg < g || (gg == g && a < anchor));
-            match sorted.get(i) {
-                Some(&(gg, _, b)) if gg == g => hi = hi.max(b),
-                _ => {
-                    hi = u32::MAX;
-                    break;
-                }
-            }
-        }
+    for &(hi, _, anchor, _) in spans.iter() {
         if hi == u32::MAX || best.is_some_and(|(a, b)| hi - anchor >= b - a) {
             continue;
         }
@@ -2793,22 +2806,15 @@ mod tests {
     }
 
     #[test]
-    fn within_window_is_the_same_after_its_check_number_wraps() {
+    fn within_window_reads_only_the_combo_rules_in_recording_order() {
         let mut norm = Normalized::new();
         normalize::normalize_into("先转账到安全账户再说".as_bytes(), &mut norm);
         let mut state = RuleState {
             stamp: alloc::vec![0; 4],
             first: alloc::vec![(0, 0); 4],
-            count: alloc::vec![0; 4],
+            count: alloc::vec![(0, 0); 4],
             ..RuleState::default()
         };
-        state.reset();
-        // Rule 0: "转账" (bytes 3..9) and "再说" (24..30), rule 2: "安全账户" (12..24), rule 3
-        // ("到", 9..12) is not in the combo.
-        state.record(0, 3, 9);
-        state.record(3, 9, 12);
-        state.record(2, 12, 24);
-        state.record(0, 24, 30);
         let combo = Combo {
             all: alloc::vec![0, 2],
             any: Vec::new(),
@@ -2817,18 +2823,29 @@ mod tests {
             none: Vec::new(),
             within: Some(8),
         };
-        let mut w = Window {
-            group: alloc::vec![(0, 0); 4],
-            ..Window::default()
-        };
-        let first = within_window(&norm, &state, &combo, 8, &mut w);
-        assert_eq!(first, Some((12, 30)));
-        // A stale tag from an earlier check must not count once the number wraps (counted as
-        // group 0, rule 3 would make the window 9..24).
-        w.group[3] = (1, 0);
-        w.check = u32::MAX;
-        assert_eq!(within_window(&norm, &state, &combo, 8, &mut w), first);
-        assert_eq!(w.check, 1);
+        let mut w = Window::default();
+        state.reset();
+        // Rule 0: "转账" (bytes 3..9) and "再说" (24..30), rule 2: "安全账户" (12..24); rule 3
+        // ("到", 9..12) is not in the combo (counted, it would make the window 9..24).
+        state.record(0, 3, 9);
+        state.record(3, 9, 12);
+        state.record(2, 12, 24);
+        state.record(0, 24, 30);
+        assert_eq!(
+            within_window(&norm, &state, &combo, 8, &mut w),
+            Some((12, 30))
+        );
         assert_eq!(within_window(&norm, &state, &combo, 3, &mut w), None);
+        // Two windows of 6 bytes, 0..6 and 9..15: the one whose anchor was recorded first
+        // wins (rule 0 at 9..12 was recorded before rule 0 at 0..3).
+        state.reset();
+        state.record(2, 3, 6);
+        state.record(0, 9, 12);
+        state.record(2, 12, 15);
+        state.record(0, 0, 3);
+        assert_eq!(
+            within_window(&norm, &state, &combo, 8, &mut w),
+            Some((9, 15))
+        );
     }
 }
