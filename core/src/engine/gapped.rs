@@ -449,7 +449,8 @@ impl ElemHits {
         self.list.clear();
     }
 
-    /// Notes an occurrence of set `id`.
+    /// Notes an occurrence of set `id`. Occurrences come in order of end (as the keyword
+    /// automaton reports them): [`ElemHits::iter`] relies on it.
     pub(crate) fn push(&mut self, id: u32, start: u32, end: u32) {
         let Some(head) = self.heads.get_mut(id as usize) else {
             return;
@@ -459,13 +460,19 @@ impl ElemHits {
         *head = (self.generation, self.list.len() as u32);
     }
 
-    fn iter(&self, id: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
+    /// The occurrences of set `id` that end after `after`, newest first: (start, end). They
+    /// were reported in order of end, so the walk stops at the first that ends at or before
+    /// `after` (it and every older one start before `after`).
+    fn iter(&self, id: u32, after: u32) -> impl Iterator<Item = (u32, u32)> + '_ {
         let mut next = match self.heads.get(id as usize) {
             Some(&(g, i)) if g == self.generation => i,
             _ => 0,
         };
         core::iter::from_fn(move || {
             let &(a, b, prev) = self.list.get(next.checked_sub(1)? as usize)?;
+            if b <= after {
+                return None;
+            }
             next = prev;
             Some((a, b))
         })
@@ -534,7 +541,11 @@ impl Gapped {
             }
             let Positions { first, cur, next } = &mut *buf;
             first.clear();
-            first.extend(hits.iter(*id).filter(|&(a, _)| a == pos).map(|(_, b)| b));
+            first.extend(
+                hits.iter(*id, pos)
+                    .filter(|&(a, _)| a == pos)
+                    .map(|(_, b)| b),
+            );
             if first.is_empty() {
                 continue;
             }
@@ -584,7 +595,7 @@ fn branch(
                 let bytes = text.as_bytes();
                 // A character is 1 to 4 bytes: a gap of more than 4 x `max` bytes is too long.
                 let widest = 4 * u64::from(max);
-                for (a, b) in hits.iter(id) {
+                for (a, b) in hits.iter(id, cur[0]) {
                     let reached = cur[..cur.partition_point(|&p| p <= a)]
                         .iter()
                         .rev()
@@ -616,7 +627,7 @@ fn branch(
                         }
                     }
                 } else {
-                    for (a, b) in hits.iter(*id) {
+                    for (a, b) in hits.iter(*id, cur[0]) {
                         if cur.binary_search(&a).is_ok() {
                             next.push(b);
                         }
@@ -627,7 +638,7 @@ fn branch(
                 // Positions past the last start of the next (required) literal set are useless.
                 let limit = match parts.get(i + 1) {
                     Some(&Part::Lits { id, empty: false }) if in_place(id).is_none() => {
-                        match hits.iter(id).map(|(a, _)| a).max() {
+                        match hits.iter(id, cur[0]).map(|(a, _)| a).max() {
                             Some(a) if a >= cur[0] => a,
                             _ => return None,
                         }
