@@ -125,9 +125,13 @@ pub struct Engine {
     combo_order: Vec<u32>,
     /// Which combinations a rule's firing makes worth evaluating: per rule, a range of
     /// `combo_wake_pos`, positions in `combo_order` of the combinations naming it in `all` or
-    /// `any` (always after the rule's own position when the rule is a combination).
+    /// `any` (always after the rule's own position when the rule is a combination), with
+    /// [`IN_ALL`] set when it is in `all`.
     combo_wake: Vec<(u32, u32)>,
     combo_wake_pos: Vec<u32>,
+    /// Per position in `combo_order`: the number of distinct rules in the combination's `all`.
+    /// A combination is evaluated once that many of them have fired.
+    combo_need: Vec<u32>,
     /// Positions in `combo_order` of combinations that can fire with none of their rules
     /// fired (no `all`, and no `any` or `min_any` 0): evaluated on every scan.
     combo_always: Vec<u32>,
@@ -344,6 +348,8 @@ pub struct Scratch {
     gate_seen: Vec<u64>,
     /// Bit per position in `Engine::combo_order`: the combination is still to be evaluated.
     combo_due: Vec<u64>,
+    /// Per position in `Engine::combo_order`: how many rules of the combination's `all` fired.
+    combo_count: Vec<u32>,
     /// Working memory of decomposed matching.
     positions: gapped::Positions,
     /// Per regex: attempts made in this scan, or `u8::MAX` once it matched.
@@ -619,7 +625,7 @@ impl Engine {
             + self.targets.len() * core::mem::size_of::<Target>()
             + 4 * self.combo_order.len()
             + 8 * self.combo_wake.len()
-            + 4 * (self.combo_wake_pos.len() + self.combo_always.len())
+            + 4 * (self.combo_wake_pos.len() + self.combo_need.len() + self.combo_always.len())
     }
 
     /// Compiles now every regex DFA the engine would otherwise compile when a scan first
@@ -967,10 +973,24 @@ impl Engine {
         let due = &mut s.combo_due;
         due.clear();
         due.resize(self.combo_order.len() / 64 + 1, 0);
-        let wake = |due: &mut Vec<u64>, rule: u32| {
+        let count = &mut s.combo_count;
+        count.clear();
+        count.resize(self.combo_order.len(), 0);
+        // A combination is due once every rule of its `all` has fired (each rule fires, and
+        // wakes, once per scan); one of its `any` rules wakes it only then.
+        let wake = |due: &mut Vec<u64>, count: &mut Vec<u32>, rule: u32| {
             if let Some(&(a, b)) = self.combo_wake.get(rule as usize) {
-                for &p in &self.combo_wake_pos[a as usize..b as usize] {
-                    due[p as usize / 64] |= 1 << (p % 64);
+                for &w in &self.combo_wake_pos[a as usize..b as usize] {
+                    let p = (w & !IN_ALL) as usize;
+                    let (Some(n), Some(&need)) = (count.get_mut(p), self.combo_need.get(p)) else {
+                        continue;
+                    };
+                    if w & IN_ALL != 0 {
+                        *n += 1;
+                    }
+                    if *n == need {
+                        due[p / 64] |= 1 << (p % 64);
+                    }
                 }
             }
         };
@@ -978,7 +998,7 @@ impl Engine {
             due[p as usize / 64] |= 1 << (p % 64);
         }
         for &r in &s.state.fired {
-            wake(due, r);
+            wake(due, count, r);
         }
         let mut word = 0;
         while word < s.combo_due.len() {
@@ -1022,7 +1042,7 @@ impl Engine {
             if span.0 <= span.1 {
                 s.state.record(r, span.0, span.1);
                 // Combinations naming this one come later in the order.
-                wake(&mut s.combo_due, r);
+                wake(&mut s.combo_due, &mut s.combo_count, r);
             }
         }
     }
@@ -1979,7 +1999,7 @@ fn compile(
         .map(|i| i as u32)
         .filter(|&r| rules.get(r as usize).is_some_and(|c| c.combo.is_some()))
         .collect();
-    let (combo_wake, combo_wake_pos, combo_always) = combo_wakes(&rules, &combo_order);
+    let (combo_wake, combo_wake_pos, combo_need, combo_always) = combo_wakes(&rules, &combo_order);
 
     Ok(Compiled::Engine(alloc::boxed::Box::new(Engine {
         id: NEXT_ENGINE_ID.fetch_add(1, Ordering::Relaxed),
@@ -1995,6 +2015,7 @@ fn compile(
         combo_order,
         combo_wake,
         combo_wake_pos,
+        combo_need,
         combo_always,
         limits,
         link_data,
@@ -2013,19 +2034,27 @@ fn ranks(ids: &BTreeMap<&str, usize>, n: usize) -> Vec<u32> {
     rank
 }
 
+/// Marks a position in [`Engine::combo_wake_pos`] whose rule is in the combination's `all`.
+const IN_ALL: u32 = 1 << 31;
+
 /// For [`Engine::combo_wake`]: per rule, the positions in `order` of the combinations that
-/// name it in `all` or `any`; and the combinations evaluated on every scan. A combination
-/// placed before one of its rules (not the case of an order from `pack::combo_order`) is
-/// evaluated on every scan, which keeps the result right whatever the order.
+/// name it in `all` or `any` (with [`IN_ALL`] when in `all`); per position, the number of
+/// distinct `all` rules; and the combinations evaluated on every scan. A combination placed
+/// before one of its rules (not the case of an order from `pack::combo_order`) is evaluated on
+/// every scan, which keeps the result right whatever the order.
 #[allow(clippy::type_complexity)]
-fn combo_wakes(rules: &[CompiledRule], order: &[u32]) -> (Vec<(u32, u32)>, Vec<u32>, Vec<u32>) {
+fn combo_wakes(
+    rules: &[CompiledRule],
+    order: &[u32],
+) -> (Vec<(u32, u32)>, Vec<u32>, Vec<u32>, Vec<u32>) {
     let mut pos_of = alloc::vec![u32::MAX; rules.len()];
     for (p, &r) in order.iter().enumerate() {
         pos_of[r as usize] = p as u32;
     }
     let mut always = Vec::new();
-    // (rule, position of a combination naming it)
-    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    let mut need = alloc::vec![0u32; order.len()];
+    // (rule, position of a combination naming it, not in its `all`)
+    let mut pairs: Vec<(u32, u32, bool)> = Vec::new();
     for (p, &r) in order.iter().enumerate() {
         let Some(c) = &rules[r as usize].combo else {
             continue;
@@ -2036,16 +2065,24 @@ fn combo_wakes(rules: &[CompiledRule], order: &[u32]) -> (Vec<(u32, u32)>, Vec<u
             let q = pos_of[x as usize];
             q != u32::MAX && q >= p
         });
-        if !needs_one || named_later {
+        if !needs_one || named_later || p >= IN_ALL {
             always.push(p);
             continue;
         }
-        for &x in c.all.iter().chain(&c.any) {
-            pairs.push((x, p));
+        let mut all = c.all.clone();
+        crate::sort::sort_unstable(&mut all);
+        all.dedup();
+        need[p as usize] = all.len() as u32;
+        for &x in &c.all {
+            pairs.push((x, p, false));
+        }
+        for &x in &c.any {
+            pairs.push((x, p, true));
         }
     }
+    // One entry per (rule, combination), in `all` if it is in both.
     crate::sort::sort_unstable(&mut pairs);
-    pairs.dedup();
+    pairs.dedup_by(|a, b| a.0 == b.0 && a.1 == b.1);
     let mut wake = alloc::vec![(0u32, 0u32); rules.len()];
     let mut pos = Vec::with_capacity(pairs.len());
     let mut i = 0;
@@ -2053,12 +2090,13 @@ fn combo_wakes(rules: &[CompiledRule], order: &[u32]) -> (Vec<(u32, u32)>, Vec<u
         let r = pairs[i].0;
         let a = pos.len() as u32;
         while i < pairs.len() && pairs[i].0 == r {
-            pos.push(pairs[i].1);
+            let (_, p, any_only) = pairs[i];
+            pos.push(if any_only { p } else { p | IN_ALL });
             i += 1;
         }
         wake[r as usize] = (a, pos.len() as u32);
     }
-    (wake, pos, always)
+    (wake, pos, need, always)
 }
 
 fn add_atom(

@@ -439,6 +439,12 @@ weight = 3
 any = ["outer"]
 none = ["k4"]
 [[rule]]
+id = "k2_twice"
+kind = "combo"
+weight = 0
+all = ["k2", "k2"]
+any = ["k2", "k4"]
+[[rule]]
 id = "k1"
 kind = "keywords"
 weight = 0
@@ -466,8 +472,15 @@ keywords = ["葡萄"]
         ids.sort_unstable();
         ids.join(",")
     };
-    assert_eq!(fired("苹果香蕉"), "inner,k1,k2,outer,two_of,unless_k4");
-    assert_eq!(fired("苹果香蕉葡萄"), "inner,k1,k2,k4,outer,two_of");
+    assert_eq!(
+        fired("苹果香蕉"),
+        "inner,k1,k2,k2_twice,outer,two_of,unless_k4"
+    );
+    assert_eq!(
+        fired("苹果香蕉葡萄"),
+        "inner,k1,k2,k2_twice,k4,outer,two_of"
+    );
+    assert_eq!(fired("香蕉"), "k2,k2_twice");
     assert_eq!(fired("苹果樱桃"), "k1,k3,two_of");
     assert_eq!(fired("苹果"), "k1");
     assert_eq!(fired("樱桃葡萄"), "k3,k4");
