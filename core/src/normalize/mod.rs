@@ -384,6 +384,21 @@ fn is_sentence_punct(c: char) -> bool {
     )
 }
 
+/// Whether the UTF-8 bytes at `bytes[i]` are one of the full-width or ideographic
+/// [`is_sentence_punct`] characters (all three bytes long), read without decoding: the
+/// punctuation most frequent in Chinese text.
+#[inline(always)]
+fn sentence_punct_at(bytes: &[u8], i: usize) -> bool {
+    matches!(
+        bytes.get(i..i + 3),
+        Some(
+            [0xE3, 0x80, 0x81 | 0x82]
+                | [0xEF, 0xBC, 0x81 | 0x8C | 0x9B | 0x9F]
+                | [0xEF, 0xBD, 0xA1 | 0xA4]
+        )
+    )
+}
+
 fn is_digit_fold(f: Fold) -> bool {
     match f {
         Fold::Char(c) => c.is_ascii_digit() || numeral_value(c).is_some(),
@@ -520,11 +535,16 @@ impl Writer<'_> {
     #[inline]
     fn flush(&mut self, here: usize) {
         if self.seps != 0 {
-            self.end_run(here);
+            if self.seps <= MAX_SKIPPED_RUN && !self.sentence {
+                // A short run of plain separators leaves nothing behind (the common case).
+                self.seps = 0;
+            } else {
+                self.end_run(here);
+            }
         }
     }
 
-    /// [`Writer::flush`] when a run is pending.
+    /// [`Writer::flush`] when a run that becomes a [`BREAK`] or a [`SENTENCE`] is pending.
     fn end_run(&mut self, here: usize) {
         if self.seps > MAX_SKIPPED_RUN {
             self.digits = 0;
@@ -599,6 +619,11 @@ impl Writer<'_> {
             }
             if let Some(c) = plain_ideograph(bytes, i) {
                 i = self.ideograph_run(bytes, i, c);
+                continue;
+            }
+            if sentence_punct_at(bytes, i) {
+                self.sentence_break(i);
+                i += 3;
                 continue;
             }
             let Some((c, len)) = decode(bytes, i) else {

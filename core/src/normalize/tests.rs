@@ -160,6 +160,21 @@ fn plain_ideographs_are_exactly_those_folding_to_themselves() {
 }
 
 #[test]
+fn sentence_punctuation_bytes_are_exactly_the_three_byte_sentence_punctuation() {
+    let mut n = 0;
+    for c in (0x80u32..=0x10FFFF).filter_map(char::from_u32) {
+        let mut b = [0; 4];
+        let bytes = c.encode_utf8(&mut b).as_bytes();
+        assert_eq!(sentence_punct_at(bytes, 0), is_sentence_punct(c), "{c:?}");
+        n += usize::from(is_sentence_punct(c));
+    }
+    assert_eq!(n, 8);
+    // Only the character at `i` counts, and a truncated one is not punctuation.
+    assert!(sentence_punct_at("a，".as_bytes(), 1));
+    assert!(!sentence_punct_at(&"，".as_bytes()[..2], 0));
+}
+
+#[test]
 fn traditional_to_simplified() {
     check_table(
         "t2s",
