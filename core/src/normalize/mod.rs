@@ -335,15 +335,16 @@ fn plain_ideograph(bytes: &[u8], i: usize) -> Option<char> {
         return None;
     };
     let row = b0.wrapping_sub(0xE4);
-    if row >= 6 || (b1 ^ 0x80) | (b2 ^ 0x80) >= 0x40 {
+    // The payload bits of the continuation bytes; both below 0x40 when they are ones.
+    let (hi, lo) = (b1 ^ 0x80, b2 ^ 0x80);
+    if row >= 6 || hi | lo >= 0x40 {
         return None;
     }
-    let word = usize::from(row) * 64 + usize::from(b1 & 0x3F);
-    let bit = b2 & 0x3F;
-    if NOT_PLAIN[word] & (1 << bit) != 0 {
+    let word = u32::from(row) * 64 + u32::from(hi);
+    if NOT_PLAIN[word as usize] >> lo & 1 != 0 {
         return None;
     }
-    char::from_u32(PLAIN_LO + ((word as u32) << 6 | u32::from(bit)))
+    char::from_u32(PLAIN_LO + word * 64 + u32::from(lo))
 }
 
 /// Every character [`numeral_value`] accepts.
