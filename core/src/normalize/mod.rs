@@ -411,12 +411,23 @@ fn is_digit_fold(f: Fold) -> bool {
 /// Normalised text plus the map from each of its bytes back to the original text.
 ///
 /// Reuse one value across messages (`normalize_into` clears it) to avoid allocating per scan.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Normalized {
     text: String,
     /// For each byte of `text`: the byte range `(start, end)` in the original of the character
-    /// it came from.
+    /// it came from. Entries past the text's length are scratch left by earlier, longer texts:
+    /// the map keeps its length across `normalize_into` calls so that writing an entry is a
+    /// store into memory already initialised, not a push (see [`Normalized::make_room`]).
     spans: Vec<(u32, u32)>,
+}
+
+impl core::fmt::Debug for Normalized {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Normalized")
+            .field("text", &self.text)
+            .field("spans", &self.spans())
+            .finish()
+    }
 }
 
 impl Normalized {
@@ -448,15 +459,16 @@ impl Normalized {
     /// the original position of `start`).
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
         debug_assert!(start < end && end <= self.text.len());
-        let n = self.spans.len();
+        let spans = self.spans();
+        let n = spans.len();
         if n == 0 {
             return (0, 0);
         }
-        let s = self.spans[start.min(n - 1)].0 as usize;
+        let s = spans[start.min(n - 1)].0 as usize;
         if end <= start {
             return (s, s);
         }
-        let e = self.spans[end.min(n) - 1].1 as usize;
+        let e = spans[end.min(n) - 1].1 as usize;
         (s, e.max(s))
     }
 
@@ -473,22 +485,37 @@ impl Normalized {
         self.spans.clear();
     }
 
+    /// The map entries of the text's bytes.
+    #[inline]
+    fn spans(&self) -> &[(u32, u32)] {
+        self.spans.get(..self.text.len()).unwrap_or_default()
+    }
+
+    /// Makes the map at least `room` entries longer than the text (it only grows: its length
+    /// is the high-water mark of the texts written into this buffer).
+    #[inline]
+    fn make_room(&mut self, room: usize) {
+        let want = self.text.len() + room;
+        if self.spans.len() < want {
+            self.spans.resize(want, (0, 0));
+        }
+    }
+
     #[inline]
     fn push_ascii(&mut self, b: u8, start: usize, end: usize) {
-        self.text.push(b as char);
-        self.spans.push((start as u32, end as u32));
+        self.push_char(char::from(b), start, end);
     }
 
     #[inline]
     fn push_char(&mut self, c: char, start: usize, end: usize) {
         let span = (start as u32, end as u32);
-        self.text.push(c);
-        match c.len_utf8() {
-            1 => self.spans.push(span),
-            2 => self.spans.extend_from_slice(&[span; 2]),
-            3 => self.spans.extend_from_slice(&[span; 3]),
-            _ => self.spans.extend_from_slice(&[span; 4]),
+        let n = c.len_utf8();
+        self.make_room(n);
+        let at = self.text.len();
+        if let Some(slots) = self.spans.get_mut(at..at + n) {
+            slots.fill(span);
         }
+        self.text.push(c);
     }
 }
 
@@ -659,15 +686,20 @@ impl Writer<'_> {
     #[inline]
     fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
         self.flush(i);
+        // One byte of text per byte of input: room for the rest of the input is enough.
+        self.out.make_room(bytes.len() - i);
         let Normalized { text, spans } = &mut *self.out;
+        let spans = spans.as_mut_slice();
         let mut j = i;
         while let Some(&b) = bytes.get(j) {
             let f = ASCII_FOLD[usize::from(b & 0x7F)];
             if b >= 0x80 || f >= 0x80 {
                 break;
             }
+            if let Some(slot) = spans.get_mut(text.len()) {
+                *slot = (j as u32, j as u32 + 1);
+            }
             text.push(char::from(f));
-            spans.push((j as u32, j as u32 + 1));
             j += 1;
         }
         let run = &bytes[i..j];
@@ -686,11 +718,17 @@ impl Writer<'_> {
     fn ideograph_run(&mut self, bytes: &[u8], mut i: usize, mut c: char) -> usize {
         self.flush(i);
         self.digits = 0;
+        // Three bytes of text per three bytes of input: room for the rest of the input is enough.
+        self.out.make_room(bytes.len() - i);
         let Normalized { text, spans } = &mut *self.out;
+        let spans = spans.as_mut_slice();
         loop {
+            let at = text.len();
+            if let Some(slots) = spans.get_mut(at..at + 3) {
+                let span = (i as u32, (i + 3) as u32);
+                slots.copy_from_slice(&[span; 3]);
+            }
             text.push(c);
-            let span = (i as u32, (i + 3) as u32);
-            spans.extend_from_slice(&[span; 3]);
             i += 3;
             match plain_ideograph(bytes, i) {
                 Some(next) => c = next,
@@ -754,10 +792,11 @@ impl Writer<'_> {
 /// `out` has grown to the size of the largest input. Inputs longer than `u32::MAX` bytes are cut
 /// there; callers limit text length well below.
 pub fn normalize_into(input: &[u8], out: &mut Normalized) {
-    out.clear();
+    // The map keeps its length (see `Normalized::spans`).
+    out.text.clear();
     let input = &input[..input.len().min(u32::MAX as usize)];
     out.text.reserve(input.len());
-    out.spans.reserve(input.len());
+    out.make_room(input.len());
     let mut w = Writer {
         out,
         seps: 0,

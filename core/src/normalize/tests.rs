@@ -377,6 +377,37 @@ fn reuse_keeps_no_state() {
     assert_eq!(n.len(), 0);
 }
 
+#[test]
+fn a_shorter_text_reads_none_of_a_longer_ones_map() {
+    // The map keeps the length of the longest text written; a later, shorter text must answer
+    // exactly as in a fresh buffer (clamping included), and so must its Debug form.
+    let long = "加 微 信 ｖｘ１２３ 刷单返利，詐騙 a b c d e f g h 幺三八一二三四五六七八";
+    for short in ["刷单", "v x", "⑳", "ab\u{fffd}cd", "", "，，，x"] {
+        let mut fresh = Normalized::new();
+        normalize_into(short.as_bytes(), &mut fresh);
+        let mut reused = Normalized::new();
+        normalize_into(long.as_bytes(), &mut reused);
+        normalize_into(short.as_bytes(), &mut reused);
+        assert_eq!(reused.as_str(), fresh.as_str());
+        assert_eq!(format!("{reused:?}"), format!("{fresh:?}"));
+        let len = fresh.len();
+        for i in 0..=len + 2 {
+            assert_eq!(
+                reused.gap_before(i),
+                fresh.gap_before(i),
+                "{short:?} gap {i}"
+            );
+            for j in i + 1..=len {
+                assert_eq!(
+                    reused.original_span(i, j),
+                    fresh.original_span(i, j),
+                    "{short:?} {i}..{j}"
+                );
+            }
+        }
+    }
+}
+
 /// Characters that exercise every path: ASCII, fancy forms, CJK (traditional and simplified),
 /// numerals, separators, ignorables, breaks.
 fn interesting_char() -> impl Strategy<Value = char> {
