@@ -754,6 +754,9 @@ impl Writer<'_> {
         while let Some(&b) = bytes.get(j) {
             let (ch, len) = if b < 0x80 {
                 (b as char, 1)
+            } else if plain_ideograph(bytes, j).is_some() {
+                // Neither a digit nor a separator: the run ends (the common case, `一个`).
+                break;
             } else {
                 match decode(bytes, j) {
                     Some(d) => d,
