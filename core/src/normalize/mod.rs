@@ -665,6 +665,12 @@ impl Writer<'_> {
                 self.sentence_break(start);
                 continue;
             }
+            if quick_separator(c as u32) {
+                // Quotes, brackets, dashes, emoji: counted separators, none ignorable (test
+                // `quick_separators_count_towards_the_run`).
+                self.skip(start);
+                continue;
+            }
             let mut f = fold_char(c);
             match f {
                 Fold::Skip if is_ignorable(c) => continue,

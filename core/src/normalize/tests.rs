@@ -778,3 +778,16 @@ fn quick_separators_agree_with_the_tables() {
     }
     assert!(n > 3000, "{n}");
 }
+
+#[test]
+fn quick_separators_count_towards_the_run() {
+    // `normalize_into` skips them before `fold_char`: they must be separators that are neither
+    // ignorable nor sentence punctuation.
+    for c in (0x80u32..=0x10FFFF).filter_map(char::from_u32) {
+        if quick_separator(c as u32) {
+            assert_eq!(fold_char(c), Fold::Skip, "{c:?}");
+            assert!(!is_ignorable(c), "{c:?}");
+            assert!(!is_sentence_punct(c), "{c:?}");
+        }
+    }
+}
