@@ -335,15 +335,16 @@ fn plain_ideograph(bytes: &[u8], i: usize) -> Option<char> {
         return None;
     };
     let row = b0.wrapping_sub(0xE4);
-    if row >= 6 || (b1 ^ 0x80) | (b2 ^ 0x80) >= 0x40 {
+    // The payload bits of the continuation bytes; both below 0x40 when they are ones.
+    let (hi, lo) = (b1 ^ 0x80, b2 ^ 0x80);
+    if row >= 6 || hi | lo >= 0x40 {
         return None;
     }
-    let word = usize::from(row) * 64 + usize::from(b1 & 0x3F);
-    let bit = b2 & 0x3F;
-    if NOT_PLAIN[word] & (1 << bit) != 0 {
+    let word = u32::from(row) * 64 + u32::from(hi);
+    if NOT_PLAIN[word as usize] >> lo & 1 != 0 {
         return None;
     }
-    char::from_u32(PLAIN_LO + ((word as u32) << 6 | u32::from(bit)))
+    char::from_u32(PLAIN_LO + word * 64 + u32::from(lo))
 }
 
 /// Every character [`numeral_value`] accepts.
@@ -384,6 +385,21 @@ fn is_sentence_punct(c: char) -> bool {
     )
 }
 
+/// Whether the UTF-8 bytes at `bytes[i]` are one of the full-width or ideographic
+/// [`is_sentence_punct`] characters (all three bytes long), read without decoding: the
+/// punctuation most frequent in Chinese text.
+#[inline(always)]
+fn sentence_punct_at(bytes: &[u8], i: usize) -> bool {
+    matches!(
+        bytes.get(i..i + 3),
+        Some(
+            [0xE3, 0x80, 0x81 | 0x82]
+                | [0xEF, 0xBC, 0x81 | 0x8C | 0x9B | 0x9F]
+                | [0xEF, 0xBD, 0xA1 | 0xA4]
+        )
+    )
+}
+
 fn is_digit_fold(f: Fold) -> bool {
     match f {
         Fold::Char(c) => c.is_ascii_digit() || numeral_value(c).is_some(),
@@ -395,12 +411,23 @@ fn is_digit_fold(f: Fold) -> bool {
 /// Normalised text plus the map from each of its bytes back to the original text.
 ///
 /// Reuse one value across messages (`normalize_into` clears it) to avoid allocating per scan.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct Normalized {
     text: String,
     /// For each byte of `text`: the byte range `(start, end)` in the original of the character
-    /// it came from.
+    /// it came from. Entries past the text's length are scratch left by earlier, longer texts:
+    /// the map keeps its length across `normalize_into` calls so that writing an entry is a
+    /// store into memory already initialised, not a push (see [`Normalized::make_room`]).
     spans: Vec<(u32, u32)>,
+}
+
+impl core::fmt::Debug for Normalized {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Normalized")
+            .field("text", &self.text)
+            .field("spans", &self.spans())
+            .finish()
+    }
 }
 
 impl Normalized {
@@ -432,15 +459,16 @@ impl Normalized {
     /// the original position of `start`).
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
         debug_assert!(start < end && end <= self.text.len());
-        let n = self.spans.len();
+        let spans = self.spans();
+        let n = spans.len();
         if n == 0 {
             return (0, 0);
         }
-        let s = self.spans[start.min(n - 1)].0 as usize;
+        let s = spans[start.min(n - 1)].0 as usize;
         if end <= start {
             return (s, s);
         }
-        let e = self.spans[end.min(n) - 1].1 as usize;
+        let e = spans[end.min(n) - 1].1 as usize;
         (s, e.max(s))
     }
 
@@ -457,22 +485,37 @@ impl Normalized {
         self.spans.clear();
     }
 
+    /// The map entries of the text's bytes.
+    #[inline]
+    fn spans(&self) -> &[(u32, u32)] {
+        self.spans.get(..self.text.len()).unwrap_or_default()
+    }
+
+    /// Makes the map at least `room` entries longer than the text (it only grows: its length
+    /// is the high-water mark of the texts written into this buffer).
+    #[inline]
+    fn make_room(&mut self, room: usize) {
+        let want = self.text.len() + room;
+        if self.spans.len() < want {
+            self.spans.resize(want, (0, 0));
+        }
+    }
+
     #[inline]
     fn push_ascii(&mut self, b: u8, start: usize, end: usize) {
-        self.text.push(b as char);
-        self.spans.push((start as u32, end as u32));
+        self.push_char(char::from(b), start, end);
     }
 
     #[inline]
     fn push_char(&mut self, c: char, start: usize, end: usize) {
         let span = (start as u32, end as u32);
-        self.text.push(c);
-        match c.len_utf8() {
-            1 => self.spans.push(span),
-            2 => self.spans.extend_from_slice(&[span; 2]),
-            3 => self.spans.extend_from_slice(&[span; 3]),
-            _ => self.spans.extend_from_slice(&[span; 4]),
+        let n = c.len_utf8();
+        self.make_room(n);
+        let at = self.text.len();
+        if let Some(slots) = self.spans.get_mut(at..at + n) {
+            slots.fill(span);
         }
+        self.text.push(c);
     }
 }
 
@@ -520,11 +563,16 @@ impl Writer<'_> {
     #[inline]
     fn flush(&mut self, here: usize) {
         if self.seps != 0 {
-            self.end_run(here);
+            if self.seps <= MAX_SKIPPED_RUN && !self.sentence {
+                // A short run of plain separators leaves nothing behind (the common case).
+                self.seps = 0;
+            } else {
+                self.end_run(here);
+            }
         }
     }
 
-    /// [`Writer::flush`] when a run is pending.
+    /// [`Writer::flush`] when a run that becomes a [`BREAK`] or a [`SENTENCE`] is pending.
     fn end_run(&mut self, here: usize) {
         if self.seps > MAX_SKIPPED_RUN {
             self.digits = 0;
@@ -601,6 +649,11 @@ impl Writer<'_> {
                 i = self.ideograph_run(bytes, i, c);
                 continue;
             }
+            if sentence_punct_at(bytes, i) {
+                self.sentence_break(i);
+                i += 3;
+                continue;
+            }
             let Some((c, len)) = decode(bytes, i) else {
                 self.hard_break(i);
                 i += 1;
@@ -610,6 +663,12 @@ impl Writer<'_> {
             i = end;
             if is_sentence_punct(c) {
                 self.sentence_break(start);
+                continue;
+            }
+            if quick_separator(c as u32) {
+                // Quotes, brackets, dashes, emoji: counted separators, none ignorable (test
+                // `quick_separators_count_towards_the_run`).
+                self.skip(start);
                 continue;
             }
             let mut f = fold_char(c);
@@ -633,15 +692,20 @@ impl Writer<'_> {
     #[inline]
     fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
         self.flush(i);
+        // One byte of text per byte of input: room for the rest of the input is enough.
+        self.out.make_room(bytes.len() - i);
         let Normalized { text, spans } = &mut *self.out;
+        let spans = spans.as_mut_slice();
         let mut j = i;
         while let Some(&b) = bytes.get(j) {
             let f = ASCII_FOLD[usize::from(b & 0x7F)];
             if b >= 0x80 || f >= 0x80 {
                 break;
             }
+            if let Some(slot) = spans.get_mut(text.len()) {
+                *slot = (j as u32, j as u32 + 1);
+            }
             text.push(char::from(f));
-            spans.push((j as u32, j as u32 + 1));
             j += 1;
         }
         let run = &bytes[i..j];
@@ -660,11 +724,17 @@ impl Writer<'_> {
     fn ideograph_run(&mut self, bytes: &[u8], mut i: usize, mut c: char) -> usize {
         self.flush(i);
         self.digits = 0;
+        // Three bytes of text per three bytes of input: room for the rest of the input is enough.
+        self.out.make_room(bytes.len() - i);
         let Normalized { text, spans } = &mut *self.out;
+        let spans = spans.as_mut_slice();
         loop {
+            let at = text.len();
+            if let Some(slots) = spans.get_mut(at..at + 3) {
+                let span = (i as u32, (i + 3) as u32);
+                slots.copy_from_slice(&[span; 3]);
+            }
             text.push(c);
-            let span = (i as u32, (i + 3) as u32);
-            spans.extend_from_slice(&[span; 3]);
             i += 3;
             match plain_ideograph(bytes, i) {
                 Some(next) => c = next,
@@ -690,6 +760,9 @@ impl Writer<'_> {
         while let Some(&b) = bytes.get(j) {
             let (ch, len) = if b < 0x80 {
                 (b as char, 1)
+            } else if plain_ideograph(bytes, j).is_some() {
+                // Neither a digit nor a separator: the run ends (the common case, `一个`).
+                break;
             } else {
                 match decode(bytes, j) {
                     Some(d) => d,
@@ -728,10 +801,11 @@ impl Writer<'_> {
 /// `out` has grown to the size of the largest input. Inputs longer than `u32::MAX` bytes are cut
 /// there; callers limit text length well below.
 pub fn normalize_into(input: &[u8], out: &mut Normalized) {
-    out.clear();
+    // The map keeps its length (see `Normalized::spans`).
+    out.text.clear();
     let input = &input[..input.len().min(u32::MAX as usize)];
     out.text.reserve(input.len());
-    out.spans.reserve(input.len());
+    out.make_room(input.len());
     let mut w = Writer {
         out,
         seps: 0,

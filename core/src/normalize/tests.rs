@@ -160,6 +160,21 @@ fn plain_ideographs_are_exactly_those_folding_to_themselves() {
 }
 
 #[test]
+fn sentence_punctuation_bytes_are_exactly_the_three_byte_sentence_punctuation() {
+    let mut n = 0;
+    for c in (0x80u32..=0x10FFFF).filter_map(char::from_u32) {
+        let mut b = [0; 4];
+        let bytes = c.encode_utf8(&mut b).as_bytes();
+        assert_eq!(sentence_punct_at(bytes, 0), is_sentence_punct(c), "{c:?}");
+        n += usize::from(is_sentence_punct(c));
+    }
+    assert_eq!(n, 8);
+    // Only the character at `i` counts, and a truncated one is not punctuation.
+    assert!(sentence_punct_at("a，".as_bytes(), 1));
+    assert!(!sentence_punct_at(&"，".as_bytes()[..2], 0));
+}
+
+#[test]
 fn traditional_to_simplified() {
     check_table(
         "t2s",
@@ -360,6 +375,37 @@ fn reuse_keeps_no_state() {
     n.clear();
     assert!(n.is_empty());
     assert_eq!(n.len(), 0);
+}
+
+#[test]
+fn a_shorter_text_reads_none_of_a_longer_ones_map() {
+    // The map keeps the length of the longest text written; a later, shorter text must answer
+    // exactly as in a fresh buffer (clamping included), and so must its Debug form.
+    let long = "加 微 信 ｖｘ１２３ 刷单返利，詐騙 a b c d e f g h 幺三八一二三四五六七八";
+    for short in ["刷单", "v x", "⑳", "ab\u{fffd}cd", "", "，，，x"] {
+        let mut fresh = Normalized::new();
+        normalize_into(short.as_bytes(), &mut fresh);
+        let mut reused = Normalized::new();
+        normalize_into(long.as_bytes(), &mut reused);
+        normalize_into(short.as_bytes(), &mut reused);
+        assert_eq!(reused.as_str(), fresh.as_str());
+        assert_eq!(format!("{reused:?}"), format!("{fresh:?}"));
+        let len = fresh.len();
+        for i in 0..=len + 2 {
+            assert_eq!(
+                reused.gap_before(i),
+                fresh.gap_before(i),
+                "{short:?} gap {i}"
+            );
+            for j in i + 1..=len {
+                assert_eq!(
+                    reused.original_span(i, j),
+                    fresh.original_span(i, j),
+                    "{short:?} {i}..{j}"
+                );
+            }
+        }
+    }
 }
 
 /// Characters that exercise every path: ASCII, fancy forms, CJK (traditional and simplified),
@@ -731,4 +777,17 @@ fn quick_separators_agree_with_the_tables() {
         }
     }
     assert!(n > 3000, "{n}");
+}
+
+#[test]
+fn quick_separators_count_towards_the_run() {
+    // `normalize_into` skips them before `fold_char`: they must be separators that are neither
+    // ignorable nor sentence punctuation.
+    for c in (0x80u32..=0x10FFFF).filter_map(char::from_u32) {
+        if quick_separator(c as u32) {
+            assert_eq!(fold_char(c), Fold::Skip, "{c:?}");
+            assert!(!is_ignorable(c), "{c:?}");
+            assert!(!is_sentence_punct(c), "{c:?}");
+        }
+    }
 }
