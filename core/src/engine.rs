@@ -368,8 +368,8 @@ pub struct Scratch {
     strings: Vec<String>,
 }
 
-/// Working memory of `within` checks: the combo's spans as (recording index, then window
-/// end; group, start, end), the spans by decreasing start, and per group the least end seen.
+/// Working memory of `within` checks: the combo's spans as (recording index, group then window
+/// end, start, end), the spans by decreasing start, and per group the least end seen.
 #[derive(Clone, Debug, Default)]
 struct Window {
     spans: Vec<(u32, u32, u32, u32)>,
@@ -1335,12 +1335,11 @@ fn within_window(
         least,
     } = w;
     // The spans of the combo's rules (each in one group) as (recording index, group, start,
-    // end), in recording order.
+    // end).
     spans.clear();
     for &(r, g) in &c.groups {
         spans.extend(s.spans_of(r).map(|(i, a, b)| (i, g, a, b)));
     }
-    crate::sort::sort_unstable(spans);
     // For each span as the anchor, the end of the window: the greatest, over the groups, of
     // the least end of a span of the group starting at or after the anchor; u32::MAX when a
     // group has none. One sweep from the last start back, the spans of one start together.
@@ -1370,15 +1369,17 @@ fn within_window(
         }
         let hi = least.iter().copied().max().unwrap_or(u32::MAX).max(a);
         for &(_, x) in &by_start[k..e] {
-            // The window end takes the start's place (the start is `a`, known by the span).
-            spans[x as usize].0 = hi;
+            // The window end takes the group's place (read above).
+            spans[x as usize].1 = hi;
         }
         k = e;
     }
+    // The narrowest window that fits; of equally narrow ones, the one whose anchor was
+    // recorded first: (width, recording index, start, end).
     let text = norm.as_str();
-    let mut best: Option<(u32, u32)> = None;
-    for &(hi, _, anchor, _) in spans.iter() {
-        if hi == u32::MAX || best.is_some_and(|(a, b)| hi - anchor >= b - a) {
+    let mut best: Option<(u32, u32, u32, u32)> = None;
+    for &(i, hi, anchor, _) in spans.iter() {
+        if hi == u32::MAX || best.is_some_and(|(w, j, _, _)| (w, j) <= (hi - anchor, i)) {
             continue;
         }
         // At most `within` characters: a window of at most `within` bytes is, one of more than
@@ -1389,10 +1390,10 @@ fn within_window(
             t.len() <= within || (t.len() <= 4 * within && t.chars().count() <= within)
         });
         if fits {
-            best = Some((anchor, hi));
+            best = Some((hi - anchor, i, anchor, hi));
         }
     }
-    best
+    best.map(|(_, _, a, b)| (a, b))
 }
 
 /// The normalised byte range of the original range `start..end`: from the first normalised
