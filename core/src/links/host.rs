@@ -237,10 +237,9 @@ fn analyze_name(
     let mut folded_token = String::new();
     // The first brand (in pack order) with a token in the name.
     let named = match data.brand_tokens() {
-        Some(tokens) => tokens
-            .iter()
-            .find(|(_, info)| parts.matches_prepared(info))
-            .and_then(|(b, _)| data.brands.get(*b as usize)),
+        Some((tokens, sets)) => sets
+            .first_match(&parts, |i| parts.matches_prepared_full(&tokens[i].1))
+            .and_then(|i| data.brands.get(tokens[i].0 as usize)),
         None => data
             .brands
             .iter()
@@ -448,6 +447,7 @@ pub(crate) struct TokenInfo {
 
 impl TokenInfo {
     /// Whether every byte of the token may be in a text with [`byte_mask`] `mask`.
+    #[cfg(test)]
     fn in_mask(&self, mask: u64) -> bool {
         self.raw_mask & !mask == 0
     }
@@ -466,6 +466,187 @@ impl TokenInfo {
             token: String::from(token),
             numeric: token.bytes().all(|b| b.is_ascii_digit()),
         }
+    }
+}
+
+/// A set of tokens, one bit each, for a group of [`TokenSets::GROUP`] tokens.
+type Bits = [u64; 4];
+
+/// `a |= b`, word by word.
+#[inline(always)]
+fn or_bits(a: &mut Bits, b: &Bits) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x |= y;
+    }
+}
+
+/// The prepared brand tokens as bit sets (made by [`LinkData::prepare`] with the token list):
+/// which tokens need each [`byte_bit`], and start with it, in their raw and folded forms. A
+/// host is tested against every token at once: the tokens that need a byte the host lacks
+/// drop out set by set (one pass over the bits the host lacks instead of one test per token),
+/// and only the few left go through [`Parts::matches_prepared_full`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TokenSets {
+    /// How many groups of [`TokenSets::GROUP`] tokens.
+    groups: usize,
+    /// By group and byte bit (`group * 64 + bit`): the tokens whose raw form has a byte of
+    /// that bit, whose folded form has one, whose raw form starts with one, and whose
+    /// folded form starts with one.
+    raw_need: Vec<Bits>,
+    folded_need: Vec<Bits>,
+    raw_first: Vec<Bits>,
+    folded_first: Vec<Bits>,
+    /// By group: the tokens there are, those matching anywhere in a part raw (digits, or 6+
+    /// bytes), the numeric ones, those folded to 6+ bytes, and those of 3+ ASCII letters
+    /// (which [`analyze_path`] looks for in paths).
+    present: Vec<Bits>,
+    anywhere: Vec<Bits>,
+    numeric: Vec<Bits>,
+    folded_long: Vec<Bits>,
+    path_word: Vec<Bits>,
+    /// The union of the tokens' raw masks, and of their folded masks: bits no token needs
+    /// are skipped.
+    raw_used: u64,
+    folded_used: u64,
+}
+
+impl TokenSets {
+    /// Tokens in a group of sets.
+    const GROUP: usize = 256;
+
+    /// The sets of `tokens`, in their order.
+    pub(crate) fn new<'a>(tokens: impl Iterator<Item = &'a TokenInfo>) -> TokenSets {
+        let mut sets = TokenSets::default();
+        for (i, info) in tokens.enumerate() {
+            let (g, word, bit) = (i / Self::GROUP, (i % Self::GROUP) / 64, 1u64 << (i % 64));
+            if g == sets.groups {
+                sets.groups += 1;
+                for v in [
+                    &mut sets.raw_need,
+                    &mut sets.folded_need,
+                    &mut sets.raw_first,
+                    &mut sets.folded_first,
+                ] {
+                    v.resize(64 * sets.groups, [0; 4]);
+                }
+                for v in [
+                    &mut sets.present,
+                    &mut sets.anywhere,
+                    &mut sets.numeric,
+                    &mut sets.folded_long,
+                    &mut sets.path_word,
+                ] {
+                    v.push([0; 4]);
+                }
+            }
+            let add = |v: &mut Vec<Bits>, mask: u64| {
+                for b in 0..64 {
+                    if mask & (1 << b) != 0 {
+                        v[g * 64 + b][word] |= bit;
+                    }
+                }
+            };
+            add(&mut sets.raw_need, info.raw_mask);
+            add(&mut sets.folded_need, info.folded_mask);
+            add(&mut sets.raw_first, info.raw_first);
+            add(&mut sets.folded_first, info.folded_first);
+            sets.raw_used |= info.raw_mask;
+            sets.folded_used |= info.folded_mask;
+            let t = info.token.as_bytes();
+            for (v, yes) in [
+                (&mut sets.present, true),
+                (&mut sets.anywhere, info.numeric || info.long),
+                (&mut sets.numeric, info.numeric),
+                (&mut sets.folded_long, info.folded_long),
+                (
+                    &mut sets.path_word,
+                    t.len() >= 3 && t.iter().all(u8::is_ascii_alphabetic),
+                ),
+            ] {
+                if yes {
+                    v[g][word] |= bit;
+                }
+            }
+        }
+        sets
+    }
+
+    /// The tokens (of group `g`) that need a byte bit missing from `mask`, from `need`.
+    #[inline(always)]
+    fn needing_missing(&self, need: &[Bits], g: usize, mask: u64, used: u64) -> Bits {
+        let mut out = [0; 4];
+        let mut bits = !mask & used;
+        while bits != 0 {
+            or_bits(&mut out, &need[g * 64 + bits.trailing_zeros() as usize]);
+            bits &= bits - 1;
+        }
+        out
+    }
+
+    /// The tokens (of group `g`) starting with a byte bit of `mask`, from `first`.
+    #[inline(always)]
+    fn starting(first: &[Bits], g: usize, mask: u64) -> Bits {
+        let mut out = [0; 4];
+        let mut bits = mask;
+        while bits != 0 {
+            or_bits(&mut out, &first[g * 64 + bits.trailing_zeros() as usize]);
+            bits &= bits - 1;
+        }
+        out
+    }
+
+    /// The first token, by index, that passes [`Parts::matches_prepared`]'s byte tests on
+    /// `parts` and for which `full` (the rest of the test) holds.
+    fn first_match(&self, parts: &Parts, mut full: impl FnMut(usize) -> bool) -> Option<usize> {
+        for g in 0..self.groups {
+            let raw_fail = self.needing_missing(&self.raw_need, g, parts.raw_mask, self.raw_used);
+            let raw_start = Self::starting(&self.raw_first, g, parts.raw_first);
+            let folded_start = Self::starting(&self.folded_first, g, parts.folded_first);
+            // Tokens missing one folded bit, and two or more.
+            let (mut one, mut two) = ([0u64; 4], [0u64; 4]);
+            let mut bits = !parts.folded_mask & self.folded_used;
+            while bits != 0 {
+                let s = &self.folded_need[g * 64 + bits.trailing_zeros() as usize];
+                for k in 0..4 {
+                    two[k] |= one[k] & s[k];
+                    one[k] |= s[k];
+                }
+                bits &= bits - 1;
+            }
+            for k in 0..4 {
+                let raw = !raw_fail[k] & (self.anywhere[g][k] | raw_start[k]);
+                let long = self.folded_long[g][k];
+                let folded =
+                    !self.numeric[g][k] & (long | folded_start[k]) & !two[k] & (!one[k] | long);
+                let mut cand = (raw | folded) & self.present[g][k];
+                while cand != 0 {
+                    let i = g * Self::GROUP + k * 64 + cand.trailing_zeros() as usize;
+                    if full(i) {
+                        return Some(i);
+                    }
+                    cand &= cand - 1;
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether a token of 3+ ASCII letters whose bytes all have bits in `path_mask` passes
+    /// `test`.
+    fn any_path_word(&self, path_mask: u64, mut test: impl FnMut(usize) -> bool) -> bool {
+        for g in 0..self.groups {
+            let fail = self.needing_missing(&self.raw_need, g, path_mask, self.raw_used);
+            for (k, (f, w)) in fail.iter().zip(&self.path_word[g]).enumerate() {
+                let mut cand = !f & w;
+                while cand != 0 {
+                    if test(g * Self::GROUP + k * 64 + cand.trailing_zeros() as usize) {
+                        return true;
+                    }
+                    cand &= cand - 1;
+                }
+            }
+        }
+        false
     }
 }
 
@@ -643,9 +824,9 @@ impl Parts {
     /// [`Parts::matches`] for a token prepared in `info`: the same answer, without folding the
     /// token and with the byte tests done on sets.
     ///
-    /// The byte-mask tests come first, inlined (a host is checked against every token of
-    /// every brand, and these tests settle nearly all of them).
-    #[inline(always)]
+    /// The byte-mask tests come first ([`TokenSets`] makes them for every token at once; this
+    /// form, one token at a time, is the reference its tests compare with).
+    #[cfg(test)]
     fn matches_prepared(&self, info: &TokenInfo) -> bool {
         let raw = info.raw_mask & !self.raw_mask == 0
             && (info.numeric || info.long || info.raw_first & self.raw_first != 0);
@@ -887,9 +1068,9 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
                 }
         };
         let named = match data.brand_tokens() {
-            Some(tokens) => tokens
-                .iter()
-                .any(|(_, info)| info.in_mask(path_mask) && in_path_token(&info.token)),
+            Some((tokens, sets)) => {
+                sets.any_path_word(path_mask, |i| in_path_token(&tokens[i].1.token))
+            }
             None => {
                 let path_bytes = ByteSet::of_str(path);
                 data.brands.iter().any(|b| {
@@ -1142,5 +1323,52 @@ mod prefilter_tests {
             }
         }
         assert!(hits > 3000, "{hits}");
+    }
+
+    #[test]
+    fn token_sets_pick_what_the_token_by_token_tests_pick() {
+        // Token lists longer than a group of sets, tested against random hosts and paths.
+        let alphabet = b"abilmnorsvw0134579-._/";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut word = |max: usize, pool: usize| {
+            let len = 1 + next(max);
+            (0..len)
+                .map(|_| alphabet[next(pool)] as char)
+                .collect::<String>()
+        };
+        let (mut found, mut in_path) = (0, 0);
+        for round in 0..40 {
+            let count = [1, 63, 64, 65, 300][round % 5];
+            let infos: Vec<TokenInfo> = (0..count)
+                .map(|_| TokenInfo::new(&word(7, alphabet.len() - 4)))
+                .collect();
+            let sets = TokenSets::new(infos.iter());
+            for _ in 0..200 {
+                let host = word(16, alphabet.len() - 1);
+                let parts = Parts::new(&host, &[]);
+                let want = infos.iter().position(|t| parts.matches_prepared(t));
+                let got = sets.first_match(&parts, |i| parts.matches_prepared_full(&infos[i]));
+                assert_eq!(got, want, "{host}");
+                found += usize::from(got.is_some());
+                let path = word(20, alphabet.len());
+                let mask = byte_mask(&path);
+                let test = |t: &str| t.len() % 3 == path.len() % 3;
+                let want = infos.iter().any(|t| {
+                    t.in_mask(mask)
+                        && t.token.len() >= 3
+                        && t.token.bytes().all(|c| c.is_ascii_alphabetic())
+                        && test(&t.token)
+                });
+                assert_eq!(sets.any_path_word(mask, |i| test(&infos[i].token)), want);
+                in_path += usize::from(want);
+            }
+        }
+        assert!(found > 300 && in_path > 300, "{found} {in_path}");
     }
 }

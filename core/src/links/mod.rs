@@ -296,6 +296,8 @@ pub struct OfficialIndex {
     official: Vec<(String, u32)>,
     /// Every brand's tokens, prepared, with the index of the brand, in pack order.
     tokens: Vec<(u32, host::TokenInfo)>,
+    /// The same tokens as bit sets, in the same order.
+    token_sets: host::TokenSets,
     /// The tokens of brands with official domains, with their brand, sorted: a host whose
     /// top-level domain is one of them is the brand's own (`.google`).
     tld_tokens: Vec<(String, u32)>,
@@ -391,7 +393,7 @@ impl LinkData {
             })
             .collect();
         crate::sort::sort_unstable(&mut index);
-        let tokens = self
+        let tokens: Vec<(u32, host::TokenInfo)> = self
             .brands
             .iter()
             .enumerate()
@@ -401,6 +403,7 @@ impl LinkData {
                     .map(move |t| (i as u32, host::TokenInfo::new(t)))
             })
             .collect();
+        let token_sets = host::TokenSets::new(tokens.iter().map(|(_, info)| info));
         let mut tld_tokens: Vec<(String, u32)> = Vec::new();
         let mut cc_names: Vec<(String, u32)> = Vec::new();
         for (i, b) in self.brands.iter().enumerate() {
@@ -453,6 +456,7 @@ impl LinkData {
             domains_made_for: self.domain_list_lens(),
             official: index,
             tokens,
+            token_sets,
             tld_tokens,
             cc_names,
             any_suffix_hosting,
@@ -561,10 +565,10 @@ impl LinkData {
 
     /// Every brand's tokens prepared (see [`LinkData::prepare`]) with the index of the brand,
     /// in pack order, when the index is there and holds as many tokens as the brands.
-    pub(crate) fn brand_tokens(&self) -> Option<&[(u32, host::TokenInfo)]> {
-        let tokens = &self.index()?.tokens;
+    pub(crate) fn brand_tokens(&self) -> Option<(&[(u32, host::TokenInfo)], &host::TokenSets)> {
+        let index = self.index()?;
         let count: usize = self.brands.iter().map(|b| b.tokens.len()).sum();
-        (tokens.len() == count).then_some(tokens.as_slice())
+        (index.tokens.len() == count).then_some((index.tokens.as_slice(), &index.token_sets))
     }
 
     /// The first brand (in pack order) with official domains that has `tld` as a token.
