@@ -174,14 +174,10 @@ fn analyze_name(
     }
     // A word can only start or sit in a part of the name if all its bytes are in the name.
     let name_mask = byte_mask(name);
-    if data
-        .words_with_masks(1)
-        .filter(|&(_, m)| m & !name_mask == 0)
-        .any(|(w, _)| {
-            name.split(['.', '-', '_'])
-                .any(|p| p.starts_with(w) || (w.len() >= 5 && has_sub(p, w)))
-        })
-    {
+    if data.any_word(1, name_mask, |w| {
+        name.split(['.', '-', '_'])
+            .any(|p| p.starts_with(w) || (w.len() >= 5 && has_sub(p, w)))
+    }) {
         *flags |= LinkFlags::LURE;
     }
 
@@ -336,12 +332,12 @@ fn contains(list: &[String], s: &str) -> bool {
 /// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_mask`
 /// is the [`byte_mask`] of `name`.
 fn host_has_login_word(name: &str, name_mask: u64, data: &LinkData) -> bool {
-    data.words_with_masks(0)
-        .filter(|&(w, m)| w.len() >= 4 && m & !name_mask == 0)
-        .any(|(w, _)| {
-            name.split(['.', '-', '_'])
+    data.any_word(0, name_mask, |w| {
+        w.len() >= 4
+            && name
+                .split(['.', '-', '_'])
                 .any(|p| p.starts_with(w) || p.ends_with(w))
-        })
+    })
 }
 
 /// The parts of a host name (split at `.`, `-`, `_`), with their look-alike folded forms.
@@ -480,6 +476,93 @@ fn or_bits(a: &mut Bits, b: &Bits) {
     }
 }
 
+/// Words as bit sets by [`byte_bit`]: for each bit, the words with a byte of it. The words
+/// whose bytes all have bits in a text's [`byte_mask`] are found with one pass over the bits
+/// the text lacks, instead of one mask test per word.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MaskSets {
+    /// How many words.
+    len: usize,
+    /// By group of [`TokenSets::GROUP`] words and bit (`group * 64 + bit`): the words with a
+    /// byte of that bit.
+    need: Vec<Bits>,
+    /// By group: the words there are.
+    present: Vec<Bits>,
+    /// The union of the words' masks: bits no word needs are skipped.
+    used: u64,
+}
+
+impl MaskSets {
+    /// The sets of words with [`byte_mask`]s `masks`, in their order.
+    pub(crate) fn new(masks: impl Iterator<Item = u64>) -> MaskSets {
+        let mut sets = MaskSets::default();
+        for (i, mask) in masks.enumerate() {
+            let (g, word, bit) = (
+                i / TokenSets::GROUP,
+                (i % TokenSets::GROUP) / 64,
+                1u64 << (i % 64),
+            );
+            if g == sets.present.len() {
+                sets.present.push([0; 4]);
+                sets.need.resize(64 * sets.present.len(), [0; 4]);
+            }
+            sets.present[g][word] |= bit;
+            for b in 0..64 {
+                if mask & (1 << b) != 0 {
+                    sets.need[g * 64 + b][word] |= bit;
+                }
+            }
+            sets.used |= mask;
+            sets.len = i + 1;
+        }
+        sets
+    }
+
+    /// How many words.
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The words (of group `g`) with a byte whose bit is missing from `mask`.
+    #[inline(always)]
+    fn missing(&self, g: usize, mask: u64) -> Bits {
+        let mut out = [0; 4];
+        let mut bits = !mask & self.used;
+        while bits != 0 {
+            or_bits(
+                &mut out,
+                &self.need[g * 64 + bits.trailing_zeros() as usize],
+            );
+            bits &= bits - 1;
+        }
+        out
+    }
+
+    /// Whether a word whose bytes all have bits in `mask`, and that is in `only` (by group;
+    /// every word when `None`), passes `test` (given its index; in order).
+    pub(crate) fn any_fitting(
+        &self,
+        mask: u64,
+        only: Option<&[Bits]>,
+        mut test: impl FnMut(usize) -> bool,
+    ) -> bool {
+        for (g, present) in self.present.iter().enumerate() {
+            let fail = self.missing(g, mask);
+            let only = only.map_or(present, |o| &o[g]);
+            for (k, (f, o)) in fail.iter().zip(only).enumerate() {
+                let mut cand = !f & o;
+                while cand != 0 {
+                    if test(g * TokenSets::GROUP + k * 64 + cand.trailing_zeros() as usize) {
+                        return true;
+                    }
+                    cand &= cand - 1;
+                }
+            }
+        }
+        false
+    }
+}
+
 /// The prepared brand tokens as bit sets (made by [`LinkData::prepare`] with the token list):
 /// which tokens need each [`byte_bit`], and start with it, in their raw and folded forms. A
 /// host is tested against every token at once: the tokens that need a byte the host lacks
@@ -487,26 +570,21 @@ fn or_bits(a: &mut Bits, b: &Bits) {
 /// and only the few left go through [`Parts::matches_prepared_full`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct TokenSets {
-    /// How many groups of [`TokenSets::GROUP`] tokens.
-    groups: usize,
-    /// By group and byte bit (`group * 64 + bit`): the tokens whose raw form has a byte of
-    /// that bit, whose folded form has one, whose raw form starts with one, and whose
-    /// folded form starts with one.
-    raw_need: Vec<Bits>,
+    /// The raw forms' bytes, by bit.
+    raw: MaskSets,
+    /// By group and byte bit (`group * 64 + bit`): the tokens whose folded form has a byte
+    /// of that bit, whose raw form starts with one, and whose folded form starts with one.
     folded_need: Vec<Bits>,
     raw_first: Vec<Bits>,
     folded_first: Vec<Bits>,
-    /// By group: the tokens there are, those matching anywhere in a part raw (digits, or 6+
-    /// bytes), the numeric ones, those folded to 6+ bytes, and those of 3+ ASCII letters
-    /// (which [`analyze_path`] looks for in paths).
-    present: Vec<Bits>,
+    /// By group: the tokens matching anywhere in a part raw (digits, or 6+ bytes), the
+    /// numeric ones, those folded to 6+ bytes, and those of 3+ ASCII letters (which
+    /// [`analyze_path`] looks for in paths).
     anywhere: Vec<Bits>,
     numeric: Vec<Bits>,
     folded_long: Vec<Bits>,
     path_word: Vec<Bits>,
-    /// The union of the tokens' raw masks, and of their folded masks: bits no token needs
-    /// are skipped.
-    raw_used: u64,
+    /// The union of the tokens' folded masks: bits no token needs are skipped.
     folded_used: u64,
 }
 
@@ -515,30 +593,29 @@ impl TokenSets {
     const GROUP: usize = 256;
 
     /// The sets of `tokens`, in their order.
-    pub(crate) fn new<'a>(tokens: impl Iterator<Item = &'a TokenInfo>) -> TokenSets {
-        let mut sets = TokenSets::default();
+    pub(crate) fn new<'a>(tokens: impl Iterator<Item = &'a TokenInfo> + Clone) -> TokenSets {
+        let mut sets = TokenSets {
+            raw: MaskSets::new(tokens.clone().map(|info| info.raw_mask)),
+            ..TokenSets::default()
+        };
+        let groups = sets.raw.present.len();
+        for v in [
+            &mut sets.folded_need,
+            &mut sets.raw_first,
+            &mut sets.folded_first,
+        ] {
+            v.resize(64 * groups, [0; 4]);
+        }
+        for v in [
+            &mut sets.anywhere,
+            &mut sets.numeric,
+            &mut sets.folded_long,
+            &mut sets.path_word,
+        ] {
+            v.resize(groups, [0; 4]);
+        }
         for (i, info) in tokens.enumerate() {
             let (g, word, bit) = (i / Self::GROUP, (i % Self::GROUP) / 64, 1u64 << (i % 64));
-            if g == sets.groups {
-                sets.groups += 1;
-                for v in [
-                    &mut sets.raw_need,
-                    &mut sets.folded_need,
-                    &mut sets.raw_first,
-                    &mut sets.folded_first,
-                ] {
-                    v.resize(64 * sets.groups, [0; 4]);
-                }
-                for v in [
-                    &mut sets.present,
-                    &mut sets.anywhere,
-                    &mut sets.numeric,
-                    &mut sets.folded_long,
-                    &mut sets.path_word,
-                ] {
-                    v.push([0; 4]);
-                }
-            }
             let add = |v: &mut Vec<Bits>, mask: u64| {
                 for b in 0..64 {
                     if mask & (1 << b) != 0 {
@@ -546,15 +623,12 @@ impl TokenSets {
                     }
                 }
             };
-            add(&mut sets.raw_need, info.raw_mask);
             add(&mut sets.folded_need, info.folded_mask);
             add(&mut sets.raw_first, info.raw_first);
             add(&mut sets.folded_first, info.folded_first);
-            sets.raw_used |= info.raw_mask;
             sets.folded_used |= info.folded_mask;
             let t = info.token.as_bytes();
             for (v, yes) in [
-                (&mut sets.present, true),
                 (&mut sets.anywhere, info.numeric || info.long),
                 (&mut sets.numeric, info.numeric),
                 (&mut sets.folded_long, info.folded_long),
@@ -569,18 +643,6 @@ impl TokenSets {
             }
         }
         sets
-    }
-
-    /// The tokens (of group `g`) that need a byte bit missing from `mask`, from `need`.
-    #[inline(always)]
-    fn needing_missing(&self, need: &[Bits], g: usize, mask: u64, used: u64) -> Bits {
-        let mut out = [0; 4];
-        let mut bits = !mask & used;
-        while bits != 0 {
-            or_bits(&mut out, &need[g * 64 + bits.trailing_zeros() as usize]);
-            bits &= bits - 1;
-        }
-        out
     }
 
     /// The tokens (of group `g`) starting with a byte bit of `mask`, from `first`.
@@ -598,8 +660,8 @@ impl TokenSets {
     /// The first token, by index, that passes [`Parts::matches_prepared`]'s byte tests on
     /// `parts` and for which `full` (the rest of the test) holds.
     fn first_match(&self, parts: &Parts, mut full: impl FnMut(usize) -> bool) -> Option<usize> {
-        for g in 0..self.groups {
-            let raw_fail = self.needing_missing(&self.raw_need, g, parts.raw_mask, self.raw_used);
+        for (g, present) in self.raw.present.iter().enumerate() {
+            let raw_fail = self.raw.missing(g, parts.raw_mask);
             let raw_start = Self::starting(&self.raw_first, g, parts.raw_first);
             let folded_start = Self::starting(&self.folded_first, g, parts.folded_first);
             // Tokens missing one folded bit, and two or more.
@@ -618,7 +680,7 @@ impl TokenSets {
                 let long = self.folded_long[g][k];
                 let folded =
                     !self.numeric[g][k] & (long | folded_start[k]) & !two[k] & (!one[k] | long);
-                let mut cand = (raw | folded) & self.present[g][k];
+                let mut cand = (raw | folded) & present[k];
                 while cand != 0 {
                     let i = g * Self::GROUP + k * 64 + cand.trailing_zeros() as usize;
                     if full(i) {
@@ -633,20 +695,8 @@ impl TokenSets {
 
     /// Whether a token of 3+ ASCII letters whose bytes all have bits in `path_mask` passes
     /// `test`.
-    fn any_path_word(&self, path_mask: u64, mut test: impl FnMut(usize) -> bool) -> bool {
-        for g in 0..self.groups {
-            let fail = self.needing_missing(&self.raw_need, g, path_mask, self.raw_used);
-            for (k, (f, w)) in fail.iter().zip(&self.path_word[g]).enumerate() {
-                let mut cand = !f & w;
-                while cand != 0 {
-                    if test(g * Self::GROUP + k * 64 + cand.trailing_zeros() as usize) {
-                        return true;
-                    }
-                    cand &= cand - 1;
-                }
-            }
-        }
-        false
+    fn any_path_word(&self, path_mask: u64, test: impl FnMut(usize) -> bool) -> bool {
+        self.raw.any_fitting(path_mask, Some(&self.path_word), test)
     }
 }
 
@@ -1024,20 +1074,17 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     let trimmed = path.trim_end_matches('/');
     // A word is in the path (or query) only if all its bytes are.
     let (path_mask, query_mask) = (byte_mask(path), byte_mask(query));
-    let in_path = |w: &str, m: u64| m & !path_mask == 0 && has_sub(path, w);
-    let in_query = |w: &str, m: u64| m & !query_mask == 0 && has_sub(query, w);
     if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
         || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
     {
         *flags |= LinkFlags::APP_DOWNLOAD;
     }
-    if data
-        .words_with_masks(0)
-        .any(|(w, m)| in_path(w, m) || in_query(w, m))
+    if data.any_word(0, path_mask, |w| has_sub(path, w))
+        || data.any_word(0, query_mask, |w| has_sub(query, w))
     {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
-    let kit_folder = data.words_with_masks(2).any(|(w, m)| in_path(w, m));
+    let kit_folder = data.any_word(2, path_mask, |w| has_sub(path, w));
     if kit_folder
         || has_hash_token(path)
         || has_hash_token(query)

@@ -313,8 +313,9 @@ pub struct OfficialIndex {
     /// The lengths of `shorteners`, `bad_domains`, `good_domains` and `hosting` when
     /// `domains` was made, to tell it from a stale one.
     domains_made_for: [usize; 4],
-    /// The byte masks (`host::byte_mask`) of `login_words`, `lure_words` and `path_words`.
-    word_masks: [Vec<u64>; 3],
+    /// The words of `login_words`, `lure_words` and `path_words` as sets by byte bit
+    /// (`host::byte_mask`).
+    word_sets: [host::MaskSets; 3],
     /// How many brands and hosting entries the index was made for (`None` before
     /// [`LinkData::prepare`]), to tell an index from a stale one.
     made_for: Option<(usize, usize)>,
@@ -448,10 +449,10 @@ impl LinkData {
             }
             same
         });
-        let word_masks = [&self.login_words, &self.lure_words, &self.path_words]
-            .map(|list| list.iter().map(|w| host::byte_mask(w)).collect());
+        let word_sets = [&self.login_words, &self.lure_words, &self.path_words]
+            .map(|list| host::MaskSets::new(list.iter().map(|w| host::byte_mask(w))));
         self.official_index = OfficialIndex {
-            word_masks,
+            word_sets,
             domains,
             domains_made_for: self.domain_list_lens(),
             official: index,
@@ -470,26 +471,36 @@ impl LinkData {
         (index.made_for == Some((self.brands.len(), self.hosting.len()))).then_some(index)
     }
 
-    /// The words of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2), each
-    /// with its byte mask (`host::byte_mask`): from the index of [`LinkData::prepare`] when
-    /// it was made for as many words, else computed.
-    pub(crate) fn words_with_masks(&self, which: usize) -> impl Iterator<Item = (&str, u64)> {
-        let words = match which {
+    /// The words of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2).
+    fn words(&self, which: usize) -> &[String] {
+        match which {
             0 => &self.login_words,
             1 => &self.lure_words,
             _ => &self.path_words,
-        };
-        let masks = self
+        }
+    }
+
+    /// Whether a word of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2)
+    /// whose bytes all have bits in `mask` (a `host::byte_mask`) passes `test`: from the sets
+    /// of [`LinkData::prepare`] when they were made for as many words, else word by word.
+    pub(crate) fn any_word(
+        &self,
+        which: usize,
+        mask: u64,
+        mut test: impl FnMut(&str) -> bool,
+    ) -> bool {
+        let words = self.words(which);
+        match self
             .official_index
-            .word_masks
+            .word_sets
             .get(which)
-            .filter(|m| m.len() == words.len() && self.official_index.made_for.is_some());
-        words.iter().enumerate().map(move |(i, w)| {
-            let mask = masks
-                .and_then(|m| m.get(i).copied())
-                .unwrap_or_else(|| host::byte_mask(w));
-            (w.as_str(), mask)
-        })
+            .filter(|s| s.len() == words.len() && self.official_index.made_for.is_some())
+        {
+            Some(sets) => sets.any_fitting(mask, None, |i| test(&words[i])),
+            None => words
+                .iter()
+                .any(|w| host::byte_mask(w) & !mask == 0 && test(w)),
+        }
     }
 
     fn domain_list_lens(&self) -> [usize; 4] {
@@ -932,12 +943,33 @@ mod official_index_tests {
             }
         }
         assert!(stale.domain_lists("x.later.top").bad());
-        // Word masks from the index equal those computed without it.
+        // Words found through the index's sets are those found word by word.
+        let mut found = 0;
         for which in 0..3 {
-            let a: Vec<(&str, u64)> = data.words_with_masks(which).collect();
-            let b: Vec<(&str, u64)> = unindexed.words_with_masks(which).collect();
-            assert_eq!(a, b);
+            for text in [
+                "login",
+                "verify-account",
+                "wp-content",
+                "x",
+                "",
+                "secure.refund",
+            ] {
+                let mask = host::byte_mask(text);
+                let mut a = Vec::new();
+                let mut b = Vec::new();
+                data.any_word(which, mask, |w| {
+                    a.push(String::from(w));
+                    false
+                });
+                unindexed.any_word(which, mask, |w| {
+                    b.push(String::from(w));
+                    false
+                });
+                assert_eq!(a, b, "{which} {text}");
+                found += a.len();
+            }
         }
+        assert!(found >= 5, "{found}");
         assert!(
             data.domain_lists("x.evil.top").bad()
                 && data.domain_lists("me.github.io").hosting_parent()
