@@ -111,7 +111,7 @@ fn analyze_name(
         .as_ref()
         .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
         .unwrap_or("");
-    let tld = host.rsplit('.').next().unwrap_or("");
+    let tld = last_piece(host, b'.');
     if contains(&data.risky_tlds, tld) || contains(&data.risky_tlds, suffix_str) {
         *flags |= LinkFlags::RISKY_TLD;
     }
@@ -125,7 +125,7 @@ fn analyze_name(
     // `name.*` in the hosting list covers the platform under every public suffix
     // (`blogspot.*`: x.blogspot.co.uk).
     let any_suffix = domain.is_some_and(|d| {
-        let first = d.split('.').next().unwrap_or("");
+        let first = first_piece(d, b'.');
         host.len() > d.len() && data.hosting_any_suffix(first)
     });
     // `www.` in front of a listed platform is the platform's own site (`www.weebly.com`).
@@ -135,7 +135,7 @@ fn analyze_name(
     if !platform_site && ((private && domain.is_some()) || lists.hosting_parent() || any_suffix) {
         *flags |= LinkFlags::FREE_HOSTING;
     }
-    let labels = host.split('.').count();
+    let labels = count_byte(host, b'.') + 1;
     if labels >= 5 || host.len() > 50 {
         *flags |= LinkFlags::LONG_HOST;
     }
@@ -150,22 +150,22 @@ fn analyze_name(
         Some(d) if host.len() > d.len() => &host[..host.len() - d.len() - 1],
         _ => "",
     };
-    if sub.split('.').any(|l| TLD_WORDS.contains(&l))
-        || name.split('.').any(|l| {
-            let first = l.split('-').next().unwrap_or("");
-            let last = l.rsplit('-').next().unwrap_or("");
-            l.contains('-') && (is_tld_word_or_www(first) || is_tld_word_or_www(last))
+    if pieces(sub, b'.').any(|l| TLD_WORDS.contains(&l))
+        || pieces(name, b'.').any(|l| {
+            let first = first_piece(l, b'-');
+            let last = last_piece(l, b'-');
+            l.len() > first.len() && (is_tld_word_or_www(first) || is_tld_word_or_www(last))
         })
     {
         *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
     }
 
     // Shape of the name: hyphen chains, machine-made labels, bait words.
-    for label in name.split('.') {
+    for label in pieces(name, b'.') {
         if label.starts_with("xn--") {
             continue;
         }
-        if label.matches('-').count() >= 2 {
+        if count_byte(label, b'-') >= 2 {
             *flags |= LinkFlags::HYPHENATED;
         }
         if random_label(label) {
@@ -183,7 +183,7 @@ fn analyze_name(
 
     // Internationalised labels: Punycode, mixed scripts, confusables.
     let mut skeletons: Vec<String> = Vec::new();
-    for label in name.split('.') {
+    for label in pieces(name, b'.') {
         let Some(encoded) = label.strip_prefix("xn--") else {
             continue;
         };
@@ -216,7 +216,7 @@ fn analyze_name(
     // A brand's own top-level domain (`.google`, `.microsoft`), or its exact name on a
     // country domain (`google.ca`, `amazon.com.br`): registrations brands hold themselves.
     let tld_brand = data.tld_brand(tld);
-    let first = domain.and_then(|d| d.split('.').next()).unwrap_or("");
+    let first = domain.map_or("", |d| first_piece(d, b'.'));
     let cc = tld.len() == 2 && !contains(&data.risky_tlds, tld);
     // Only for brands known to run country domains of their name (`google.de` listed).
     let cc_brand = if cc && tld_brand.is_none() {
@@ -259,6 +259,62 @@ fn analyze_name(
     if host_has_login_word(name, name_mask, data) {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
+}
+
+/// The pieces of `s` between `sep` bytes (`s.split(sep)` by a byte scan: hosts are short
+/// ASCII, and the general searcher costs more than the scan there).
+pub(crate) fn pieces(s: &str, sep: u8) -> Pieces<'_> {
+    Pieces { rest: Some(s), sep }
+}
+
+/// The iterator of [`pieces`].
+#[derive(Clone)]
+pub(crate) struct Pieces<'a> {
+    rest: Option<&'a str>,
+    sep: u8,
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let r = self.rest?;
+        match r.bytes().position(|b| b == self.sep) {
+            // `sep` is ASCII: both cuts fall between characters.
+            Some(i) => {
+                self.rest = r.get(i + 1..);
+                r.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(r)
+            }
+        }
+    }
+}
+
+/// The piece of `s` before its first `sep` byte (all of it without one).
+#[inline]
+pub(crate) fn first_piece(s: &str, sep: u8) -> &str {
+    s.bytes()
+        .position(|b| b == sep)
+        .and_then(|i| s.get(..i))
+        .unwrap_or(s)
+}
+
+/// The piece of `s` after its last `sep` byte (all of it without one).
+#[inline]
+pub(crate) fn last_piece(s: &str, sep: u8) -> &str {
+    s.bytes()
+        .rposition(|b| b == sep)
+        .and_then(|i| s.get(i + 1..))
+        .unwrap_or(s)
+}
+
+/// How many `b` bytes `s` has.
+fn count_byte(s: &str, b: u8) -> usize {
+    s.bytes().filter(|&c| c == b).count()
 }
 
 fn is_tld_word_or_www(s: &str) -> bool {
@@ -783,7 +839,7 @@ impl Parts {
         let mut raw = StrList::with_capacity(room);
         // The `-`/`_`-separated pieces of the labels, but Punycode ones (byte tests: the
         // separators are ASCII, so every cut falls between characters).
-        for label in name.split('.') {
+        for label in pieces(name, b'.') {
             if label.starts_with("xn--") {
                 continue;
             }
@@ -1266,6 +1322,34 @@ mod tests {
         assert!(!kit_page("/a/login", false) && !kit_page("/blog/news.html", false));
         assert!(has_email("uid=3mail@b.co&x=1") && !has_email("a=b&c=d"));
         assert!(!has_hash_token("/p/2024112912345678901234567890123456"));
+    }
+
+    #[test]
+    fn byte_pieces_agree_with_str_split() {
+        for s in [
+            "",
+            ".",
+            "..",
+            "a",
+            "a.b",
+            ".a.",
+            "www.example.com",
+            "a-b-c",
+            "-",
+            "例子.公司.cn",
+            "x..y",
+            "ñ-a.b-",
+        ] {
+            for sep in [b'.', b'-'] {
+                let c = sep as char;
+                let got: Vec<&str> = pieces(s, sep).collect();
+                let want: Vec<&str> = s.split(c).collect();
+                assert_eq!(got, want, "{s:?} {c}");
+                assert_eq!(first_piece(s, sep), s.split(c).next().unwrap(), "{s:?}");
+                assert_eq!(last_piece(s, sep), s.rsplit(c).next().unwrap(), "{s:?}");
+                assert_eq!(count_byte(s, sep), s.matches(c).count(), "{s:?}");
+            }
+        }
     }
 
     #[test]

@@ -518,7 +518,7 @@ impl LinkData {
     /// index of [`LinkData::prepare`]; the lists one by one without it.
     pub(crate) fn domain_lists(&self, host: &str) -> DomainLists {
         let index = &self.official_index;
-        let parent_listed = |list: &[String]| match host.find('.') {
+        let parent_listed = |list: &[String]| match host.bytes().position(|b| b == b'.') {
             Some(i) => LinkData::listed(list, &host[i + 1..]),
             None => false,
         };
@@ -565,7 +565,7 @@ impl LinkData {
                     }
                 }
             }
-            match h.find('.') {
+            match h.bytes().position(|b| b == b'.') {
                 Some(i) => h = &h[i + 1..],
                 None => break,
             }
@@ -661,7 +661,7 @@ impl LinkData {
                     first = Some(first.map_or(*b, |f| f.min(*b)));
                 }
             }
-            match h.find('.') {
+            match h.bytes().position(|b| b == b'.') {
                 Some(i) => h = &h[i + 1..],
                 None => break,
             }
@@ -753,7 +753,7 @@ impl LinkData {
             if list.binary_search_by(|x| x.as_str().cmp(h)).is_ok() {
                 return true;
             }
-            match h.find('.') {
+            match h.bytes().position(|b| b == b'.') {
                 Some(i) => h = &h[i + 1..],
                 None => return false,
             }

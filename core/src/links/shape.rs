@@ -18,13 +18,17 @@ pub(crate) fn shape_flags(canon: &CanonicalUrl, domain: Option<&str>) -> LinkFla
         let host = canon.host.as_str();
         if let Some(d) = domain.filter(|d| host.len() > d.len() + 1) {
             let sub = &host[..host.len() - d.len() - 1];
-            if sub.split('.').filter(|l| !l.starts_with("www")).count() >= 3 {
+            if super::host::pieces(sub, b'.')
+                .filter(|l| !l.starts_with("www"))
+                .count()
+                >= 3
+            {
                 f |= LinkFlags::DEEP_SUBDOMAIN;
             }
         }
         // The top-level label is never machine-made; the others are checked.
         let labels = host.rsplit_once('.').map_or("", |(name, _)| name);
-        if labels.split('.').any(numbered_label) {
+        if super::host::pieces(labels, b'.').any(numbered_label) {
             f |= LinkFlags::RANDOM_LABEL;
         }
     }
