@@ -532,13 +532,11 @@ fn or_bits(a: &mut Bits, b: &Bits) {
     }
 }
 
-/// Words as bit sets by [`byte_bit`]: for each bit, the words with a byte of it. The words
-/// whose bytes all have bits in a text's [`byte_mask`] are found with one pass over the bits
-/// the text lacks, instead of one mask test per word.
+/// Words (the raw brand tokens) as bit sets by [`byte_bit`]: for each bit, the words with a
+/// byte of it. The words whose bytes all have bits in a text's [`byte_mask`] are found with
+/// one pass over the bits the text lacks, instead of one mask test per word.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub(crate) struct MaskSets {
-    /// How many words.
-    len: usize,
+struct MaskSets {
     /// By group of [`TokenSets::GROUP`] words and bit (`group * 64 + bit`): the words with a
     /// byte of that bit.
     need: Vec<Bits>,
@@ -550,7 +548,7 @@ pub(crate) struct MaskSets {
 
 impl MaskSets {
     /// The sets of words with [`byte_mask`]s `masks`, in their order.
-    pub(crate) fn new(masks: impl Iterator<Item = u64>) -> MaskSets {
+    fn new(masks: impl Iterator<Item = u64>) -> MaskSets {
         let mut sets = MaskSets::default();
         for (i, mask) in masks.enumerate() {
             let (g, word, bit) = (
@@ -569,14 +567,8 @@ impl MaskSets {
                 }
             }
             sets.used |= mask;
-            sets.len = i + 1;
         }
         sets
-    }
-
-    /// How many words.
-    pub(crate) fn len(&self) -> usize {
-        self.len
     }
 
     /// The words (of group `g`) with a byte whose bit is missing from `mask`.
@@ -594,17 +586,11 @@ impl MaskSets {
         out
     }
 
-    /// Whether a word whose bytes all have bits in `mask`, and that is in `only` (by group;
-    /// every word when `None`), passes `test` (given its index; in order).
-    pub(crate) fn any_fitting(
-        &self,
-        mask: u64,
-        only: Option<&[Bits]>,
-        mut test: impl FnMut(usize) -> bool,
-    ) -> bool {
-        for (g, present) in self.present.iter().enumerate() {
+    /// Whether a word whose bytes all have bits in `mask`, and that is in `only` (by group),
+    /// passes `test` (given its index; in order).
+    fn any_fitting(&self, mask: u64, only: &[Bits], mut test: impl FnMut(usize) -> bool) -> bool {
+        for (g, only) in only.iter().enumerate() {
             let fail = self.missing(g, mask);
-            let only = only.map_or(present, |o| &o[g]);
             for (k, (f, o)) in fail.iter().zip(only).enumerate() {
                 let mut cand = !f & o;
                 while cand != 0 {
@@ -752,7 +738,7 @@ impl TokenSets {
     /// Whether a token of 3+ ASCII letters whose bytes all have bits in `path_mask` passes
     /// `test`.
     fn any_path_word(&self, path_mask: u64, test: impl FnMut(usize) -> bool) -> bool {
-        self.raw.any_fitting(path_mask, Some(&self.path_word), test)
+        self.raw.any_fitting(path_mask, &self.path_word, test)
     }
 }
 

@@ -313,9 +313,8 @@ pub struct OfficialIndex {
     /// The lengths of `shorteners`, `bad_domains`, `good_domains` and `hosting` when
     /// `domains` was made, to tell it from a stale one.
     domains_made_for: [usize; 4],
-    /// The words of `login_words`, `lure_words` and `path_words` as sets by byte bit
-    /// (`host::byte_mask`).
-    word_sets: [host::MaskSets; 3],
+    /// The byte masks (`host::byte_mask`) of `login_words`, `lure_words` and `path_words`.
+    word_masks: [Vec<u64>; 3],
     /// How many brands and hosting entries the index was made for (`None` before
     /// [`LinkData::prepare`]), to tell an index from a stale one.
     made_for: Option<(usize, usize)>,
@@ -449,10 +448,10 @@ impl LinkData {
             }
             same
         });
-        let word_sets = [&self.login_words, &self.lure_words, &self.path_words]
-            .map(|list| host::MaskSets::new(list.iter().map(|w| host::byte_mask(w))));
+        let word_masks = [&self.login_words, &self.lure_words, &self.path_words]
+            .map(|list| list.iter().map(|w| host::byte_mask(w)).collect());
         self.official_index = OfficialIndex {
-            word_sets,
+            word_masks,
             domains,
             domains_made_for: self.domain_list_lens(),
             official: index,
@@ -481,8 +480,8 @@ impl LinkData {
     }
 
     /// Whether a word of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2)
-    /// whose bytes all have bits in `mask` (a `host::byte_mask`) passes `test`: from the sets
-    /// of [`LinkData::prepare`] when they were made for as many words, else word by word.
+    /// whose bytes all have bits in `mask` (a `host::byte_mask`) passes `test`: with the masks
+    /// of [`LinkData::prepare`] when they were made for as many words, else computed.
     pub(crate) fn any_word(
         &self,
         which: usize,
@@ -492,11 +491,16 @@ impl LinkData {
         let words = self.words(which);
         match self
             .official_index
-            .word_sets
+            .word_masks
             .get(which)
-            .filter(|s| s.len() == words.len() && self.official_index.made_for.is_some())
+            .filter(|m| m.len() == words.len() && self.official_index.made_for.is_some())
         {
-            Some(sets) => sets.any_fitting(mask, None, |i| test(&words[i])),
+            // One mask test per word in a tight loop (the lists are short), the word read
+            // only when its mask fits.
+            Some(masks) => masks
+                .iter()
+                .enumerate()
+                .any(|(i, &m)| m & !mask == 0 && words.get(i).is_some_and(|w| test(w))),
             None => words
                 .iter()
                 .any(|w| host::byte_mask(w) & !mask == 0 && test(w)),
