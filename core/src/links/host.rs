@@ -175,8 +175,7 @@ fn analyze_name(
     // A word can only start or sit in a part of the name if all its bytes are in the name.
     let name_mask = byte_mask(name);
     if data.any_word(1, name_mask, |w| {
-        name.split(['.', '-', '_'])
-            .any(|p| p.starts_with(w) || (w.len() >= 5 && has_sub(p, w)))
+        name_parts(name).any(|p| p.starts_with(w) || (w.len() >= 5 && has_sub(p, w)))
     }) {
         *flags |= LinkFlags::LURE;
     }
@@ -263,25 +262,37 @@ fn analyze_name(
 
 /// The pieces of `s` between `sep` bytes (`s.split(sep)` by a byte scan: hosts are short
 /// ASCII, and the general searcher costs more than the scan there).
-pub(crate) fn pieces(s: &str, sep: u8) -> Pieces<'_> {
-    Pieces { rest: Some(s), sep }
+pub(crate) fn pieces(s: &str, sep: u8) -> Pieces<'_, impl Fn(u8) -> bool + Clone> {
+    Pieces {
+        rest: Some(s),
+        is_sep: move |b| b == sep,
+    }
 }
 
-/// The iterator of [`pieces`].
+/// The pieces of a host name between `.`, `-` and `_` (`s.split(['.', '-', '_'])`, by
+/// bytes).
+fn name_parts(s: &str) -> Pieces<'_, impl Fn(u8) -> bool + Clone> {
+    Pieces {
+        rest: Some(s),
+        is_sep: |b| matches!(b, b'.' | b'-' | b'_'),
+    }
+}
+
+/// The iterator of [`pieces`]: the pieces of `rest` between the ASCII bytes `is_sep` picks.
 #[derive(Clone)]
-pub(crate) struct Pieces<'a> {
+pub(crate) struct Pieces<'a, F> {
     rest: Option<&'a str>,
-    sep: u8,
+    is_sep: F,
 }
 
-impl<'a> Iterator for Pieces<'a> {
+impl<'a, F: Fn(u8) -> bool> Iterator for Pieces<'a, F> {
     type Item = &'a str;
 
     #[inline]
     fn next(&mut self) -> Option<&'a str> {
         let r = self.rest?;
-        match r.bytes().position(|b| b == self.sep) {
-            // `sep` is ASCII: both cuts fall between characters.
+        match r.bytes().position(|b| (self.is_sep)(b)) {
+            // The separators are ASCII: both cuts fall between characters.
             Some(i) => {
                 self.rest = r.get(i + 1..);
                 r.get(..i)
@@ -389,10 +400,7 @@ fn contains(list: &[String], s: &str) -> bool {
 /// is the [`byte_mask`] of `name`.
 fn host_has_login_word(name: &str, name_mask: u64, data: &LinkData) -> bool {
     data.any_word(0, name_mask, |w| {
-        w.len() >= 4
-            && name
-                .split(['.', '-', '_'])
-                .any(|p| p.starts_with(w) || p.ends_with(w))
+        w.len() >= 4 && name_parts(name).any(|p| p.starts_with(w) || p.ends_with(w))
     })
 }
 
@@ -829,14 +837,18 @@ impl Parts {
             if label.starts_with("xn--") {
                 continue;
             }
-            for p in label.split(['-', '_']) {
+            let pieces = Pieces {
+                rest: Some(label),
+                is_sep: |b| matches!(b, b'-' | b'_'),
+            };
+            for p in pieces {
                 if !p.is_empty() {
                     raw.push(p);
                 }
             }
         }
         for s in skeletons {
-            for p in s.split(['.', '-', '_']) {
+            for p in name_parts(s) {
                 raw.push(p);
             }
         }
@@ -1335,6 +1347,9 @@ mod tests {
                 assert_eq!(last_piece(s, sep), s.rsplit(c).next().unwrap(), "{s:?}");
                 assert_eq!(count_byte(s, sep), s.matches(c).count(), "{s:?}");
             }
+            let got: Vec<&str> = name_parts(s).collect();
+            let want: Vec<&str> = s.split(['.', '-', '_']).collect();
+            assert_eq!(got, want, "{s:?}");
         }
     }
 
