@@ -201,7 +201,7 @@ fn analyze_name(
     }
 
     // Brands: official domains first, then look-alikes.
-    let official_for = data.official_brand(host);
+    let official_for = data.official_brand_in(host, lists);
     // User content on a brand's platform (`x.sharepoint.com`, `x.googleusercontent.com`) is
     // not the brand's page.
     if let Some(b) = official_for.filter(|_| !flags.contains(LinkFlags::FREE_HOSTING)) {

@@ -331,8 +331,10 @@ impl DomainLists {
     const GOOD: u8 = 4;
     /// `hosting`, on parent domains only.
     const HOSTING: u8 = 8;
-    /// An official domain of a brand (in the index only).
+    /// An official domain of a brand, maybe (a hash of one: in the index only).
     const OFFICIAL: u8 = 16;
+    /// Found through the hashes of the index (`OFFICIAL` is then meaningful).
+    const HASHED: u8 = 32;
 
     pub(crate) fn shortener(self) -> bool {
         self.0 & Self::SHORTENER != 0
@@ -554,6 +556,7 @@ impl LinkData {
             let i = index.domains.partition_point(|&(k, _)| k < key);
             if let Some(&(k, found)) = index.domains.get(i) {
                 if k == key {
+                    bits |= found & DomainLists::OFFICIAL;
                     for (bit, list) in [
                         (DomainLists::SHORTENER, &self.shorteners),
                         (DomainLists::BAD, &self.bad_domains),
@@ -575,7 +578,7 @@ impl LinkData {
             }
             whole = false;
         }
-        DomainLists(bits)
+        DomainLists(bits | DomainLists::HASHED)
     }
 
     /// Every brand's tokens prepared (see [`LinkData::prepare`]) with the index of the brand,
@@ -632,7 +635,18 @@ impl LinkData {
     /// The first brand (in pack order) that `host` or one of its parent domains is an official
     /// domain of. Uses the index made by [`LinkData::prepare`], or scans each brand's list when
     /// there is none.
+    #[cfg(test)]
     pub(crate) fn official_brand(&self, host: &str) -> Option<&Brand> {
+        self.official_brand_in(host, DomainLists(0))
+    }
+
+    /// [`LinkData::official_brand`] given the [`LinkData::domain_lists`] of `host`: when
+    /// they were found through the index's hashes and no level of the host hashed to an
+    /// official domain, there is none (the search below would find the same).
+    pub(crate) fn official_brand_in(&self, host: &str, lists: DomainLists) -> Option<&Brand> {
+        if lists.0 & (DomainLists::HASHED | DomainLists::OFFICIAL) == DomainLists::HASHED {
+            return None;
+        }
         let index = &self.official_index.official;
         if index.is_empty() {
             return self
@@ -890,6 +904,15 @@ mod official_index_tests {
             let a = data.official_brand(host).map(|b| b.name.as_str());
             let b = unindexed.official_brand(host).map(|b| b.name.as_str());
             assert_eq!(a, b, "{host}");
+            // Told by the domain lists' hashes first, the same.
+            let c = data
+                .official_brand_in(host, data.domain_lists(host))
+                .map(|b| b.name.as_str());
+            assert_eq!(a, c, "{host}");
+            let d = unindexed
+                .official_brand_in(host, unindexed.domain_lists(host))
+                .map(|b| b.name.as_str());
+            assert_eq!(a, d, "{host}");
         }
         assert_eq!(
             data.official_brand("m.icbc.com").map(|b| b.name.as_str()),
