@@ -1129,7 +1129,7 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     // A word is in the path (or query) only if all its bytes are.
     let (path_mask, query_mask) = (byte_mask(path), byte_mask(query));
     if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
-        || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
+        || pieces(path, b'/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
     {
         *flags |= LinkFlags::APP_DOWNLOAD;
     }
@@ -1142,7 +1142,7 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     if kit_folder
         || has_hash_token(path)
         || has_hash_token(query)
-        || has_encoded_email(path.split('/'))
+        || has_encoded_email(pieces(path, b'/'))
         || has_encoded_email(query_values(query))
         || has_email(query)
     {
@@ -1206,17 +1206,19 @@ fn has_encoded_email<'a>(mut parts: impl Iterator<Item = &'a str>) -> bool {
 
 /// The values of a query (`a=1&b=2`: `1`, `2`; a part without `=` is its own value).
 fn query_values(query: &str) -> impl Iterator<Item = &str> {
-    query
-        .split('&')
-        .map(|kv| kv.split_once('=').map_or(kv, |(_, v)| v))
+    pieces(query, b'&').map(|kv| {
+        kv.bytes()
+            .position(|b| b == b'=')
+            .map_or(kv, |i| &kv[i + 1..])
+    })
 }
 
 /// A page a phishing kit serves, from the lower-cased path without its trailing `/`: a page or
 /// folder (not an image, script or document) below a kit folder of the pack (`kit_folder`:
 /// `/wp-content/…/mail/`), or a page file named after a login (`/x/Login.html`).
 fn kit_page(path: &str, kit_folder: bool) -> bool {
-    let last = path.rsplit('/').next().unwrap_or("");
-    let (stem, ext) = match last.rfind('.') {
+    let last = last_piece(path, b'/');
+    let (stem, ext) = match last.bytes().rposition(|b| b == b'.') {
         Some(dot) if dot > 0 => last.split_at(dot),
         _ => (last, ""),
     };
@@ -1227,7 +1229,11 @@ fn kit_page(path: &str, kit_folder: bool) -> bool {
 
 /// An e-mail address in a query (`?uid=name@mail.com`): the kit pre-fills the victim's login.
 fn has_email(query: &str) -> bool {
-    query.split(['&', '=', '?']).any(|v| {
+    let mut values = Pieces {
+        rest: Some(query),
+        is_sep: |b| matches!(b, b'&' | b'=' | b'?'),
+    };
+    values.any(|v| {
         // Copied only when there is an escaped `@` to replace.
         let replaced;
         let v = if v.contains("%40") {
