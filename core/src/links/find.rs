@@ -177,10 +177,20 @@ fn classify_wide(c: char) -> (Kind, char, bool) {
         '\u{FF0D}' | '\u{2010}' | '\u{2011}' => (Kind::Label, '-', true),
         '\u{FF3F}' => (Kind::Label, '_', true),
         _ if c.is_ascii() => (Kind::Stop, c, false),
-        '\u{FF01}'..='\u{FF5E}' => match fold_char(c) {
-            Fold::Char(f) if f.is_ascii_alphanumeric() => (Kind::Label, f, true),
-            _ => (Kind::Stop, c, false),
-        },
+        // Full-width ASCII: letters and digits fold to ASCII (lower case), the rest stops.
+        '\u{FF01}'..='\u{FF5E}' => {
+            let a = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+            if a.is_ascii_alphanumeric() {
+                (Kind::Label, a.to_ascii_lowercase(), true)
+            } else {
+                (Kind::Stop, c, false)
+            }
+        }
+        // Punctuation of Chinese text (dashes, quotes, ellipsis; CJK commas, brackets and
+        // marks): neither letters nor digits, settled without a script or property look-up.
+        '\u{2012}'..='\u{205F}' | '\u{3001}'..='\u{3004}' | '\u{3008}'..='\u{3020}' => {
+            (Kind::Stop, c, false)
+        }
         _ if is_cjk(c) => (Kind::Cjk, c, false),
         _ if c.is_alphanumeric() => {
             if matches!(c.script(), Script::Common | Script::Inherited) {
@@ -1350,7 +1360,58 @@ mod decode_tests {
 
 #[cfg(test)]
 mod classify_tests {
-    use super::{classify, is_cjk, Kind};
+    use super::{classify, classify_wide, is_cjk, Kind};
+    use super::{Script, UnicodeScript};
+    use crate::normalize::{fold_char, Fold};
+
+    /// `classify_wide` before its shortcuts.
+    fn classify_wide_reference(c: char) -> (Kind, char, bool) {
+        match c {
+            '。' | '．' | '｡' => (Kind::Dot, '.', true),
+            '点' | '點' => (Kind::DianDot, '.', true),
+            // The CJK Unified Ideographs block: all Han (a test checks it against the table).
+            '\u{4E00}'..='\u{9FFF}' => (Kind::Cjk, c, false),
+            ' ' | '\u{3000}' | '\u{A0}' => (Kind::Space, ' ', true),
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => (Kind::Invisible, c, true),
+            '\u{FF0D}' | '\u{2010}' | '\u{2011}' => (Kind::Label, '-', true),
+            '\u{FF3F}' => (Kind::Label, '_', true),
+            _ if c.is_ascii() => (Kind::Stop, c, false),
+            '\u{FF01}'..='\u{FF5E}' => match fold_char(c) {
+                Fold::Char(f) if f.is_ascii_alphanumeric() => (Kind::Label, f, true),
+                _ => (Kind::Stop, c, false),
+            },
+            _ if is_cjk(c) => (Kind::Cjk, c, false),
+            _ if c.is_alphanumeric() => {
+                if matches!(c.script(), Script::Common | Script::Inherited) {
+                    // Fancy letters and digits (𝐚, ⓐ, ①): read through the normaliser's folding.
+                    match fold_char(c) {
+                        Fold::Char(f) if f.is_ascii_alphanumeric() => {
+                            (Kind::Label, f.to_ascii_lowercase(), true)
+                        }
+                        _ => (Kind::Stop, c, false),
+                    }
+                } else {
+                    // A letter of another script: an internationalised host.
+                    let mut lower = c.to_lowercase();
+                    let l = match (lower.next(), lower.next()) {
+                        (Some(l), None) => l,
+                        _ => c,
+                    };
+                    (Kind::Label, l, false)
+                }
+            }
+            _ => (Kind::Stop, c, false),
+        }
+    }
+
+    #[test]
+    fn classify_wide_shortcuts_change_nothing() {
+        for u in 0x80..=0x10_FFFF {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(classify_wide(c), classify_wide_reference(c), "{u:X}");
+            }
+        }
+    }
 
     #[test]
     fn bare_tlds_are_sorted_short_ascii() {
