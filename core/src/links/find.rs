@@ -121,6 +121,17 @@ pub(crate) fn char_before(text: &[u8], pos: usize) -> Option<(char, usize)> {
 
 /// [`char_before`] when the byte before `pos` is past ASCII.
 fn char_before_wide(text: &[u8], pos: usize) -> Option<(char, usize)> {
+    // A three-byte character whose lead byte allows any continuation bytes (as in
+    // `char_at`): most of CJK text, decoded here.
+    if let Some(&[b0, b1, b2]) = pos.checked_sub(3).and_then(|s| text.get(s..pos)) {
+        if matches!(b0, 0xE1..=0xEC | 0xEE..=0xEF) && b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 {
+            let u =
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            if let Some(c) = char::from_u32(u) {
+                return Some((c, pos - 3));
+            }
+        }
+    }
     let mut s = pos - 1;
     let lim = pos.saturating_sub(4);
     while s > lim && text[s] & 0xC0 == 0x80 {
@@ -1330,6 +1341,58 @@ mod decode_tests {
             Some(c) => Some((c, len)),
             None => Some(('\u{FFFD}', 1)),
         }
+    }
+
+    #[test]
+    fn char_before_agrees_with_decoding_back_to_front() {
+        // The character ending at `pos`: the standard validator on the last 1-4 bytes, the
+        // longest that decodes whole; U+FFFD for the last byte otherwise.
+        let reference = |text: &[u8], pos: usize| -> Option<(char, usize)> {
+            if pos == 0 || pos > text.len() {
+                return None;
+            }
+            if text[pos - 1] < 0x80 {
+                return Some((text[pos - 1] as char, pos - 1));
+            }
+            for len in 2..=4 {
+                if let Some(s) = pos.checked_sub(len) {
+                    if text[s] & 0xC0 != 0x80 {
+                        return Some(
+                            core::str::from_utf8(&text[s..pos])
+                                .ok()
+                                .and_then(|t| t.chars().next())
+                                .map_or(('\u{FFFD}', pos - 1), |c| (c, s)),
+                        );
+                    }
+                }
+            }
+            Some(('\u{FFFD}', pos - 1))
+        };
+        let edges = [
+            0x00u8, 0x41, 0x7F, 0x80, 0x8F, 0x9F, 0xA0, 0xBF, 0xC2, 0xDF, 0xE0, 0xE4, 0xED, 0xEF,
+            0xF0, 0xF4, 0xF5, 0xFF,
+        ];
+        let mut n = 0;
+        for &a in &edges {
+            for &b in &edges {
+                for &c in &edges {
+                    for &d in &edges {
+                        let t = [a, b, c, d];
+                        for pos in 0..=5 {
+                            assert_eq!(
+                                super::char_before(&t, pos),
+                                reference(&t, pos),
+                                "{t:02x?} {pos}"
+                            );
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 100_000);
+        let s = "中文。a".as_bytes();
+        assert_eq!(super::char_before(s, 9), Some(('。', 6)));
     }
 
     #[test]
