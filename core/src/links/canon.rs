@@ -114,7 +114,7 @@ pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
     let s = escaped.as_str();
 
     let (scheme, rest) = split_scheme(s)?;
-    let (rest, query) = match rest.find('?') {
+    let (rest, query) = match byte_pos(rest, b'?') {
         Some(i) => (&rest[..i], Some(&rest[i + 1..])),
         None => (rest, None),
     };
@@ -122,14 +122,14 @@ pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
         Some(_) => rest.strip_prefix("//")?,
         None => rest,
     };
-    let (authority, path) = match hostish.find('/') {
+    let (authority, path) = match byte_pos(hostish, b'/') {
         Some(i) => (&hostish[..i], &hostish[i..]),
         None => (hostish, ""),
     };
     if authority.is_empty() {
         return None;
     }
-    let (userinfo, hostport) = match authority.rfind('@') {
+    let (userinfo, hostport) = match authority.bytes().rposition(|b| b == b'@') {
         Some(i) => (true, &authority[i + 1..]),
         None => (false, authority),
     };
@@ -234,14 +234,20 @@ fn split_scheme(s: &str) -> Option<(Option<&str>, &str)> {
     Some((None, s))
 }
 
+/// Where the first `b` (an ASCII byte) is in `s`: `s.find(b as char)` by a byte scan (the
+/// parts of a URL are short, and the char searcher's set-up costs more than the scan).
+fn byte_pos(s: &str, b: u8) -> Option<usize> {
+    s.bytes().position(|c| c == b)
+}
+
 fn split_port(hostport: &str) -> (&str, bool) {
     if hostport.starts_with('[') {
-        return match hostport.find(']') {
+        return match byte_pos(hostport, b']') {
             Some(i) => (&hostport[..=i], hostport.len() > i + 1),
             None => (hostport, false),
         };
     }
-    match hostport.find(':') {
+    match byte_pos(hostport, b':') {
         Some(i) => (&hostport[..i], true),
         None => (hostport, false),
     }
@@ -271,7 +277,7 @@ fn canonical_host(host: &str) -> Option<(String, IpForm)> {
     if let Some((ip, form)) = parse_ipv4(&h) {
         return Some((ip, form));
     }
-    if !h.contains('%') {
+    if byte_pos(&h, b'%').is_none() {
         return Some((h, IpForm::None));
     }
     // Labels holding escaped UTF-8 become Punycode; anything else stays escaped.

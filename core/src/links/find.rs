@@ -121,6 +121,17 @@ pub(crate) fn char_before(text: &[u8], pos: usize) -> Option<(char, usize)> {
 
 /// [`char_before`] when the byte before `pos` is past ASCII.
 fn char_before_wide(text: &[u8], pos: usize) -> Option<(char, usize)> {
+    // A three-byte character whose lead byte allows any continuation bytes (as in
+    // `char_at`): most of CJK text, decoded here.
+    if let Some(&[b0, b1, b2]) = pos.checked_sub(3).and_then(|s| text.get(s..pos)) {
+        if matches!(b0, 0xE1..=0xEC | 0xEE..=0xEF) && b1 & 0xC0 == 0x80 && b2 & 0xC0 == 0x80 {
+            let u =
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            if let Some(c) = char::from_u32(u) {
+                return Some((c, pos - 3));
+            }
+        }
+    }
     let mut s = pos - 1;
     let lim = pos.saturating_sub(4);
     while s > lim && text[s] & 0xC0 == 0x80 {
@@ -177,10 +188,20 @@ fn classify_wide(c: char) -> (Kind, char, bool) {
         '\u{FF0D}' | '\u{2010}' | '\u{2011}' => (Kind::Label, '-', true),
         '\u{FF3F}' => (Kind::Label, '_', true),
         _ if c.is_ascii() => (Kind::Stop, c, false),
-        '\u{FF01}'..='\u{FF5E}' => match fold_char(c) {
-            Fold::Char(f) if f.is_ascii_alphanumeric() => (Kind::Label, f, true),
-            _ => (Kind::Stop, c, false),
-        },
+        // Full-width ASCII: letters and digits fold to ASCII (lower case), the rest stops.
+        '\u{FF01}'..='\u{FF5E}' => {
+            let a = char::from_u32(c as u32 - 0xFEE0).unwrap_or(c);
+            if a.is_ascii_alphanumeric() {
+                (Kind::Label, a.to_ascii_lowercase(), true)
+            } else {
+                (Kind::Stop, c, false)
+            }
+        }
+        // Punctuation of Chinese text (dashes, quotes, ellipsis; CJK commas, brackets and
+        // marks): neither letters nor digits, settled without a script or property look-up.
+        '\u{2012}'..='\u{205F}' | '\u{3001}'..='\u{3004}' | '\u{3008}'..='\u{3020}' => {
+            (Kind::Stop, c, false)
+        }
         _ if is_cjk(c) => (Kind::Cjk, c, false),
         _ if c.is_alphanumeric() => {
             if matches!(c.script(), Script::Common | Script::Inherited) {
@@ -1323,6 +1344,58 @@ mod decode_tests {
     }
 
     #[test]
+    fn char_before_agrees_with_decoding_back_to_front() {
+        // The character ending at `pos`: the standard validator on the last 1-4 bytes, the
+        // longest that decodes whole; U+FFFD for the last byte otherwise.
+        let reference = |text: &[u8], pos: usize| -> Option<(char, usize)> {
+            if pos == 0 || pos > text.len() {
+                return None;
+            }
+            if text[pos - 1] < 0x80 {
+                return Some((text[pos - 1] as char, pos - 1));
+            }
+            for len in 2..=4 {
+                if let Some(s) = pos.checked_sub(len) {
+                    if text[s] & 0xC0 != 0x80 {
+                        return Some(
+                            core::str::from_utf8(&text[s..pos])
+                                .ok()
+                                .and_then(|t| t.chars().next())
+                                .map_or(('\u{FFFD}', pos - 1), |c| (c, s)),
+                        );
+                    }
+                }
+            }
+            Some(('\u{FFFD}', pos - 1))
+        };
+        let edges = [
+            0x00u8, 0x41, 0x7F, 0x80, 0x8F, 0x9F, 0xA0, 0xBF, 0xC2, 0xDF, 0xE0, 0xE4, 0xED, 0xEF,
+            0xF0, 0xF4, 0xF5, 0xFF,
+        ];
+        let mut n = 0;
+        for &a in &edges {
+            for &b in &edges {
+                for &c in &edges {
+                    for &d in &edges {
+                        let t = [a, b, c, d];
+                        for pos in 0..=5 {
+                            assert_eq!(
+                                super::char_before(&t, pos),
+                                reference(&t, pos),
+                                "{t:02x?} {pos}"
+                            );
+                            n += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(n > 100_000);
+        let s = "中文。a".as_bytes();
+        assert_eq!(super::char_before(s, 9), Some(('。', 6)));
+    }
+
+    #[test]
     fn char_at_agrees_with_the_standard_validator() {
         // Every lead byte with every second byte; later bytes from the edge values of the
         // continuation range and just outside it; also every truncation.
@@ -1350,7 +1423,58 @@ mod decode_tests {
 
 #[cfg(test)]
 mod classify_tests {
-    use super::{classify, is_cjk, Kind};
+    use super::{classify, classify_wide, is_cjk, Kind};
+    use super::{Script, UnicodeScript};
+    use crate::normalize::{fold_char, Fold};
+
+    /// `classify_wide` before its shortcuts.
+    fn classify_wide_reference(c: char) -> (Kind, char, bool) {
+        match c {
+            '。' | '．' | '｡' => (Kind::Dot, '.', true),
+            '点' | '點' => (Kind::DianDot, '.', true),
+            // The CJK Unified Ideographs block: all Han (a test checks it against the table).
+            '\u{4E00}'..='\u{9FFF}' => (Kind::Cjk, c, false),
+            ' ' | '\u{3000}' | '\u{A0}' => (Kind::Space, ' ', true),
+            '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' => (Kind::Invisible, c, true),
+            '\u{FF0D}' | '\u{2010}' | '\u{2011}' => (Kind::Label, '-', true),
+            '\u{FF3F}' => (Kind::Label, '_', true),
+            _ if c.is_ascii() => (Kind::Stop, c, false),
+            '\u{FF01}'..='\u{FF5E}' => match fold_char(c) {
+                Fold::Char(f) if f.is_ascii_alphanumeric() => (Kind::Label, f, true),
+                _ => (Kind::Stop, c, false),
+            },
+            _ if is_cjk(c) => (Kind::Cjk, c, false),
+            _ if c.is_alphanumeric() => {
+                if matches!(c.script(), Script::Common | Script::Inherited) {
+                    // Fancy letters and digits (𝐚, ⓐ, ①): read through the normaliser's folding.
+                    match fold_char(c) {
+                        Fold::Char(f) if f.is_ascii_alphanumeric() => {
+                            (Kind::Label, f.to_ascii_lowercase(), true)
+                        }
+                        _ => (Kind::Stop, c, false),
+                    }
+                } else {
+                    // A letter of another script: an internationalised host.
+                    let mut lower = c.to_lowercase();
+                    let l = match (lower.next(), lower.next()) {
+                        (Some(l), None) => l,
+                        _ => c,
+                    };
+                    (Kind::Label, l, false)
+                }
+            }
+            _ => (Kind::Stop, c, false),
+        }
+    }
+
+    #[test]
+    fn classify_wide_shortcuts_change_nothing() {
+        for u in 0x80..=0x10_FFFF {
+            if let Some(c) = char::from_u32(u) {
+                assert_eq!(classify_wide(c), classify_wide_reference(c), "{u:X}");
+            }
+        }
+    }
 
     #[test]
     fn bare_tlds_are_sorted_short_ascii() {

@@ -111,7 +111,7 @@ fn analyze_name(
         .as_ref()
         .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
         .unwrap_or("");
-    let tld = host.rsplit('.').next().unwrap_or("");
+    let tld = last_piece(host, b'.');
     if contains(&data.risky_tlds, tld) || contains(&data.risky_tlds, suffix_str) {
         *flags |= LinkFlags::RISKY_TLD;
     }
@@ -125,7 +125,7 @@ fn analyze_name(
     // `name.*` in the hosting list covers the platform under every public suffix
     // (`blogspot.*`: x.blogspot.co.uk).
     let any_suffix = domain.is_some_and(|d| {
-        let first = d.split('.').next().unwrap_or("");
+        let first = first_piece(d, b'.');
         host.len() > d.len() && data.hosting_any_suffix(first)
     });
     // `www.` in front of a listed platform is the platform's own site (`www.weebly.com`).
@@ -135,7 +135,7 @@ fn analyze_name(
     if !platform_site && ((private && domain.is_some()) || lists.hosting_parent() || any_suffix) {
         *flags |= LinkFlags::FREE_HOSTING;
     }
-    let labels = host.split('.').count();
+    let labels = count_byte(host, b'.') + 1;
     if labels >= 5 || host.len() > 50 {
         *flags |= LinkFlags::LONG_HOST;
     }
@@ -150,22 +150,22 @@ fn analyze_name(
         Some(d) if host.len() > d.len() => &host[..host.len() - d.len() - 1],
         _ => "",
     };
-    if sub.split('.').any(|l| TLD_WORDS.contains(&l))
-        || name.split('.').any(|l| {
-            let first = l.split('-').next().unwrap_or("");
-            let last = l.rsplit('-').next().unwrap_or("");
-            l.contains('-') && (is_tld_word_or_www(first) || is_tld_word_or_www(last))
+    if pieces(sub, b'.').any(|l| TLD_WORDS.contains(&l))
+        || pieces(name, b'.').any(|l| {
+            let first = first_piece(l, b'-');
+            let last = last_piece(l, b'-');
+            l.len() > first.len() && (is_tld_word_or_www(first) || is_tld_word_or_www(last))
         })
     {
         *flags |= LinkFlags::DECEPTIVE_SUBDOMAIN;
     }
 
     // Shape of the name: hyphen chains, machine-made labels, bait words.
-    for label in name.split('.') {
+    for label in pieces(name, b'.') {
         if label.starts_with("xn--") {
             continue;
         }
-        if label.matches('-').count() >= 2 {
+        if count_byte(label, b'-') >= 2 {
             *flags |= LinkFlags::HYPHENATED;
         }
         if random_label(label) {
@@ -174,20 +174,15 @@ fn analyze_name(
     }
     // A word can only start or sit in a part of the name if all its bytes are in the name.
     let name_mask = byte_mask(name);
-    if data
-        .words_with_masks(1)
-        .filter(|&(_, m)| m & !name_mask == 0)
-        .any(|(w, _)| {
-            name.split(['.', '-', '_'])
-                .any(|p| p.starts_with(w) || (w.len() >= 5 && has_sub(p, w)))
-        })
-    {
+    if data.any_word(1, name_mask, |w| {
+        name_parts(name).any(|p| p.starts_with(w) || (w.len() >= 5 && has_sub(p, w)))
+    }) {
         *flags |= LinkFlags::LURE;
     }
 
     // Internationalised labels: Punycode, mixed scripts, confusables.
     let mut skeletons: Vec<String> = Vec::new();
-    for label in name.split('.') {
+    for label in pieces(name, b'.') {
         let Some(encoded) = label.strip_prefix("xn--") else {
             continue;
         };
@@ -206,7 +201,7 @@ fn analyze_name(
     }
 
     // Brands: official domains first, then look-alikes.
-    let official_for = data.official_brand(host);
+    let official_for = data.official_brand_in(host, lists);
     // User content on a brand's platform (`x.sharepoint.com`, `x.googleusercontent.com`) is
     // not the brand's page.
     if let Some(b) = official_for.filter(|_| !flags.contains(LinkFlags::FREE_HOSTING)) {
@@ -220,7 +215,7 @@ fn analyze_name(
     // A brand's own top-level domain (`.google`, `.microsoft`), or its exact name on a
     // country domain (`google.ca`, `amazon.com.br`): registrations brands hold themselves.
     let tld_brand = data.tld_brand(tld);
-    let first = domain.and_then(|d| d.split('.').next()).unwrap_or("");
+    let first = domain.map_or("", |d| first_piece(d, b'.'));
     let cc = tld.len() == 2 && !contains(&data.risky_tlds, tld);
     // Only for brands known to run country domains of their name (`google.de` listed).
     let cc_brand = if cc && tld_brand.is_none() {
@@ -237,10 +232,9 @@ fn analyze_name(
     let mut folded_token = String::new();
     // The first brand (in pack order) with a token in the name.
     let named = match data.brand_tokens() {
-        Some(tokens) => tokens
-            .iter()
-            .find(|(_, info)| parts.matches_prepared(info))
-            .and_then(|(b, _)| data.brands.get(*b as usize)),
+        Some((tokens, sets)) => sets
+            .first_match(&parts, |i| parts.matches_prepared_full(&tokens[i].1))
+            .and_then(|i| data.brands.get(tokens[i].0 as usize)),
         None => data
             .brands
             .iter()
@@ -264,6 +258,74 @@ fn analyze_name(
     if host_has_login_word(name, name_mask, data) {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
+}
+
+/// The pieces of `s` between `sep` bytes (`s.split(sep)` by a byte scan: hosts are short
+/// ASCII, and the general searcher costs more than the scan there).
+pub(crate) fn pieces(s: &str, sep: u8) -> Pieces<'_, impl Fn(u8) -> bool + Clone> {
+    Pieces {
+        rest: Some(s),
+        is_sep: move |b| b == sep,
+    }
+}
+
+/// The pieces of a host name between `.`, `-` and `_` (`s.split(['.', '-', '_'])`, by
+/// bytes).
+fn name_parts(s: &str) -> Pieces<'_, impl Fn(u8) -> bool + Clone> {
+    Pieces {
+        rest: Some(s),
+        is_sep: |b| matches!(b, b'.' | b'-' | b'_'),
+    }
+}
+
+/// The iterator of [`pieces`]: the pieces of `rest` between the ASCII bytes `is_sep` picks.
+#[derive(Clone)]
+pub(crate) struct Pieces<'a, F> {
+    rest: Option<&'a str>,
+    is_sep: F,
+}
+
+impl<'a, F: Fn(u8) -> bool> Iterator for Pieces<'a, F> {
+    type Item = &'a str;
+
+    #[inline]
+    fn next(&mut self) -> Option<&'a str> {
+        let r = self.rest?;
+        match r.bytes().position(|b| (self.is_sep)(b)) {
+            // The separators are ASCII: both cuts fall between characters.
+            Some(i) => {
+                self.rest = r.get(i + 1..);
+                r.get(..i)
+            }
+            None => {
+                self.rest = None;
+                Some(r)
+            }
+        }
+    }
+}
+
+/// The piece of `s` before its first `sep` byte (all of it without one).
+#[inline]
+pub(crate) fn first_piece(s: &str, sep: u8) -> &str {
+    s.bytes()
+        .position(|b| b == sep)
+        .and_then(|i| s.get(..i))
+        .unwrap_or(s)
+}
+
+/// The piece of `s` after its last `sep` byte (all of it without one).
+#[inline]
+pub(crate) fn last_piece(s: &str, sep: u8) -> &str {
+    s.bytes()
+        .rposition(|b| b == sep)
+        .and_then(|i| s.get(i + 1..))
+        .unwrap_or(s)
+}
+
+/// How many `b` bytes `s` has.
+fn count_byte(s: &str, b: u8) -> usize {
+    s.bytes().filter(|&c| c == b).count()
 }
 
 fn is_tld_word_or_www(s: &str) -> bool {
@@ -337,12 +399,9 @@ fn contains(list: &[String], s: &str) -> bool {
 /// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_mask`
 /// is the [`byte_mask`] of `name`.
 fn host_has_login_word(name: &str, name_mask: u64, data: &LinkData) -> bool {
-    data.words_with_masks(0)
-        .filter(|&(w, m)| w.len() >= 4 && m & !name_mask == 0)
-        .any(|(w, _)| {
-            name.split(['.', '-', '_'])
-                .any(|p| p.starts_with(w) || p.ends_with(w))
-        })
+    data.any_word(0, name_mask, |w| {
+        w.len() >= 4 && name_parts(name).any(|p| p.starts_with(w) || p.ends_with(w))
+    })
 }
 
 /// The parts of a host name (split at `.`, `-`, `_`), with their look-alike folded forms.
@@ -448,6 +507,7 @@ pub(crate) struct TokenInfo {
 
 impl TokenInfo {
     /// Whether every byte of the token may be in a text with [`byte_mask`] `mask`.
+    #[cfg(test)]
     fn in_mask(&self, mask: u64) -> bool {
         self.raw_mask & !mask == 0
     }
@@ -466,6 +526,227 @@ impl TokenInfo {
             token: String::from(token),
             numeric: token.bytes().all(|b| b.is_ascii_digit()),
         }
+    }
+}
+
+/// A set of tokens, one bit each, for a group of [`TokenSets::GROUP`] tokens.
+type Bits = [u64; 4];
+
+/// `a |= b`, word by word.
+#[inline(always)]
+fn or_bits(a: &mut Bits, b: &Bits) {
+    for (x, y) in a.iter_mut().zip(b) {
+        *x |= y;
+    }
+}
+
+/// Words (the raw brand tokens) as bit sets by [`byte_bit`]: for each bit, the words with a
+/// byte of it. The words whose bytes all have bits in a text's [`byte_mask`] are found with
+/// one pass over the bits the text lacks, instead of one mask test per word.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct MaskSets {
+    /// By group of [`TokenSets::GROUP`] words and bit (`group * 64 + bit`): the words with a
+    /// byte of that bit.
+    need: Vec<Bits>,
+    /// By group: the words there are.
+    present: Vec<Bits>,
+    /// The union of the words' masks: bits no word needs are skipped.
+    used: u64,
+}
+
+impl MaskSets {
+    /// The sets of words with [`byte_mask`]s `masks`, in their order.
+    fn new(masks: impl Iterator<Item = u64>) -> MaskSets {
+        let mut sets = MaskSets::default();
+        for (i, mask) in masks.enumerate() {
+            let (g, word, bit) = (
+                i / TokenSets::GROUP,
+                (i % TokenSets::GROUP) / 64,
+                1u64 << (i % 64),
+            );
+            if g == sets.present.len() {
+                sets.present.push([0; 4]);
+                sets.need.resize(64 * sets.present.len(), [0; 4]);
+            }
+            sets.present[g][word] |= bit;
+            for b in 0..64 {
+                if mask & (1 << b) != 0 {
+                    sets.need[g * 64 + b][word] |= bit;
+                }
+            }
+            sets.used |= mask;
+        }
+        sets
+    }
+
+    /// The words (of group `g`) with a byte whose bit is missing from `mask`.
+    #[inline(always)]
+    fn missing(&self, g: usize, mask: u64) -> Bits {
+        let mut out = [0; 4];
+        let mut bits = !mask & self.used;
+        while bits != 0 {
+            or_bits(
+                &mut out,
+                &self.need[g * 64 + bits.trailing_zeros() as usize],
+            );
+            bits &= bits - 1;
+        }
+        out
+    }
+
+    /// Whether a word whose bytes all have bits in `mask`, and that is in `only` (by group),
+    /// passes `test` (given its index; in order).
+    fn any_fitting(&self, mask: u64, only: &[Bits], mut test: impl FnMut(usize) -> bool) -> bool {
+        for (g, only) in only.iter().enumerate() {
+            let fail = self.missing(g, mask);
+            for (k, (f, o)) in fail.iter().zip(only).enumerate() {
+                let mut cand = !f & o;
+                while cand != 0 {
+                    if test(g * TokenSets::GROUP + k * 64 + cand.trailing_zeros() as usize) {
+                        return true;
+                    }
+                    cand &= cand - 1;
+                }
+            }
+        }
+        false
+    }
+}
+
+/// The prepared brand tokens as bit sets (made by [`LinkData::prepare`] with the token list):
+/// which tokens need each [`byte_bit`], and start with it, in their raw and folded forms. A
+/// host is tested against every token at once: the tokens that need a byte the host lacks
+/// drop out set by set (one pass over the bits the host lacks instead of one test per token),
+/// and only the few left go through [`Parts::matches_prepared_full`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TokenSets {
+    /// The raw forms' bytes, by bit.
+    raw: MaskSets,
+    /// By group and byte bit (`group * 64 + bit`): the tokens whose folded form has a byte
+    /// of that bit, whose raw form starts with one, and whose folded form starts with one.
+    folded_need: Vec<Bits>,
+    raw_first: Vec<Bits>,
+    folded_first: Vec<Bits>,
+    /// By group: the tokens matching anywhere in a part raw (digits, or 6+ bytes), the
+    /// numeric ones, those folded to 6+ bytes, and those of 3+ ASCII letters (which
+    /// [`analyze_path`] looks for in paths).
+    anywhere: Vec<Bits>,
+    numeric: Vec<Bits>,
+    folded_long: Vec<Bits>,
+    path_word: Vec<Bits>,
+    /// The union of the tokens' folded masks: bits no token needs are skipped.
+    folded_used: u64,
+}
+
+impl TokenSets {
+    /// Tokens in a group of sets.
+    const GROUP: usize = 256;
+
+    /// The sets of `tokens`, in their order.
+    pub(crate) fn new<'a>(tokens: impl Iterator<Item = &'a TokenInfo> + Clone) -> TokenSets {
+        let mut sets = TokenSets {
+            raw: MaskSets::new(tokens.clone().map(|info| info.raw_mask)),
+            ..TokenSets::default()
+        };
+        let groups = sets.raw.present.len();
+        for v in [
+            &mut sets.folded_need,
+            &mut sets.raw_first,
+            &mut sets.folded_first,
+        ] {
+            v.resize(64 * groups, [0; 4]);
+        }
+        for v in [
+            &mut sets.anywhere,
+            &mut sets.numeric,
+            &mut sets.folded_long,
+            &mut sets.path_word,
+        ] {
+            v.resize(groups, [0; 4]);
+        }
+        for (i, info) in tokens.enumerate() {
+            let (g, word, bit) = (i / Self::GROUP, (i % Self::GROUP) / 64, 1u64 << (i % 64));
+            let add = |v: &mut Vec<Bits>, mask: u64| {
+                for b in 0..64 {
+                    if mask & (1 << b) != 0 {
+                        v[g * 64 + b][word] |= bit;
+                    }
+                }
+            };
+            add(&mut sets.folded_need, info.folded_mask);
+            add(&mut sets.raw_first, info.raw_first);
+            add(&mut sets.folded_first, info.folded_first);
+            sets.folded_used |= info.folded_mask;
+            let t = info.token.as_bytes();
+            for (v, yes) in [
+                (&mut sets.anywhere, info.numeric || info.long),
+                (&mut sets.numeric, info.numeric),
+                (&mut sets.folded_long, info.folded_long),
+                (
+                    &mut sets.path_word,
+                    t.len() >= 3 && t.iter().all(u8::is_ascii_alphabetic),
+                ),
+            ] {
+                if yes {
+                    v[g][word] |= bit;
+                }
+            }
+        }
+        sets
+    }
+
+    /// The tokens (of group `g`) starting with a byte bit of `mask`, from `first`.
+    #[inline(always)]
+    fn starting(first: &[Bits], g: usize, mask: u64) -> Bits {
+        let mut out = [0; 4];
+        let mut bits = mask;
+        while bits != 0 {
+            or_bits(&mut out, &first[g * 64 + bits.trailing_zeros() as usize]);
+            bits &= bits - 1;
+        }
+        out
+    }
+
+    /// The first token, by index, that passes [`Parts::matches_prepared`]'s byte tests on
+    /// `parts` and for which `full` (the rest of the test) holds.
+    fn first_match(&self, parts: &Parts, mut full: impl FnMut(usize) -> bool) -> Option<usize> {
+        for (g, present) in self.raw.present.iter().enumerate() {
+            let raw_fail = self.raw.missing(g, parts.raw_mask);
+            let raw_start = Self::starting(&self.raw_first, g, parts.raw_first);
+            let folded_start = Self::starting(&self.folded_first, g, parts.folded_first);
+            // Tokens missing one folded bit, and two or more.
+            let (mut one, mut two) = ([0u64; 4], [0u64; 4]);
+            let mut bits = !parts.folded_mask & self.folded_used;
+            while bits != 0 {
+                let s = &self.folded_need[g * 64 + bits.trailing_zeros() as usize];
+                for k in 0..4 {
+                    two[k] |= one[k] & s[k];
+                    one[k] |= s[k];
+                }
+                bits &= bits - 1;
+            }
+            for k in 0..4 {
+                let raw = !raw_fail[k] & (self.anywhere[g][k] | raw_start[k]);
+                let long = self.folded_long[g][k];
+                let folded =
+                    !self.numeric[g][k] & (long | folded_start[k]) & !two[k] & (!one[k] | long);
+                let mut cand = (raw | folded) & present[k];
+                while cand != 0 {
+                    let i = g * Self::GROUP + k * 64 + cand.trailing_zeros() as usize;
+                    if full(i) {
+                        return Some(i);
+                    }
+                    cand &= cand - 1;
+                }
+            }
+        }
+        None
+    }
+
+    /// Whether a token of 3+ ASCII letters whose bytes all have bits in `path_mask` passes
+    /// `test`.
+    fn any_path_word(&self, path_mask: u64, test: impl FnMut(usize) -> bool) -> bool {
+        self.raw.any_fitting(path_mask, &self.path_word, test)
     }
 }
 
@@ -552,18 +833,22 @@ impl Parts {
         let mut raw = StrList::with_capacity(room);
         // The `-`/`_`-separated pieces of the labels, but Punycode ones (byte tests: the
         // separators are ASCII, so every cut falls between characters).
-        for label in name.split('.') {
+        for label in pieces(name, b'.') {
             if label.starts_with("xn--") {
                 continue;
             }
-            for p in label.split(['-', '_']) {
+            let pieces = Pieces {
+                rest: Some(label),
+                is_sep: |b| matches!(b, b'-' | b'_'),
+            };
+            for p in pieces {
                 if !p.is_empty() {
                     raw.push(p);
                 }
             }
         }
         for s in skeletons {
-            for p in s.split(['.', '-', '_']) {
+            for p in name_parts(s) {
                 raw.push(p);
             }
         }
@@ -643,9 +928,9 @@ impl Parts {
     /// [`Parts::matches`] for a token prepared in `info`: the same answer, without folding the
     /// token and with the byte tests done on sets.
     ///
-    /// The byte-mask tests come first, inlined (a host is checked against every token of
-    /// every brand, and these tests settle nearly all of them).
-    #[inline(always)]
+    /// The byte-mask tests come first ([`TokenSets`] makes them for every token at once; this
+    /// form, one token at a time, is the reference its tests compare with).
+    #[cfg(test)]
     fn matches_prepared(&self, info: &TokenInfo) -> bool {
         let raw = info.raw_mask & !self.raw_mask == 0
             && (info.numeric || info.long || info.raw_first & self.raw_first != 0);
@@ -843,24 +1128,21 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     let trimmed = path.trim_end_matches('/');
     // A word is in the path (or query) only if all its bytes are.
     let (path_mask, query_mask) = (byte_mask(path), byte_mask(query));
-    let in_path = |w: &str, m: u64| m & !path_mask == 0 && has_sub(path, w);
-    let in_query = |w: &str, m: u64| m & !query_mask == 0 && has_sub(query, w);
     if APP_EXTENSIONS.iter().any(|e| trimmed.ends_with(e))
-        || path.split('/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
+        || pieces(path, b'/').any(|s| DOWNLOAD_SEGMENTS.contains(&s))
     {
         *flags |= LinkFlags::APP_DOWNLOAD;
     }
-    if data
-        .words_with_masks(0)
-        .any(|(w, m)| in_path(w, m) || in_query(w, m))
+    if data.any_word(0, path_mask, |w| has_sub(path, w))
+        || data.any_word(0, query_mask, |w| has_sub(query, w))
     {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
-    let kit_folder = data.words_with_masks(2).any(|(w, m)| in_path(w, m));
+    let kit_folder = data.any_word(2, path_mask, |w| has_sub(path, w));
     if kit_folder
         || has_hash_token(path)
         || has_hash_token(query)
-        || has_encoded_email(path.split('/'))
+        || has_encoded_email(pieces(path, b'/'))
         || has_encoded_email(query_values(query))
         || has_email(query)
     {
@@ -887,9 +1169,9 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
                 }
         };
         let named = match data.brand_tokens() {
-            Some(tokens) => tokens
-                .iter()
-                .any(|(_, info)| info.in_mask(path_mask) && in_path_token(&info.token)),
+            Some((tokens, sets)) => {
+                sets.any_path_word(path_mask, |i| in_path_token(&tokens[i].1.token))
+            }
             None => {
                 let path_bytes = ByteSet::of_str(path);
                 data.brands.iter().any(|b| {
@@ -924,17 +1206,19 @@ fn has_encoded_email<'a>(mut parts: impl Iterator<Item = &'a str>) -> bool {
 
 /// The values of a query (`a=1&b=2`: `1`, `2`; a part without `=` is its own value).
 fn query_values(query: &str) -> impl Iterator<Item = &str> {
-    query
-        .split('&')
-        .map(|kv| kv.split_once('=').map_or(kv, |(_, v)| v))
+    pieces(query, b'&').map(|kv| {
+        kv.bytes()
+            .position(|b| b == b'=')
+            .map_or(kv, |i| &kv[i + 1..])
+    })
 }
 
 /// A page a phishing kit serves, from the lower-cased path without its trailing `/`: a page or
 /// folder (not an image, script or document) below a kit folder of the pack (`kit_folder`:
 /// `/wp-content/…/mail/`), or a page file named after a login (`/x/Login.html`).
 fn kit_page(path: &str, kit_folder: bool) -> bool {
-    let last = path.rsplit('/').next().unwrap_or("");
-    let (stem, ext) = match last.rfind('.') {
+    let last = last_piece(path, b'/');
+    let (stem, ext) = match last.bytes().rposition(|b| b == b'.') {
         Some(dot) if dot > 0 => last.split_at(dot),
         _ => (last, ""),
     };
@@ -945,7 +1229,11 @@ fn kit_page(path: &str, kit_folder: bool) -> bool {
 
 /// An e-mail address in a query (`?uid=name@mail.com`): the kit pre-fills the victim's login.
 fn has_email(query: &str) -> bool {
-    query.split(['&', '=', '?']).any(|v| {
+    let mut values = Pieces {
+        rest: Some(query),
+        is_sep: |b| matches!(b, b'&' | b'=' | b'?'),
+    };
+    values.any(|v| {
         // Copied only when there is an escaped `@` to replace.
         let replaced;
         let v = if v.contains("%40") {
@@ -1038,6 +1326,37 @@ mod tests {
         assert!(!kit_page("/a/login", false) && !kit_page("/blog/news.html", false));
         assert!(has_email("uid=3mail@b.co&x=1") && !has_email("a=b&c=d"));
         assert!(!has_hash_token("/p/2024112912345678901234567890123456"));
+    }
+
+    #[test]
+    fn byte_pieces_agree_with_str_split() {
+        for s in [
+            "",
+            ".",
+            "..",
+            "a",
+            "a.b",
+            ".a.",
+            "www.example.com",
+            "a-b-c",
+            "-",
+            "例子.公司.cn",
+            "x..y",
+            "ñ-a.b-",
+        ] {
+            for sep in [b'.', b'-'] {
+                let c = sep as char;
+                let got: Vec<&str> = pieces(s, sep).collect();
+                let want: Vec<&str> = s.split(c).collect();
+                assert_eq!(got, want, "{s:?} {c}");
+                assert_eq!(first_piece(s, sep), s.split(c).next().unwrap(), "{s:?}");
+                assert_eq!(last_piece(s, sep), s.rsplit(c).next().unwrap(), "{s:?}");
+                assert_eq!(count_byte(s, sep), s.matches(c).count(), "{s:?}");
+            }
+            let got: Vec<&str> = name_parts(s).collect();
+            let want: Vec<&str> = s.split(['.', '-', '_']).collect();
+            assert_eq!(got, want, "{s:?}");
+        }
     }
 
     #[test]
@@ -1142,5 +1461,52 @@ mod prefilter_tests {
             }
         }
         assert!(hits > 3000, "{hits}");
+    }
+
+    #[test]
+    fn token_sets_pick_what_the_token_by_token_tests_pick() {
+        // Token lists longer than a group of sets, tested against random hosts and paths.
+        let alphabet = b"abilmnorsvw0134579-._/";
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let mut word = |max: usize, pool: usize| {
+            let len = 1 + next(max);
+            (0..len)
+                .map(|_| alphabet[next(pool)] as char)
+                .collect::<String>()
+        };
+        let (mut found, mut in_path) = (0, 0);
+        for round in 0..40 {
+            let count = [1, 63, 64, 65, 300][round % 5];
+            let infos: Vec<TokenInfo> = (0..count)
+                .map(|_| TokenInfo::new(&word(7, alphabet.len() - 4)))
+                .collect();
+            let sets = TokenSets::new(infos.iter());
+            for _ in 0..200 {
+                let host = word(16, alphabet.len() - 1);
+                let parts = Parts::new(&host, &[]);
+                let want = infos.iter().position(|t| parts.matches_prepared(t));
+                let got = sets.first_match(&parts, |i| parts.matches_prepared_full(&infos[i]));
+                assert_eq!(got, want, "{host}");
+                found += usize::from(got.is_some());
+                let path = word(20, alphabet.len());
+                let mask = byte_mask(&path);
+                let test = |t: &str| t.len() % 3 == path.len() % 3;
+                let want = infos.iter().any(|t| {
+                    t.in_mask(mask)
+                        && t.token.len() >= 3
+                        && t.token.bytes().all(|c| c.is_ascii_alphabetic())
+                        && test(&t.token)
+                });
+                assert_eq!(sets.any_path_word(mask, |i| test(&infos[i].token)), want);
+                in_path += usize::from(want);
+            }
+        }
+        assert!(found > 300 && in_path > 300, "{found} {in_path}");
     }
 }

@@ -296,6 +296,8 @@ pub struct OfficialIndex {
     official: Vec<(String, u32)>,
     /// Every brand's tokens, prepared, with the index of the brand, in pack order.
     tokens: Vec<(u32, host::TokenInfo)>,
+    /// The same tokens as bit sets, in the same order.
+    token_sets: host::TokenSets,
     /// The tokens of brands with official domains, with their brand, sorted: a host whose
     /// top-level domain is one of them is the brand's own (`.google`).
     tld_tokens: Vec<(String, u32)>,
@@ -329,8 +331,10 @@ impl DomainLists {
     const GOOD: u8 = 4;
     /// `hosting`, on parent domains only.
     const HOSTING: u8 = 8;
-    /// An official domain of a brand (in the index only).
+    /// An official domain of a brand, maybe (a hash of one: in the index only).
     const OFFICIAL: u8 = 16;
+    /// Found through the hashes of the index (`OFFICIAL` is then meaningful).
+    const HASHED: u8 = 32;
 
     pub(crate) fn shortener(self) -> bool {
         self.0 & Self::SHORTENER != 0
@@ -391,7 +395,7 @@ impl LinkData {
             })
             .collect();
         crate::sort::sort_unstable(&mut index);
-        let tokens = self
+        let tokens: Vec<(u32, host::TokenInfo)> = self
             .brands
             .iter()
             .enumerate()
@@ -401,6 +405,7 @@ impl LinkData {
                     .map(move |t| (i as u32, host::TokenInfo::new(t)))
             })
             .collect();
+        let token_sets = host::TokenSets::new(tokens.iter().map(|(_, info)| info));
         let mut tld_tokens: Vec<(String, u32)> = Vec::new();
         let mut cc_names: Vec<(String, u32)> = Vec::new();
         for (i, b) in self.brands.iter().enumerate() {
@@ -453,6 +458,7 @@ impl LinkData {
             domains_made_for: self.domain_list_lens(),
             official: index,
             tokens,
+            token_sets,
             tld_tokens,
             cc_names,
             any_suffix_hosting,
@@ -466,26 +472,41 @@ impl LinkData {
         (index.made_for == Some((self.brands.len(), self.hosting.len()))).then_some(index)
     }
 
-    /// The words of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2), each
-    /// with its byte mask (`host::byte_mask`): from the index of [`LinkData::prepare`] when
-    /// it was made for as many words, else computed.
-    pub(crate) fn words_with_masks(&self, which: usize) -> impl Iterator<Item = (&str, u64)> {
-        let words = match which {
+    /// The words of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2).
+    fn words(&self, which: usize) -> &[String] {
+        match which {
             0 => &self.login_words,
             1 => &self.lure_words,
             _ => &self.path_words,
-        };
-        let masks = self
+        }
+    }
+
+    /// Whether a word of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2)
+    /// whose bytes all have bits in `mask` (a `host::byte_mask`) passes `test`: with the masks
+    /// of [`LinkData::prepare`] when they were made for as many words, else computed.
+    pub(crate) fn any_word(
+        &self,
+        which: usize,
+        mask: u64,
+        mut test: impl FnMut(&str) -> bool,
+    ) -> bool {
+        let words = self.words(which);
+        match self
             .official_index
             .word_masks
             .get(which)
-            .filter(|m| m.len() == words.len() && self.official_index.made_for.is_some());
-        words.iter().enumerate().map(move |(i, w)| {
-            let mask = masks
-                .and_then(|m| m.get(i).copied())
-                .unwrap_or_else(|| host::byte_mask(w));
-            (w.as_str(), mask)
-        })
+            .filter(|m| m.len() == words.len() && self.official_index.made_for.is_some())
+        {
+            // One mask test per word in a tight loop (the lists are short), the word read
+            // only when its mask fits.
+            Some(masks) => masks
+                .iter()
+                .enumerate()
+                .any(|(i, &m)| m & !mask == 0 && words.get(i).is_some_and(|w| test(w))),
+            None => words
+                .iter()
+                .any(|w| host::byte_mask(w) & !mask == 0 && test(w)),
+        }
     }
 
     fn domain_list_lens(&self) -> [usize; 4] {
@@ -503,7 +524,7 @@ impl LinkData {
     /// index of [`LinkData::prepare`]; the lists one by one without it.
     pub(crate) fn domain_lists(&self, host: &str) -> DomainLists {
         let index = &self.official_index;
-        let parent_listed = |list: &[String]| match host.find('.') {
+        let parent_listed = |list: &[String]| match host.bytes().position(|b| b == b'.') {
             Some(i) => LinkData::listed(list, &host[i + 1..]),
             None => false,
         };
@@ -535,6 +556,7 @@ impl LinkData {
             let i = index.domains.partition_point(|&(k, _)| k < key);
             if let Some(&(k, found)) = index.domains.get(i) {
                 if k == key {
+                    bits |= found & DomainLists::OFFICIAL;
                     for (bit, list) in [
                         (DomainLists::SHORTENER, &self.shorteners),
                         (DomainLists::BAD, &self.bad_domains),
@@ -550,21 +572,21 @@ impl LinkData {
                     }
                 }
             }
-            match h.find('.') {
+            match h.bytes().position(|b| b == b'.') {
                 Some(i) => h = &h[i + 1..],
                 None => break,
             }
             whole = false;
         }
-        DomainLists(bits)
+        DomainLists(bits | DomainLists::HASHED)
     }
 
     /// Every brand's tokens prepared (see [`LinkData::prepare`]) with the index of the brand,
     /// in pack order, when the index is there and holds as many tokens as the brands.
-    pub(crate) fn brand_tokens(&self) -> Option<&[(u32, host::TokenInfo)]> {
-        let tokens = &self.index()?.tokens;
+    pub(crate) fn brand_tokens(&self) -> Option<(&[(u32, host::TokenInfo)], &host::TokenSets)> {
+        let index = self.index()?;
         let count: usize = self.brands.iter().map(|b| b.tokens.len()).sum();
-        (tokens.len() == count).then_some(tokens.as_slice())
+        (index.tokens.len() == count).then_some((index.tokens.as_slice(), &index.token_sets))
     }
 
     /// The first brand (in pack order) with official domains that has `tld` as a token.
@@ -613,7 +635,18 @@ impl LinkData {
     /// The first brand (in pack order) that `host` or one of its parent domains is an official
     /// domain of. Uses the index made by [`LinkData::prepare`], or scans each brand's list when
     /// there is none.
+    #[cfg(test)]
     pub(crate) fn official_brand(&self, host: &str) -> Option<&Brand> {
+        self.official_brand_in(host, DomainLists(0))
+    }
+
+    /// [`LinkData::official_brand`] given the [`LinkData::domain_lists`] of `host`: when
+    /// they were found through the index's hashes and no level of the host hashed to an
+    /// official domain, there is none (the search below would find the same).
+    pub(crate) fn official_brand_in(&self, host: &str, lists: DomainLists) -> Option<&Brand> {
+        if lists.0 & (DomainLists::HASHED | DomainLists::OFFICIAL) == DomainLists::HASHED {
+            return None;
+        }
         let index = &self.official_index.official;
         if index.is_empty() {
             return self
@@ -646,7 +679,7 @@ impl LinkData {
                     first = Some(first.map_or(*b, |f| f.min(*b)));
                 }
             }
-            match h.find('.') {
+            match h.bytes().position(|b| b == b'.') {
                 Some(i) => h = &h[i + 1..],
                 None => break,
             }
@@ -738,7 +771,7 @@ impl LinkData {
             if list.binary_search_by(|x| x.as_str().cmp(h)).is_ok() {
                 return true;
             }
-            match h.find('.') {
+            match h.bytes().position(|b| b == b'.') {
                 Some(i) => h = &h[i + 1..],
                 None => return false,
             }
@@ -871,6 +904,15 @@ mod official_index_tests {
             let a = data.official_brand(host).map(|b| b.name.as_str());
             let b = unindexed.official_brand(host).map(|b| b.name.as_str());
             assert_eq!(a, b, "{host}");
+            // Told by the domain lists' hashes first, the same.
+            let c = data
+                .official_brand_in(host, data.domain_lists(host))
+                .map(|b| b.name.as_str());
+            assert_eq!(a, c, "{host}");
+            let d = unindexed
+                .official_brand_in(host, unindexed.domain_lists(host))
+                .map(|b| b.name.as_str());
+            assert_eq!(a, d, "{host}");
         }
         assert_eq!(
             data.official_brand("m.icbc.com").map(|b| b.name.as_str()),
@@ -928,12 +970,33 @@ mod official_index_tests {
             }
         }
         assert!(stale.domain_lists("x.later.top").bad());
-        // Word masks from the index equal those computed without it.
+        // Words found through the index's sets are those found word by word.
+        let mut found = 0;
         for which in 0..3 {
-            let a: Vec<(&str, u64)> = data.words_with_masks(which).collect();
-            let b: Vec<(&str, u64)> = unindexed.words_with_masks(which).collect();
-            assert_eq!(a, b);
+            for text in [
+                "login",
+                "verify-account",
+                "wp-content",
+                "x",
+                "",
+                "secure.refund",
+            ] {
+                let mask = host::byte_mask(text);
+                let mut a = Vec::new();
+                let mut b = Vec::new();
+                data.any_word(which, mask, |w| {
+                    a.push(String::from(w));
+                    false
+                });
+                unindexed.any_word(which, mask, |w| {
+                    b.push(String::from(w));
+                    false
+                });
+                assert_eq!(a, b, "{which} {text}");
+                found += a.len();
+            }
         }
+        assert!(found >= 5, "{found}");
         assert!(
             data.domain_lists("x.evil.top").bad()
                 && data.domain_lists("me.github.io").hosting_parent()

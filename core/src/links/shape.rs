@@ -18,13 +18,20 @@ pub(crate) fn shape_flags(canon: &CanonicalUrl, domain: Option<&str>) -> LinkFla
         let host = canon.host.as_str();
         if let Some(d) = domain.filter(|d| host.len() > d.len() + 1) {
             let sub = &host[..host.len() - d.len() - 1];
-            if sub.split('.').filter(|l| !l.starts_with("www")).count() >= 3 {
+            if super::host::pieces(sub, b'.')
+                .filter(|l| !l.starts_with("www"))
+                .count()
+                >= 3
+            {
                 f |= LinkFlags::DEEP_SUBDOMAIN;
             }
         }
         // The top-level label is never machine-made; the others are checked.
-        let labels = host.rsplit_once('.').map_or("", |(name, _)| name);
-        if labels.split('.').any(numbered_label) {
+        let labels = host
+            .bytes()
+            .rposition(|b| b == b'.')
+            .map_or("", |i| &host[..i]);
+        if super::host::pieces(labels, b'.').any(numbered_label) {
             f |= LinkFlags::RANDOM_LABEL;
         }
     }
@@ -46,8 +53,8 @@ const SCRIPT_EXTENSIONS: &[&str] = &[".php", ".asp", ".aspx", ".jsp", ".cgi", ".
 
 /// Whether the path ends in a server script page.
 fn script_page(path: &str) -> bool {
-    let last = path.rsplit('/').next().unwrap_or("");
-    let Some(dot) = last.rfind('.') else {
+    let last = super::host::last_piece(path, b'/');
+    let Some(dot) = last.bytes().rposition(|b| b == b'.') else {
         return false;
     };
     dot > 0
@@ -82,7 +89,8 @@ fn numbered_label(label: &str) -> bool {
 fn host_in(s: &str) -> bool {
     let b = s.as_bytes();
     let label = |c: u8| c.is_ascii_alphanumeric() || c == b'-';
-    for (i, _) in s.match_indices('.') {
+    // (Byte positions of the dots: every cut below falls next to ASCII.)
+    for i in (0..b.len()).filter(|&i| b[i] == b'.') {
         // The label before the dot, at least two characters, starting a segment or after a dot.
         let mut j = i;
         while j > 0 && label(b[j - 1]) {
@@ -116,13 +124,14 @@ fn host_in(s: &str) -> bool {
 /// A path or query part of 20+ letters and digits mixed like a per-victim token
 /// (`/public/k3v9q0aXwLm2...`): both letters and digits, and 3+ digits or both cases.
 fn random_token(s: &str) -> bool {
-    s.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| {
+    // Split by bytes: the bytes of other characters are separators as the characters were.
+    s.as_bytes().split(|b| !b.is_ascii_alphanumeric()).any(|w| {
         if w.len() < 20 {
             return false;
         }
-        let digits = w.bytes().filter(u8::is_ascii_digit).count();
-        let upper = w.bytes().filter(u8::is_ascii_uppercase).count();
-        let lower = w.bytes().filter(u8::is_ascii_lowercase).count();
+        let digits = w.iter().filter(|b| b.is_ascii_digit()).count();
+        let upper = w.iter().filter(|b| b.is_ascii_uppercase()).count();
+        let lower = w.iter().filter(|b| b.is_ascii_lowercase()).count();
         digits > 0 && upper + lower > 0 && (digits >= 3 || (upper >= 3 && lower >= 3))
     })
 }

@@ -31,6 +31,7 @@ impl KeyBuf {
         }
     }
 
+    #[cfg(test)]
     fn clear(&mut self) {
         self.len = 0;
     }
@@ -152,12 +153,11 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
         return (0, None);
     };
     let mut key = KeyBuf::new();
-    let mut buf = KeyBuf::new();
     if !key.extend(first) {
         return (first.len(), None);
     }
     let mut acc = first.len();
-    let (here, mut kids) = probe(&key, &mut buf);
+    let (here, mut kids) = probe(&key);
     let mut info = (acc, here);
     for label in labels {
         if kids == Kids::None {
@@ -171,14 +171,14 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
         // An exception: the suffix is the name above the label.
         if kids == Kids::Marked {
             if key.extend(b"!") && key.extend(label) {
-                if let Some(private) = rule(&key, &mut buf) {
+                if let Some(private) = rule(&key) {
                     return (acc, Some(private));
                 }
             }
             key.truncate(base);
         }
         let (here, below) = if key.extend(label) {
-            probe(&key, &mut buf)
+            probe(&key)
         } else {
             (None, Kids::None)
         };
@@ -196,7 +196,7 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
                 break;
             }
             // (A label too long for the key still meets a wildcard.)
-            if let Some(private) = rule(&key, &mut buf) {
+            if let Some(private) = rule(&key) {
                 return (acc + 1 + label.len(), Some(private));
             }
         }
@@ -238,7 +238,11 @@ enum Kids {
 
 /// Whether `key` is a rule (`Some(private)`) and what rules lie below it: one search, then
 /// the keys after it in order (`key`, keys like `key-x`, then the first `key.` child).
-fn probe(key: &[u8], buf: &mut KeyBuf) -> (Option<bool>, Kids) {
+///
+/// The keys are compared as they are read, without being decoded: a key shares `n` bytes
+/// with the one before it, so when the one before matched `key` on more than `n` bytes the
+/// two compare alike, and otherwise only the key's own bytes are compared (from `n` on).
+fn probe(key: &[u8]) -> (Option<bool>, Kids) {
     let mut here = None;
     let mut kids = Kids::None;
     // Blocks whose first key starts with a smaller byte come before `key`, those with a
@@ -256,39 +260,83 @@ fn probe(key: &[u8], buf: &mut KeyBuf) -> (Option<bool>, Kids) {
             .unwrap_or(&[])
             .partition_point(|&at| first_key_le(at as usize, key));
     for i in next.saturating_sub(1)..BLOCKS.len() {
-        let mut done = false;
-        for_each_key(block(i), buf, |k, private| {
-            if k < key {
-                return false;
+        let b = block(i);
+        let mut pos = 0;
+        // How many bytes the current key shares with `key`.
+        let mut common = 0usize;
+        while pos < b.len() {
+            let shared = if pos == 0 {
+                0
+            } else {
+                let n = usize::from(b[pos].wrapping_sub(b']').min(MAX_SHARED));
+                pos += 1;
+                n
+            };
+            let start = pos;
+            while pos < b.len() && b[pos] != b',' {
+                pos += 1;
             }
-            match k.get(key.len()) {
-                _ if !k.starts_with(key) => {}
-                None => {
-                    here = Some(private);
-                    return false;
+            let mut rest = &b[start..pos];
+            pos += 1;
+            let private = match rest.split_last() {
+                Some((b'~', r)) => {
+                    rest = r;
+                    true
                 }
-                Some(&c) if c < b'.' => return false,
-                Some(b'.') => {
-                    kids = match k.get(key.len() + 1) {
-                        Some(b'!' | b'*') => Kids::Marked,
-                        _ => Kids::Plain,
-                    }
-                }
-                Some(_) => {}
+                _ => false,
+            };
+            let len = shared + rest.len();
+            // Sharing more than `common` bytes with the key before it, it differs from `key`
+            // where that one did, alike.
+            let alike = shared > common;
+            if !alike {
+                // The key is `key[..shared]` and `rest`.
+                common = shared
+                    + rest
+                        .iter()
+                        .zip(key.get(shared..).unwrap_or(&[]))
+                        .take_while(|(a, b)| a == b)
+                        .count();
             }
-            done = true;
-            true
-        });
-        if done {
-            break;
+            if common < key.len() {
+                // Not starting with `key`: before it (as the key before it, which went on; a
+                // proper prefix of it; or smaller at the first difference), or past every
+                // key starting with it.
+                if alike || common == len || rest.get(common - shared) < key.get(common) {
+                    continue;
+                }
+                return (here, kids);
+            }
+            if len == key.len() {
+                here = Some(private);
+                continue;
+            }
+            // A key starting with `key`: the byte after (`key` is at least `shared` long
+            // here, or the key before, which went on, had the same byte after it).
+            let Some(&c) = rest
+                .get(key.len().wrapping_sub(shared))
+                .filter(|_| shared <= key.len())
+            else {
+                continue;
+            };
+            if c < b'.' {
+                continue;
+            }
+            if c == b'.' {
+                kids = match rest.get(key.len() + 1 - shared) {
+                    Some(b'!' | b'*') => Kids::Marked,
+                    _ => Kids::Plain,
+                };
+            }
+            return (here, kids);
         }
     }
     (here, kids)
 }
 
 /// The section of the rule `key` (`Some(true)` private), if it is one.
-fn rule(key: &[u8], buf: &mut KeyBuf) -> Option<bool> {
-    probe(key, buf).0
+fn rule(key: &[u8]) -> Option<bool> {
+    probe(key).0
 }
 
 /// The first key of the table not less than `target`, written to `buf`, and its section;
@@ -330,6 +378,7 @@ fn block(i: usize) -> &'static [u8] {
     b.get(start..end.saturating_sub(1)).unwrap_or(&[])
 }
 
+#[cfg(test)]
 /// Decodes the keys of one block into `buf` in order, calling `f(key, private)` until it
 /// returns `true` (`buf` then holds that key).
 fn for_each_key(block: &[u8], buf: &mut KeyBuf, mut f: impl FnMut(&[u8], bool) -> bool) {
@@ -395,6 +444,81 @@ mod tests {
     use super::*;
     use alloc::format;
     use alloc::vec::Vec;
+
+    /// [`probe`] as it was, decoding every key it passes: whether `key` is a rule (`Some(private)`) and what rules lie below it: one search, then
+    /// the keys after it in order (`key`, keys like `key-x`, then the first `key.` child).
+    fn probe_decoded(key: &[u8], buf: &mut KeyBuf) -> (Option<bool>, Kids) {
+        let mut here = None;
+        let mut kids = Kids::None;
+        // Blocks whose first key starts with a smaller byte come before `key`, those with a
+        // greater one after: only the blocks of its first byte are searched.
+        let (lo, hi) = match key.first() {
+            Some(&b) => (
+                usize::from(FIRST_BYTE_BLOCKS[usize::from(b)]),
+                usize::from(FIRST_BYTE_BLOCKS[usize::from(b) + 1]),
+            ),
+            None => (0, BLOCKS.len()),
+        };
+        let next = lo
+            + BLOCKS
+                .get(lo..hi)
+                .unwrap_or(&[])
+                .partition_point(|&at| first_key_le(at as usize, key));
+        for i in next.saturating_sub(1)..BLOCKS.len() {
+            let mut done = false;
+            for_each_key(block(i), buf, |k, private| {
+                if k < key {
+                    return false;
+                }
+                match k.get(key.len()) {
+                    _ if !k.starts_with(key) => {}
+                    None => {
+                        here = Some(private);
+                        return false;
+                    }
+                    Some(&c) if c < b'.' => return false,
+                    Some(b'.') => {
+                        kids = match k.get(key.len() + 1) {
+                            Some(b'!' | b'*') => Kids::Marked,
+                            _ => Kids::Plain,
+                        }
+                    }
+                    Some(_) => {}
+                }
+                done = true;
+                true
+            });
+            if done {
+                break;
+            }
+        }
+        (here, kids)
+    }
+
+    #[test]
+    fn probing_undecoded_keys_agrees_with_decoding_them() {
+        // Every key, its prefixes, and keys just past it, with children and markers.
+        let mut buf = KeyBuf::new();
+        let mut n = 0;
+        for (k, _) in all_keys() {
+            let mut probes: Vec<Vec<u8>> = (0..=k.len()).map(|i| k[..i].to_vec()).collect();
+            for more in [&b"."[..], b"-", b".a", b".!", b".*", b"a", b"~", b"\xff"] {
+                let mut p = k.clone();
+                p.extend_from_slice(more);
+                probes.push(p);
+            }
+            let mut bigger = k.clone();
+            if let Some(last) = bigger.last_mut() {
+                *last = last.wrapping_add(1);
+            }
+            probes.push(bigger);
+            for p in probes {
+                assert!(probe(&p) == probe_decoded(&p, &mut buf), "{p:?}");
+                n += 1;
+            }
+        }
+        assert!(n > 100_000, "{n}");
+    }
 
     #[test]
     fn first_keys_compare_as_read_as_when_cut_out() {
@@ -479,7 +603,7 @@ mod tests {
         // Every key is found by the search, and so is the next key after a missing one.
         let mut buf = KeyBuf::new();
         for (i, (k, private)) in keys.iter().enumerate() {
-            assert_eq!(rule(k, &mut buf), Some(*private));
+            assert_eq!(rule(k), Some(*private));
             let mut less = k.clone();
             less.pop();
             if i > 0 && keys[i - 1].0 < less {
