@@ -362,13 +362,20 @@ fn start_bits_equal_the_wide_gate() {
         let &[b0, b1, b2] = c.encode_utf8(&mut b).as_bytes() else {
             unreachable!()
         };
-        if let Some(row) = start_row(b0, b1) {
+        assert_eq!(start_row(b0, b1), u as usize >> 6);
+        let bits = START_BITS[start_row(b0, b1)];
+        if bits != u64::MAX {
             rows += 1;
-            let bit = START_BITS[row] & (1 << (b2 & 0x3F)) != 0;
+            let bit = bits & (1 << (b2 & 0x3F)) != 0;
             assert_eq!(bit, may_start_wide(c), "{c:?} U+{u:04X}");
         }
     }
     assert_eq!(rows, 0x6000 + 3 * 64);
+    // Every character of an undecided row reaches `may_start_wide`.
+    assert_eq!(
+        START_BITS.iter().filter(|&&r| r != u64::MAX).count(),
+        0x6000 / 64 + 3
+    );
 }
 
 #[test]
@@ -378,6 +385,31 @@ fn ideographs_fold_to_no_ascii() {
         assert!(is_ideograph(c));
         if let Fold::Char(f) = fold_char(c) {
             assert!(!f.is_ascii(), "{c:?}");
+        }
+    }
+}
+
+#[test]
+fn ascii_stops_find_the_first_start() {
+    // The first byte that is past ASCII or may start, else none: every byte value at every
+    // place of a word, among bytes that start nothing and bytes that do.
+    let first = |w: &[u8; 8]| w.iter().position(|&b| b >= 0x80 || ASCII_START[b as usize]);
+    let got = |w: &[u8; 8]| {
+        let s = ascii_stops(u64::from_le_bytes(*w));
+        (s != 0).then(|| (s.trailing_zeros() / 8) as usize)
+    };
+    for fill in [b'a', b' ', b'/', b'u', b'P', b'x', b'?'] {
+        for at in 0..8 {
+            for b in 0..=255u8 {
+                for tail in [fill, b'0', b'9', b'@', 0xE4, b'v', b'+', 0xFF] {
+                    let mut w = [fill; 8];
+                    w[at] = b;
+                    if at + 1 < 8 {
+                        w[at + 1] = tail;
+                    }
+                    assert_eq!(got(&w), first(&w), "{w:?}");
+                }
+            }
         }
     }
 }
