@@ -285,6 +285,16 @@ fn start_row(b0: u8, b1: u8) -> usize {
     usize::from(b0 & 0x0F) << 6 | usize::from(b1 & 0x3F)
 }
 
+/// [`may_start_wide`] for the characters whose row [`START_BITS`] decides (most ideographs
+/// and punctuation of a message, with one table probe): every digit style, numeral and
+/// context word start may start, so a `Some(false)` rules them all out (test
+/// `wide_fast_path_refuses_no_possible_start`).
+#[inline(always)]
+fn start_bit(c: char) -> Option<bool> {
+    let bits = *START_BITS.get(c as usize >> 6)?;
+    (bits != u64::MAX).then_some(bits & (1 << (c as u32 & 0x3F)) != 0)
+}
+
 /// ASCII bytes that may start an entity: digits, `+`, `@` and the first letters of `vx`, `wx`,
 /// `weixin`, `wechat` and `qq` in either case.
 static ASCII_START: [bool; 128] = {
@@ -525,6 +535,15 @@ fn run_digit(c: char) -> Option<u8> {
     if let Some(d) = digit(c) {
         return Some(d);
     }
+    // Most characters next to a number are ideographs and punctuation that start nothing.
+    if start_bit(c) == Some(false) {
+        return None;
+    }
+    folded_numeral(c)
+}
+
+/// The digit a Chinese numeral reads as, through `fold_char` (the slow part of [`run_digit`]).
+fn folded_numeral(c: char) -> Option<u8> {
     let simple = match fold_char(c) {
         Fold::Char(f) => f,
         _ => c,
@@ -537,7 +556,7 @@ fn digit(c: char) -> Option<u8> {
     if c.is_ascii_digit() {
         return Some(c as u8);
     }
-    if c.is_ascii() || is_ideograph(c) {
+    if c.is_ascii() || is_ideograph(c) || start_bit(c) == Some(false) {
         return None;
     }
     match fold_char(c) {
@@ -1160,7 +1179,7 @@ fn cn_unit(c: char) -> Option<u32> {
 }
 
 fn is_cn_numeral(c: char) -> bool {
-    cn_digit(c).is_some() || cn_unit(c).is_some()
+    start_bit(c) != Some(false) && (cn_digit(c).is_some() || cn_unit(c).is_some())
 }
 
 /// Money written in Chinese numerals (`五万元`, `叁仟块`). Returns where scanning resumes.

@@ -330,10 +330,11 @@ fn wide_fast_path_refuses_no_possible_start() {
             '微' | '威' | '薇' | '徽' | 'v' | 'w' | '加' | '+' | '＋' | 'q' | '扣' | '企'
         );
         let could_start = context_start
-            || digit(c).is_some()
+            || matches!(fold_char(c), Fold::Char(d) if d.is_ascii_digit())
             || c == '＠'
             || cn_digit(c).is_some()
-            || run_digit(c).is_some();
+            || cn_unit(c).is_some()
+            || folded_numeral(c).is_some();
         if could_start {
             assert!(may_start_wide(c), "{c:?} U+{:04X}", c as u32);
             passed += 1;
