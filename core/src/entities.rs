@@ -740,7 +740,9 @@ fn number_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
         }
         return end.max(r.end);
     }
-    if r.frac.is_some() || r.thousands {
+    // Too short to be any number `classify` knows (the shortest, service numbers, have 5
+    // digits; test `classify_needs_five_digits`): most runs of a message (`50`, `2019`).
+    if r.frac.is_some() || r.thousands || r.digits.len() < 5 {
         return r.end;
     }
     let before = char_before(text, r.start).map(|(c, _)| c);

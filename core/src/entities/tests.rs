@@ -414,3 +414,23 @@ fn ascii_stops_find_the_first_start() {
         }
     }
 }
+
+#[test]
+fn classify_needs_five_digits() {
+    // `number_at` skips runs of fewer than five digits without classifying them.
+    let groupings: [&[(usize, usize, usize)]; 3] =
+        [&[], &[(1, 0, 1), (3, 2, 5)], &[(2, 0, 2), (2, 3, 5)]];
+    for len in 1..5u32 {
+        for v in 0..10u32.pow(len) {
+            let d = alloc::format!("{v:0width$}", width = len as usize);
+            for plus in [false, true] {
+                for g in groupings {
+                    let one = [(d.len(), 0, d.len())];
+                    let g = if g.is_empty() { &one[..] } else { g };
+                    assert!(classify(&d, plus, g).is_none(), "{d} {plus} {g:?}");
+                }
+            }
+        }
+    }
+    assert!(classify("95588", false, &[(5, 0, 5)]).is_some());
+}
