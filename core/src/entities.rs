@@ -383,13 +383,25 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
                 }
             }
             let bad = (u128::from_le_bytes(chunk) ^ LEAD5) & LEAD5_MASK;
-            // How many of the five are three-byte characters and start before `stop`.
-            let n = ((bad.trailing_zeros() / 24) as usize).min((stop - p).div_ceil(3));
             let quiet = |k: usize| {
                 START_BITS[start_row(chunk[3 * k], chunk[3 * k + 1])]
                     & (1 << (chunk[3 * k + 2] & 0x3F))
                     == 0
             };
+            // The common case, five three-byte characters before `stop`.
+            if bad == 0
+                && p + 13 <= stop
+                && quiet(0)
+                && quiet(1)
+                && quiet(2)
+                && quiet(3)
+                && quiet(4)
+            {
+                p += 15;
+                continue;
+            }
+            // How many of the five are three-byte characters and start before `stop`.
+            let n = ((bad.trailing_zeros() / 24) as usize).min((stop - p).div_ceil(3));
             let mut k = 0;
             while k < n && quiet(k) {
                 k += 1;
