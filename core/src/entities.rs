@@ -171,7 +171,7 @@ pub(crate) fn find_entities_pooled(
                 continue;
             }
         };
-        if let Some((ctx, after)) = context_at(text, p) {
+        if let Some((ctx, after)) = context_at(text, p, c, len) {
             if let Some(next) = after_context(text, ctx, p, after, out) {
                 p = next;
                 continue;
@@ -1302,14 +1302,21 @@ const CONTEXT_WORDS: &[(&str, Ctx)] = &[
     ("企鹅", Ctx::Qq),
 ];
 
-/// A context word (`微信`, `vx`, `QQ`, …) at `p`, read with folding: its kind and end.
-fn context_at(text: &[u8], p: usize) -> Option<(Ctx, usize)> {
-    let (c0, _) = char_at(text, p)?;
+/// A context word (`微信`, `vx`, `QQ`, …) at `p`, where the text has the character `c0` of
+/// `len0` bytes, read with folding: its kind and end.
+fn context_at(text: &[u8], p: usize, c0: char, len0: usize) -> Option<(Ctx, usize)> {
     let first = letter(c0).map(|b| b as char).unwrap_or(c0);
     if !matches!(
         first,
         '微' | '威' | '薇' | '徽' | 'v' | 'w' | '加' | '+' | '＋' | 'q' | '扣' | '企'
     ) {
+        return None;
+    }
+    // Every word has a second character, and the ASCII ones are `e`, `q`, `v` and `x` in
+    // either case: the next byte alone rules out `www`, `we`, `+86`, … (test
+    // `context_words_second_ascii`).
+    let &next = text.get(p + len0)?;
+    if next < 0x80 && !matches!(next | 0x20, b'e' | b'q' | b'v' | b'x') {
         return None;
     }
     // `first` as the words spell it (`＋` is read as `+` below): the first byte of a word that

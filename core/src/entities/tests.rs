@@ -434,3 +434,18 @@ fn classify_needs_five_digits() {
     }
     assert!(classify("95588", false, &[(5, 0, 5)]).is_some());
 }
+
+#[test]
+fn context_words_second_ascii() {
+    // `context_at` rules words out by their second character when it is ASCII.
+    for (word, _) in CONTEXT_WORDS {
+        let second = word.chars().nth(1).expect("two characters");
+        assert!(
+            !second.is_ascii() || matches!(second, 'e' | 'q' | 'v' | 'x'),
+            "{word}"
+        );
+    }
+    assert_eq!(kinds("加vx：ab_cd12"), [(Wechat, "ab_cd12".to_string())]);
+    assert_eq!(kinds("QQ 12345678"), [(Qq, "12345678".to_string())]);
+    assert!(kinds("www.qa 12345678 wa").is_empty());
+}
