@@ -1312,12 +1312,21 @@ fn context_at(text: &[u8], p: usize, c0: char, len0: usize) -> Option<(Ctx, usiz
     ) {
         return None;
     }
-    // Every word has a second character, and the ASCII ones are `e`, `q`, `v` and `x` in
-    // either case: the next byte alone rules out `www`, `we`, `+86`, … (test
-    // `context_words_second_ascii`).
+    // Every word has a second character, one of a few (test `context_words_second_chars`):
+    // the next byte alone rules out `www`, `we`, `+86`, …, the next character `加入`, `企业`.
     let &next = text.get(p + len0)?;
-    if next < 0x80 && !matches!(next | 0x20, b'e' | b'q' | b'v' | b'x') {
-        return None;
+    if next < 0x80 {
+        if !matches!(next | 0x20, b'e' | b'q' | b'v' | b'x') {
+            return None;
+        }
+    } else {
+        let (c1, _) = char_at(text, p + len0)?;
+        if !matches!(
+            letter(c1).map_or(c1, char::from),
+            'e' | 'q' | 'v' | 'x' | '信' | '扣' | '鹅'
+        ) {
+            return None;
+        }
     }
     // `first` as the words spell it (`＋` is read as `+` below): the first byte of a word that
     // can match.

@@ -436,16 +436,18 @@ fn classify_needs_five_digits() {
 }
 
 #[test]
-fn context_words_second_ascii() {
-    // `context_at` rules words out by their second character when it is ASCII.
+fn context_words_second_chars() {
+    // `context_at` rules words out by their second character.
     for (word, _) in CONTEXT_WORDS {
         let second = word.chars().nth(1).expect("two characters");
         assert!(
-            !second.is_ascii() || matches!(second, 'e' | 'q' | 'v' | 'x'),
+            matches!(second, 'e' | 'q' | 'v' | 'x' | '信' | '扣' | '鹅'),
             "{word}"
         );
     }
     assert_eq!(kinds("加vx：ab_cd12"), [(Wechat, "ab_cd12".to_string())]);
+    assert_eq!(kinds("加ｖ：ab_cd12"), [(Wechat, "ab_cd12".to_string())]);
+    assert_eq!(kinds("扣扣 12345678"), [(Qq, "12345678".to_string())]);
     assert_eq!(kinds("QQ 12345678"), [(Qq, "12345678".to_string())]);
-    assert!(kinds("www.qa 12345678 wa").is_empty());
+    assert!(kinds("www.qa 12345678 wa 加入 12345678").is_empty());
 }
