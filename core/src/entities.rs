@@ -654,8 +654,14 @@ fn read_run(text: &[u8], p: usize) -> Run {
     let mut gstart = p;
     let mut glen = 0;
     while let Some((c, len)) = char_at(text, q) {
-        if let Some(d) = run_digit(c) {
-            if digit(c).is_none() {
+        // ASCII digits (most) without the call.
+        let d = if c.is_ascii_digit() {
+            Some(c as u8)
+        } else {
+            run_digit(c)
+        };
+        if let Some(d) = d {
+            if !c.is_ascii_digit() && digit(c).is_none() {
                 r.numerals += 1;
             }
             if glen == 0 {
@@ -1065,6 +1071,23 @@ const fn edge_bytes(words: &[(&str, &str)], last: bool) -> [u64; 4] {
 static PREFIX_LAST_BYTES: [u64; 4] = edge_bytes(PREFIXES, true);
 static SUFFIX_FIRST_BYTES: [u64; 4] = edge_bytes(SUFFIXES, false);
 
+/// The third bytes of the words of `words` that start with a three-byte character: with the
+/// first byte, rules out most characters a number is followed by (`2019年`).
+const fn third_bytes(words: &[(&str, &str)]) -> [u64; 4] {
+    let mut t = [0u64; 4];
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].0.as_bytes();
+        if w[0] >= 0xE0 {
+            t[(w[2] / 64) as usize] |= 1 << (w[2] % 64);
+        }
+        i += 1;
+    }
+    t
+}
+
+static SUFFIX_THIRD_BYTES: [u64; 4] = third_bytes(SUFFIXES);
+
 fn in_byte_set(set: &[u64; 4], b: u8) -> bool {
     set[usize::from(b / 64)] & (1 << (b % 64)) != 0
 }
@@ -1095,7 +1118,13 @@ fn money_context(text: &[u8], r: &Run) -> Option<(&'static str, usize, usize, u3
     // Suffix: a multiplier (万, 亿, 千), then a currency word, perhaps after one space.
     let mut q = r.end;
     let mut mult = 0;
-    for (w, m) in [("万", 4), ("亿", 8), ("千", 3)] {
+    // (All three start with `E4` or `E5`.)
+    let multipliers = if matches!(text.get(q), Some(0xE4 | 0xE5)) {
+        &[("万", 4), ("亿", 8), ("千", 3)][..]
+    } else {
+        &[]
+    };
+    for &(w, m) in multipliers {
         if starts_with_ci(text, q, w) {
             mult = m;
             q += w.len();
@@ -1108,7 +1137,13 @@ fn money_context(text: &[u8], r: &Run) -> Option<(&'static str, usize, usize, u3
     }
     let suffix = text
         .get(s)
-        .filter(|&&b| in_byte_set(&SUFFIX_FIRST_BYTES, b))
+        .filter(|&&b| {
+            in_byte_set(&SUFFIX_FIRST_BYTES, b)
+                && (b < 0xE0
+                    || text
+                        .get(s + 2)
+                        .is_some_and(|&b2| in_byte_set(&SUFFIX_THIRD_BYTES, b2)))
+        })
         .and_then(|_| SUFFIXES.iter().find(|(w, _)| starts_with_ci(text, s, w)))
         .filter(|(w, _)| {
             // ASCII words must end there (`usd`, not `usda`).

@@ -451,3 +451,20 @@ fn context_words_second_chars() {
     assert_eq!(kinds("QQ 12345678"), [(Qq, "12345678".to_string())]);
     assert!(kinds("www.qa 12345678 wa 加入 12345678").is_empty());
 }
+
+#[test]
+fn every_money_word_is_read() {
+    // The byte filters before the word lists let every word through.
+    for &(w, cur) in SUFFIXES {
+        for m in ["", "万", "亿", "千"] {
+            let text = alloc::format!("共3{m}{w}整");
+            let v = kinds(&text);
+            assert_eq!(v.len(), 1, "{text}");
+            assert!(v[0].0 == Money && v[0].1.starts_with(cur), "{text} {v:?}");
+        }
+    }
+    for &(w, cur) in PREFIXES {
+        let text = alloc::format!("共{w}3整");
+        assert_eq!(kinds(&text), [(Money, alloc::format!("{cur} 3"))], "{text}");
+    }
+}
