@@ -190,8 +190,7 @@ pub(crate) fn find_entities_pooled(
             }
         }
         if (cn_digit(c).is_some() || run_digit(c).is_some())
-            && !char_before(text, p)
-                .is_some_and(|(b, _)| is_cn_numeral(b) || run_digit(b).is_some())
+            && !prev_char(text, p).is_some_and(|b| is_cn_numeral(b) || run_digit(b).is_some())
         {
             // A numeral that nothing `read_run` or `cn_money_at` reads on follows (`一个`: no
             // numeral, digit, separator, `,` or `.`) is neither of the two below: a phone
@@ -310,6 +309,21 @@ static ASCII_START: [bool; 128] = {
     t
 };
 
+/// The character before `p`, as [`char_before`] reads it: a whole three-byte character
+/// straight from its bytes (most of the time), else through [`char_before`].
+#[inline(always)]
+fn prev_char(text: &[u8], p: usize) -> Option<char> {
+    if let Some(&[b0, b1, b2]) = p.checked_sub(3).and_then(|s| text.get(s..p)) {
+        // Lead bytes that allow any continuation bytes (not `E0`, `ED`), as in `char_at`.
+        if matches!(b0, 0xE1..=0xEC | 0xEE..=0xEF) && (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 {
+            let u =
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            return char::from_u32(u);
+        }
+    }
+    char_before(text, p).map(|(c, _)| c)
+}
+
 /// Five three-byte characters in a 16-byte word: the bits of their lead and continuation
 /// bytes that tell them (`1110xxxx 10xxxxxx 10xxxxxx`), and the values of those bits.
 const LEAD5_MASK: u128 = 0x00C0_C0F0_C0C0_F0C0_C0F0_C0C0_F0C0_C0F0;
@@ -373,16 +387,20 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
         // table probe each, five at a time: step over those of the five that start before
         // `stop` and nothing, up to the first that is no three-byte character or may start.
         loop {
-            let mut chunk = [0u8; 16];
-            match text.get(p..p + 16) {
-                Some(s) => chunk.copy_from_slice(s),
+            let mut end = [0u8; 16];
+            let chunk = match text
+                .get(p..p + 16)
+                .and_then(|s| <&[u8; 16]>::try_from(s).ok())
+            {
+                Some(chunk) => chunk,
                 // Near the end: zeros past it are no three-byte character.
                 None => {
                     let rest = text.get(p..).unwrap_or_default();
-                    chunk[..rest.len()].copy_from_slice(rest);
+                    end[..rest.len()].copy_from_slice(rest);
+                    &end
                 }
-            }
-            let bad = (u128::from_le_bytes(chunk) ^ LEAD5) & LEAD5_MASK;
+            };
+            let bad = (u128::from_le_bytes(*chunk) ^ LEAD5) & LEAD5_MASK;
             let quiet = |k: usize| {
                 START_BITS[start_row(chunk[3 * k], chunk[3 * k + 1])]
                     & (1 << (chunk[3 * k + 2] & 0x3F))
