@@ -171,7 +171,7 @@ pub(crate) fn find_entities_pooled(
                 continue;
             }
         };
-        if let Some((ctx, after)) = context_at(text, p) {
+        if let Some((ctx, after)) = context_at(text, p, c, len) {
             if let Some(next) = after_context(text, ctx, p, after, out) {
                 p = next;
                 continue;
@@ -190,8 +190,7 @@ pub(crate) fn find_entities_pooled(
             }
         }
         if (cn_digit(c).is_some() || run_digit(c).is_some())
-            && !char_before(text, p)
-                .is_some_and(|(b, _)| is_cn_numeral(b) || run_digit(b).is_some())
+            && !prev_char(text, p).is_some_and(|b| is_cn_numeral(b) || run_digit(b).is_some())
         {
             // A numeral that nothing `read_run` or `cn_money_at` reads on follows (`一个`: no
             // numeral, digit, separator, `,` or `.`) is neither of the two below: a phone
@@ -236,53 +235,63 @@ const START_IDEOGRAPHS: [char; 44] = [
     '柒', '玖', '百', '肆', '萬', '蔘', '薇', '貳', '贰', '陆', '陸', '零',
 ];
 
-/// Rows of [`START_BITS`] past the ideographs: the three-byte characters `E2 80 xx`
-/// (U+2000..U+203F, general punctuation), `E3 80 xx` (U+3000..U+303F, CJK punctuation) and
-/// `EF BC xx` (U+FF00..U+FF3F, full-width forms), the other characters common in messages.
-const ROW_GENERAL_PUNCT: usize = 384;
-const ROW_CJK_PUNCT: usize = 385;
-const ROW_FULL_WIDTH: usize = 386;
-
-/// Bit `b2 & 0x3F` of word `row` set when the three-byte character `b0 b1 b2` may start an
-/// entity (the answer of [`may_start_wide`]). Rows `0..384` are the ideographs U+4000..U+9FFF
-/// (`(b0 - 0xE4) * 64 + (b1 & 0x3F)`; [`START_IDEOGRAPHS`]), then [`ROW_GENERAL_PUNCT`],
-/// [`ROW_CJK_PUNCT`] and [`ROW_FULL_WIDTH`] (test `start_bits_equal_the_wide_gate`).
-static START_BITS: [u64; 387] = {
-    let mut t = [0u64; 387];
+/// Bit `b2 & 0x3F` of word `start_row(b0, b1)` set when the three-byte character `b0 b1 b2`
+/// may start an entity (the answer of [`may_start_wide`]), for the rows decided here: the
+/// ideographs U+4000..U+9FFF ([`START_IDEOGRAPHS`]), `E2 80 xx` (U+2000..U+203F, general
+/// punctuation), `E3 80 xx` (U+3000..U+303F, CJK punctuation) and `EF BC xx` (U+FF00..U+FF3F,
+/// full-width forms), the characters common in messages. Every other row is all ones: not
+/// decided, ask [`may_start_wide`] (test `start_bits_equal_the_wide_gate`).
+static START_BITS: [u64; 1024] = {
+    let mut t = [0u64; 1024];
+    let mut r = 0;
+    while r < 1024 {
+        // Rows of `E4`..`E9` (U+4000..U+9FFF) are decided.
+        if !(r >= 4 * 64 && r < 10 * 64) {
+            t[r] = u64::MAX;
+        }
+        r += 1;
+    }
     let mut i = 0;
     while i < START_IDEOGRAPHS.len() {
-        let k = START_IDEOGRAPHS[i] as usize - 0x4000;
-        t[k / 64] |= 1 << (k % 64);
+        let u = START_IDEOGRAPHS[i] as usize;
+        t[u >> 6] |= 1 << (u % 64);
         i += 1;
     }
     // `〇`; nothing in general punctuation.
-    t[ROW_CJK_PUNCT] |= 1 << (0x3007 - 0x3000);
+    t[0x2000 >> 6] = 0;
+    t[0x3000 >> 6] = 1 << (0x3007 - 0x3000);
     // `＋`, `＠`, `０`..`９`, `Ｑ`, `Ｖ`, `Ｗ`.
     let wide = [0xFF0B, 0xFF20, 0xFF31, 0xFF36, 0xFF37];
+    let mut w = 0;
     let mut i = 0;
     while i < wide.len() {
-        t[ROW_FULL_WIDTH] |= 1 << (wide[i] - 0xFF00);
+        w |= 1 << (wide[i] - 0xFF00);
         i += 1;
     }
     let mut d = 0xFF10;
     while d <= 0xFF19 {
-        t[ROW_FULL_WIDTH] |= 1 << (d - 0xFF00);
+        w |= 1 << (d - 0xFF00);
         d += 1;
     }
+    t[0xFF00 >> 6] = w;
     t
 };
 
-/// The row of [`START_BITS`] for a three-byte character with lead bytes `b0 b1` (`b1` a
-/// continuation byte), or `None` when it has none.
+/// The row of [`START_BITS`] for a three-byte character with lead bytes `b0 b1`: its code
+/// point over 64.
 #[inline(always)]
-fn start_row(b0: u8, b1: u8) -> Option<usize> {
-    match (b0, b1) {
-        (0xE4..=0xE9, _) => Some(usize::from(b0 - 0xE4) * 64 + usize::from(b1 & 0x3F)),
-        (0xE2, 0x80) => Some(ROW_GENERAL_PUNCT),
-        (0xE3, 0x80) => Some(ROW_CJK_PUNCT),
-        (0xEF, 0xBC) => Some(ROW_FULL_WIDTH),
-        _ => None,
-    }
+fn start_row(b0: u8, b1: u8) -> usize {
+    usize::from(b0 & 0x0F) << 6 | usize::from(b1 & 0x3F)
+}
+
+/// [`may_start_wide`] for the characters whose row [`START_BITS`] decides (most ideographs
+/// and punctuation of a message, with one table probe): every digit style, numeral and
+/// context word start may start, so a `Some(false)` rules them all out (test
+/// `wide_fast_path_refuses_no_possible_start`).
+#[inline(always)]
+fn start_bit(c: char) -> Option<bool> {
+    let bits = *START_BITS.get(c as usize >> 6)?;
+    (bits != u64::MAX).then_some(bits & (1 << (c as u32 & 0x3F)) != 0)
 }
 
 /// ASCII bytes that may start an entity: digits, `+`, `@` and the first letters of `vx`, `wx`,
@@ -300,6 +309,53 @@ static ASCII_START: [bool; 128] = {
     t
 };
 
+/// The character before `p`, as [`char_before`] reads it: a whole three-byte character
+/// straight from its bytes (most of the time), else through [`char_before`].
+#[inline(always)]
+fn prev_char(text: &[u8], p: usize) -> Option<char> {
+    if let Some(&[b0, b1, b2]) = p.checked_sub(3).and_then(|s| text.get(s..p)) {
+        // Lead bytes that allow any continuation bytes (not `E0`, `ED`), as in `char_at`.
+        if matches!(b0, 0xE1..=0xEC | 0xEE..=0xEF) && (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 {
+            let u =
+                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
+            return char::from_u32(u);
+        }
+    }
+    char_before(text, p).map(|(c, _)| c)
+}
+
+/// Five three-byte characters in a 16-byte word: the bits of their lead and continuation
+/// bytes that tell them (`1110xxxx 10xxxxxx 10xxxxxx`), and the values of those bits.
+const LEAD5_MASK: u128 = 0x00C0_C0F0_C0C0_F0C0_C0F0_C0C0_F0C0_C0F0;
+const LEAD5: u128 = 0x0080_80E0_8080_E080_80E0_8080_E080_80E0;
+
+/// Bytes of a word with their top bit set.
+const HIGH: u64 = 0x8080_8080_8080_8080;
+/// A byte value in every byte of a word.
+const ONES: u64 = 0x0101_0101_0101_0101;
+
+/// The lowest set bit marks the first zero byte of `x` exactly (bits above it may be
+/// spurious); 0 when `x` has no zero byte.
+#[inline(always)]
+fn zero_bytes(x: u64) -> u64 {
+    x.wrapping_sub(ONES) & !x & HIGH
+}
+
+/// The top bits of the bytes of `w` (eight text bytes, little-endian) that are past ASCII or
+/// in [`ASCII_START`]; as with [`zero_bytes`], only the lowest set bit is exact (test
+/// `ascii_stops_find_the_first_start`).
+#[inline(always)]
+fn ascii_stops(w: u64) -> u64 {
+    // `0`..`9`: at least 0x30 and below 0x3A (no carry out of an ASCII byte).
+    let digits = w.wrapping_add(ONES * 0x50) & !w.wrapping_add(ONES * 0x46);
+    ((w | digits) & HIGH)
+        // `v`, `V`, `w`, `W` (and only those) give 0x77 with bits 0 and 5 set.
+        | zero_bytes((w | (ONES * 0x21)) ^ (ONES * 0x77))
+        | zero_bytes((w | (ONES * 0x20)) ^ (ONES * u64::from(b'q')))
+        | zero_bytes(w ^ (ONES * u64::from(b'+')))
+        | zero_bytes(w ^ (ONES * u64::from(b'@')))
+}
+
 /// The first character at or after `p` and before `stop` that may start an entity (see
 /// [`may_start_wide`]): `Ok((offset, char, len))`; else `Err` with where the scan got to (at
 /// least `stop`, more when a character crosses it). Invalid UTF-8 starts nothing.
@@ -312,39 +368,77 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
                 return Ok((p, b as char, 1));
             }
             p += 1;
+            // Then eight bytes at a time, up to the first that may start or is past ASCII.
+            while let Some(word) = text
+                .get(p..p + 8)
+                .filter(|_| p + 8 <= stop)
+                .and_then(|s| <[u8; 8]>::try_from(s).ok())
+            {
+                let stops = ascii_stops(u64::from_le_bytes(word));
+                if stops != 0 {
+                    p += (stops.trailing_zeros() / 8) as usize;
+                    break;
+                }
+                p += 8;
+            }
             continue;
         }
-        // Runs of ideographs (most of a Chinese text), straight from their bytes with one
-        // table probe each.
-        let run_start = p;
-        // Characters starting before `stop` whose three bytes are in the text.
-        let end = stop.min(text.len().saturating_sub(2));
-        while p < end {
-            let (b0, b1, b2) = (text[p], text[p + 1], text[p + 2]);
-            let row = b0.wrapping_sub(0xE4);
-            if row >= 6 || (b1 ^ 0x80) | (b2 ^ 0x80) >= 0x40 {
+        // Three-byte characters (most of a Chinese text), straight from their bytes with one
+        // table probe each, five at a time: step over those of the five that start before
+        // `stop` and nothing, up to the first that is no three-byte character or may start.
+        loop {
+            let mut end = [0u8; 16];
+            let chunk = match text
+                .get(p..p + 16)
+                .and_then(|s| <&[u8; 16]>::try_from(s).ok())
+            {
+                Some(chunk) => chunk,
+                // Near the end: zeros past it are no three-byte character.
+                None => {
+                    let rest = text.get(p..).unwrap_or_default();
+                    end[..rest.len()].copy_from_slice(rest);
+                    &end
+                }
+            };
+            let bad = (u128::from_le_bytes(*chunk) ^ LEAD5) & LEAD5_MASK;
+            let quiet = |k: usize| {
+                START_BITS[start_row(chunk[3 * k], chunk[3 * k + 1])]
+                    & (1 << (chunk[3 * k + 2] & 0x3F))
+                    == 0
+            };
+            // The common case, five three-byte characters before `stop`.
+            if bad == 0
+                && p + 13 <= stop
+                && quiet(0)
+                && quiet(1)
+                && quiet(2)
+                && quiet(3)
+                && quiet(4)
+            {
+                p += 15;
+                continue;
+            }
+            // How many of the five are three-byte characters and start before `stop`.
+            let n = ((bad.trailing_zeros() / 24) as usize).min((stop - p).div_ceil(3));
+            let mut k = 0;
+            while k < n && quiet(k) {
+                k += 1;
+            }
+            p += 3 * k;
+            if k < 5 {
                 break;
             }
-            let word = usize::from(row) * 64 + usize::from(b1 & 0x3F);
-            let bit = b2 & 0x3F;
-            if START_BITS[word] & (1 << bit) != 0 {
-                if let Some(c) = char::from_u32(0x4000 + ((word as u32) << 6 | u32::from(bit))) {
-                    return Ok((p, c, 3));
-                }
-            }
-            p += 3;
         }
-        if p != run_start {
+        if p >= stop || text[p] < 0x80 {
             continue;
         }
-        // Other three-byte characters of the common rows, the same way.
         if let Some(&[b0, b1, b2]) = text.get(p..p + 3) {
-            if (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 {
-                if let Some(row) = start_row(b0, b1) {
-                    if START_BITS[row] & (1 << (b2 & 0x3F)) != 0 {
-                        let u = (u32::from(b0 & 0x0F) << 12)
-                            | (u32::from(b1 & 0x3F) << 6)
-                            | u32::from(b2 & 0x3F);
+            if b0 >> 4 == 0xE && (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 {
+                let row = start_row(b0, b1);
+                let bits = START_BITS[row];
+                if bits != u64::MAX {
+                    if bits & (1 << (b2 & 0x3F)) != 0 {
+                        let u = (row as u32) << 6 | u32::from(b2 & 0x3F);
                         if let Some(c) = char::from_u32(u) {
                             return Ok((p, c, 3));
                         }
@@ -471,6 +565,15 @@ fn run_digit(c: char) -> Option<u8> {
     if let Some(d) = digit(c) {
         return Some(d);
     }
+    // Most characters next to a number are ideographs and punctuation that start nothing.
+    if start_bit(c) == Some(false) {
+        return None;
+    }
+    folded_numeral(c)
+}
+
+/// The digit a Chinese numeral reads as, through `fold_char` (the slow part of [`run_digit`]).
+fn folded_numeral(c: char) -> Option<u8> {
     let simple = match fold_char(c) {
         Fold::Char(f) => f,
         _ => c,
@@ -483,7 +586,7 @@ fn digit(c: char) -> Option<u8> {
     if c.is_ascii_digit() {
         return Some(c as u8);
     }
-    if c.is_ascii() || is_ideograph(c) {
+    if c.is_ascii() || is_ideograph(c) || start_bit(c) == Some(false) {
         return None;
     }
     match fold_char(c) {
@@ -569,8 +672,14 @@ fn read_run(text: &[u8], p: usize) -> Run {
     let mut gstart = p;
     let mut glen = 0;
     while let Some((c, len)) = char_at(text, q) {
-        if let Some(d) = run_digit(c) {
-            if digit(c).is_none() {
+        // ASCII digits (most) without the call.
+        let d = if c.is_ascii_digit() {
+            Some(c as u8)
+        } else {
+            run_digit(c)
+        };
+        if let Some(d) = d {
+            if !c.is_ascii_digit() && digit(c).is_none() {
                 r.numerals += 1;
             }
             if glen == 0 {
@@ -667,7 +776,9 @@ fn number_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
         }
         return end.max(r.end);
     }
-    if r.frac.is_some() || r.thousands {
+    // Too short to be any number `classify` knows (the shortest, service numbers, have 5
+    // digits; test `classify_needs_five_digits`): most runs of a message (`50`, `2019`).
+    if r.frac.is_some() || r.thousands || r.digits.len() < 5 {
         return r.end;
     }
     let before = char_before(text, r.start).map(|(c, _)| c);
@@ -978,6 +1089,23 @@ const fn edge_bytes(words: &[(&str, &str)], last: bool) -> [u64; 4] {
 static PREFIX_LAST_BYTES: [u64; 4] = edge_bytes(PREFIXES, true);
 static SUFFIX_FIRST_BYTES: [u64; 4] = edge_bytes(SUFFIXES, false);
 
+/// The third bytes of the words of `words` that start with a three-byte character: with the
+/// first byte, rules out most characters a number is followed by (`2019年`).
+const fn third_bytes(words: &[(&str, &str)]) -> [u64; 4] {
+    let mut t = [0u64; 4];
+    let mut i = 0;
+    while i < words.len() {
+        let w = words[i].0.as_bytes();
+        if w[0] >= 0xE0 {
+            t[(w[2] / 64) as usize] |= 1 << (w[2] % 64);
+        }
+        i += 1;
+    }
+    t
+}
+
+static SUFFIX_THIRD_BYTES: [u64; 4] = third_bytes(SUFFIXES);
+
 fn in_byte_set(set: &[u64; 4], b: u8) -> bool {
     set[usize::from(b / 64)] & (1 << (b % 64)) != 0
 }
@@ -1008,7 +1136,13 @@ fn money_context(text: &[u8], r: &Run) -> Option<(&'static str, usize, usize, u3
     // Suffix: a multiplier (万, 亿, 千), then a currency word, perhaps after one space.
     let mut q = r.end;
     let mut mult = 0;
-    for (w, m) in [("万", 4), ("亿", 8), ("千", 3)] {
+    // (All three start with `E4` or `E5`.)
+    let multipliers = if matches!(text.get(q), Some(0xE4 | 0xE5)) {
+        &[("万", 4), ("亿", 8), ("千", 3)][..]
+    } else {
+        &[]
+    };
+    for &(w, m) in multipliers {
         if starts_with_ci(text, q, w) {
             mult = m;
             q += w.len();
@@ -1021,7 +1155,13 @@ fn money_context(text: &[u8], r: &Run) -> Option<(&'static str, usize, usize, u3
     }
     let suffix = text
         .get(s)
-        .filter(|&&b| in_byte_set(&SUFFIX_FIRST_BYTES, b))
+        .filter(|&&b| {
+            in_byte_set(&SUFFIX_FIRST_BYTES, b)
+                && (b < 0xE0
+                    || text
+                        .get(s + 2)
+                        .is_some_and(|&b2| in_byte_set(&SUFFIX_THIRD_BYTES, b2)))
+        })
         .and_then(|_| SUFFIXES.iter().find(|(w, _)| starts_with_ci(text, s, w)))
         .filter(|(w, _)| {
             // ASCII words must end there (`usd`, not `usda`).
@@ -1106,7 +1246,7 @@ fn cn_unit(c: char) -> Option<u32> {
 }
 
 fn is_cn_numeral(c: char) -> bool {
-    cn_digit(c).is_some() || cn_unit(c).is_some()
+    start_bit(c) != Some(false) && (cn_digit(c).is_some() || cn_unit(c).is_some())
 }
 
 /// Money written in Chinese numerals (`五万元`, `叁仟块`). Returns where scanning resumes.
@@ -1215,15 +1355,31 @@ const CONTEXT_WORDS: &[(&str, Ctx)] = &[
     ("企鹅", Ctx::Qq),
 ];
 
-/// A context word (`微信`, `vx`, `QQ`, …) at `p`, read with folding: its kind and end.
-fn context_at(text: &[u8], p: usize) -> Option<(Ctx, usize)> {
-    let (c0, _) = char_at(text, p)?;
+/// A context word (`微信`, `vx`, `QQ`, …) at `p`, where the text has the character `c0` of
+/// `len0` bytes, read with folding: its kind and end.
+fn context_at(text: &[u8], p: usize, c0: char, len0: usize) -> Option<(Ctx, usize)> {
     let first = letter(c0).map(|b| b as char).unwrap_or(c0);
     if !matches!(
         first,
         '微' | '威' | '薇' | '徽' | 'v' | 'w' | '加' | '+' | '＋' | 'q' | '扣' | '企'
     ) {
         return None;
+    }
+    // Every word has a second character, one of a few (test `context_words_second_chars`):
+    // the next byte alone rules out `www`, `we`, `+86`, …, the next character `加入`, `企业`.
+    let &next = text.get(p + len0)?;
+    if next < 0x80 {
+        if !matches!(next | 0x20, b'e' | b'q' | b'v' | b'x') {
+            return None;
+        }
+    } else {
+        let (c1, _) = char_at(text, p + len0)?;
+        if !matches!(
+            letter(c1).map_or(c1, char::from),
+            'e' | 'q' | 'v' | 'x' | '信' | '扣' | '鹅'
+        ) {
+            return None;
+        }
     }
     // `first` as the words spell it (`＋` is read as `+` below): the first byte of a word that
     // can match.

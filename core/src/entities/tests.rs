@@ -330,10 +330,11 @@ fn wide_fast_path_refuses_no_possible_start() {
             '微' | '威' | '薇' | '徽' | 'v' | 'w' | '加' | '+' | '＋' | 'q' | '扣' | '企'
         );
         let could_start = context_start
-            || digit(c).is_some()
+            || matches!(fold_char(c), Fold::Char(d) if d.is_ascii_digit())
             || c == '＠'
             || cn_digit(c).is_some()
-            || run_digit(c).is_some();
+            || cn_unit(c).is_some()
+            || folded_numeral(c).is_some();
         if could_start {
             assert!(may_start_wide(c), "{c:?} U+{:04X}", c as u32);
             passed += 1;
@@ -362,13 +363,20 @@ fn start_bits_equal_the_wide_gate() {
         let &[b0, b1, b2] = c.encode_utf8(&mut b).as_bytes() else {
             unreachable!()
         };
-        if let Some(row) = start_row(b0, b1) {
+        assert_eq!(start_row(b0, b1), u as usize >> 6);
+        let bits = START_BITS[start_row(b0, b1)];
+        if bits != u64::MAX {
             rows += 1;
-            let bit = START_BITS[row] & (1 << (b2 & 0x3F)) != 0;
+            let bit = bits & (1 << (b2 & 0x3F)) != 0;
             assert_eq!(bit, may_start_wide(c), "{c:?} U+{u:04X}");
         }
     }
     assert_eq!(rows, 0x6000 + 3 * 64);
+    // Every character of an undecided row reaches `may_start_wide`.
+    assert_eq!(
+        START_BITS.iter().filter(|&&r| r != u64::MAX).count(),
+        0x6000 / 64 + 3
+    );
 }
 
 #[test]
@@ -378,6 +386,104 @@ fn ideographs_fold_to_no_ascii() {
         assert!(is_ideograph(c));
         if let Fold::Char(f) = fold_char(c) {
             assert!(!f.is_ascii(), "{c:?}");
+        }
+    }
+}
+
+#[test]
+fn ascii_stops_find_the_first_start() {
+    // The first byte that is past ASCII or may start, else none: every byte value at every
+    // place of a word, among bytes that start nothing and bytes that do.
+    let first = |w: &[u8; 8]| w.iter().position(|&b| b >= 0x80 || ASCII_START[b as usize]);
+    let got = |w: &[u8; 8]| {
+        let s = ascii_stops(u64::from_le_bytes(*w));
+        (s != 0).then(|| (s.trailing_zeros() / 8) as usize)
+    };
+    for fill in [b'a', b' ', b'/', b'u', b'P', b'x', b'?'] {
+        for at in 0..8 {
+            for b in 0..=255u8 {
+                for tail in [fill, b'0', b'9', b'@', 0xE4, b'v', b'+', 0xFF] {
+                    let mut w = [fill; 8];
+                    w[at] = b;
+                    if at + 1 < 8 {
+                        w[at + 1] = tail;
+                    }
+                    assert_eq!(got(&w), first(&w), "{w:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn classify_needs_five_digits() {
+    // `number_at` skips runs of fewer than five digits without classifying them.
+    let groupings: [&[(usize, usize, usize)]; 3] =
+        [&[], &[(1, 0, 1), (3, 2, 5)], &[(2, 0, 2), (2, 3, 5)]];
+    for len in 1..5u32 {
+        for v in 0..10u32.pow(len) {
+            let d = alloc::format!("{v:0width$}", width = len as usize);
+            for plus in [false, true] {
+                for g in groupings {
+                    let one = [(d.len(), 0, d.len())];
+                    let g = if g.is_empty() { &one[..] } else { g };
+                    assert!(classify(&d, plus, g).is_none(), "{d} {plus} {g:?}");
+                }
+            }
+        }
+    }
+    assert!(classify("95588", false, &[(5, 0, 5)]).is_some());
+}
+
+#[test]
+fn context_words_second_chars() {
+    // `context_at` rules words out by their second character.
+    for (word, _) in CONTEXT_WORDS {
+        let second = word.chars().nth(1).expect("two characters");
+        assert!(
+            matches!(second, 'e' | 'q' | 'v' | 'x' | '信' | '扣' | '鹅'),
+            "{word}"
+        );
+    }
+    assert_eq!(kinds("加vx：ab_cd12"), [(Wechat, "ab_cd12".to_string())]);
+    assert_eq!(kinds("加ｖ：ab_cd12"), [(Wechat, "ab_cd12".to_string())]);
+    assert_eq!(kinds("扣扣 12345678"), [(Qq, "12345678".to_string())]);
+    assert_eq!(kinds("QQ 12345678"), [(Qq, "12345678".to_string())]);
+    assert!(kinds("www.qa 12345678 wa 加入 12345678").is_empty());
+}
+
+#[test]
+fn every_money_word_is_read() {
+    // The byte filters before the word lists let every word through.
+    for &(w, cur) in SUFFIXES {
+        for m in ["", "万", "亿", "千"] {
+            let text = alloc::format!("共3{m}{w}整");
+            let v = kinds(&text);
+            assert_eq!(v.len(), 1, "{text}");
+            assert!(v[0].0 == Money && v[0].1.starts_with(cur), "{text} {v:?}");
+        }
+    }
+    for &(w, cur) in PREFIXES {
+        let text = alloc::format!("共{w}3整");
+        assert_eq!(kinds(&text), [(Money, alloc::format!("{cur} 3"))], "{text}");
+    }
+}
+
+#[test]
+fn prev_char_reads_as_char_before() {
+    let mut texts: Vec<Vec<u8>> = ["一二三", "a五b", "é六", "😀七", "〇八"]
+        .iter()
+        .map(|t| t.as_bytes().to_vec())
+        .collect();
+    // Broken and overlong sequences around three-byte characters.
+    texts.push(b"\xE4\xB8\x80\xB8\x80\xE0\x80\x80\xED\xA0\x80\xE4\xB8\xFF\x80\x80".to_vec());
+    for t in &texts {
+        for p in 0..=t.len() {
+            assert_eq!(
+                prev_char(t, p),
+                char_before(t, p).map(|(c, _)| c),
+                "{t:?} {p}"
+            );
         }
     }
 }
