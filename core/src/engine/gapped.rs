@@ -480,14 +480,15 @@ impl ElemHits {
 }
 
 /// Whether a literal set is better compared in place, at the positions a match has reached,
-/// than reported by the keyword automaton at every occurrence: a few ASCII literals of at most
-/// two bytes (`t`, `n`, `qx` after `回复`) occur all over a text, and each occurrence costs the
-/// automaton a report. Only for sets that never start a match (those need every occurrence).
+/// than reported by the keyword automaton at every occurrence: a few short ASCII literals
+/// (`t`, `td`, `n`, `0`, `qx`, `tdxs` after `回复`) occur all over a text, and each occurrence
+/// costs the automaton a report. Only for sets that never start a match (those need every
+/// occurrence).
 pub(crate) fn compared_in_place(set: &LitSet) -> bool {
     set.len() <= 8
         && set
             .iter()
-            .all(|lit| (1..=2).contains(&lit.len()) && lit.is_ascii())
+            .all(|lit| (1..=4).contains(&lit.len()) && lit.is_ascii())
 }
 
 /// Working sets of positions, kept between scans so matching does not allocate.
