@@ -274,15 +274,15 @@ const TRIGGER3: [u32; 64] = {
     t
 };
 
-/// The low six bits of the last bytes of the three-byte triggers, as bits.
-const TRIGGER_LAST: u64 = {
-    let mut bits = 0;
+/// 1 for the bytes that end a three-byte trigger, 0 for the others: one load tests a byte.
+const TRIGGER_LAST: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut k = 0;
     while k < TRIGGERS3.len() {
-        bits |= 1 << ((TRIGGERS3[k] >> 16) & 63);
+        t[(TRIGGERS3[k] >> 16) as usize & 255] = 1;
         k += 1;
     }
-    bits
+    t
 };
 
 /// `。 点 點 ． ｡ ：` as little-endian words; `：` last.
@@ -302,6 +302,16 @@ const COLON3: u32 = 0x009A_BCEF;
 #[inline(always)]
 fn is_trigger3(c: u32) -> bool {
     TRIGGER3[(c >> 16) as usize & 63] == c
+}
+
+/// The kind of the three-byte trigger `c` (a little-endian word).
+#[inline(always)]
+fn trigger_kind(c: u32) -> Trigger {
+    if c == COLON3 {
+        Trigger::Colon
+    } else {
+        Trigger::Dot
+    }
 }
 
 /// Five three-byte characters in a 16-byte word: the bits of their lead and continuation
@@ -361,20 +371,19 @@ fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
             if u128::from_le_bytes(*chunk) & LEAD5_MASK != LEAD5 {
                 break;
             }
-            // The last bytes of the five, as bits: a trigger is there only if one of their
-            // bits is a trigger's.
-            let last = |k: usize| 1u64 << (chunk[3 * k + 2] & 63);
-            if (last(0) | last(1) | last(2) | last(3) | last(4)) & TRIGGER_LAST != 0
-                && (0..5).any(|k| {
-                    is_trigger3(u32::from_le_bytes([
-                        chunk[3 * k],
-                        chunk[3 * k + 1],
-                        chunk[3 * k + 2],
-                        0,
-                    ]))
-                })
-            {
-                break;
+            // The last bytes of the five through the table, as bits by character: a trigger
+            // is there only at a set bit. The first such character is tested; scanning
+            // resumes after it when it is none.
+            let last = |k: usize| u32::from(TRIGGER_LAST[usize::from(chunk[3 * k + 2])]) << k;
+            let ends = last(0) | last(1) | last(2) | last(3) | last(4);
+            if ends != 0 {
+                let k = ends.trailing_zeros() as usize;
+                let c = u32::from_le_bytes([chunk[3 * k], chunk[3 * k + 1], chunk[3 * k + 2], 0]);
+                if is_trigger3(c) {
+                    return Some((i + 3 * k, 3, trigger_kind(c)));
+                }
+                i += 3 * k + 3;
+                continue;
             }
             i += 15;
         }
@@ -408,12 +417,7 @@ fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
         }
         let c = w & 0x00FF_FFFF;
         if is_trigger3(c) {
-            let kind = if c == COLON3 {
-                Trigger::Colon
-            } else {
-                Trigger::Dot
-            };
-            return Some((i, 3, kind));
+            return Some((i, 3, trigger_kind(c)));
         }
         i += 3;
     }
