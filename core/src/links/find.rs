@@ -12,8 +12,9 @@ use alloc::vec::Vec;
 use super::script::{Script, UnicodeScript};
 
 use super::canon::{canonicalize, parse_ipv4};
+use super::host::JudgeScratch;
 use super::suffix;
-use super::{host, punycode, Link, LinkData, LinkFlags};
+use super::{host, punycode, FindScratch, Link, LinkData, LinkFlags};
 use crate::normalize::{fold_char, Fold};
 
 /// Characters read back from a dot trigger.
@@ -431,7 +432,7 @@ pub(crate) fn find_links(
     data: &LinkData,
     out: &mut Vec<Link>,
     cap: usize,
-    units: &mut Vec<Unit>,
+    scratch: &mut FindScratch,
 ) {
     let limit = out.len() + cap;
     let mut i = 0;
@@ -441,7 +442,7 @@ pub(crate) fn find_links(
             break;
         };
         match trigger {
-            Trigger::Colon => match scheme_link(text, t, tlen, floor, data, units) {
+            Trigger::Colon => match scheme_link(text, t, tlen, floor, data, scratch) {
                 Some(link) => {
                     i = link.end.max(t + tlen);
                     floor = link.end;
@@ -450,7 +451,7 @@ pub(crate) fn find_links(
                 None => i = t + tlen,
             },
             Trigger::Dot => {
-                let resume = bare_links(text, t, &mut floor, data, units, out, limit);
+                let resume = bare_links(text, t, &mut floor, data, scratch, out, limit);
                 i = resume.max(t + tlen);
             }
         }
@@ -486,10 +487,11 @@ fn bare_links(
     t: usize,
     floor: &mut usize,
     data: &LinkData,
-    units: &mut Vec<Unit>,
+    scratch: &mut FindScratch,
     out: &mut Vec<Link>,
     limit: usize,
 ) -> usize {
+    let FindScratch { units, judge } = scratch;
     // 0. A dot between two characters that cannot touch a host (CJK text, punctuation): the
     // common case in Chinese prose (`。`), settled without reading further.
     let tlen = char_at(text, t).map_or(1, |(_, l)| l);
@@ -611,7 +613,7 @@ fn bare_links(
             hi += 1;
         }
         if first_label_is_www(&units[i..hi]) {
-            try_host(text, &units[i..hi], floor, data, out);
+            try_host(text, &units[i..hi], floor, data, judge, out);
         } else {
             let mut j = i;
             while j < hi && out.len() < limit {
@@ -623,7 +625,7 @@ fn bare_links(
                 while h < hi && !is_break(units, h, false) {
                     h += 1;
                 }
-                try_host(text, &units[j..h], floor, data, out);
+                try_host(text, &units[j..h], floor, data, judge, out);
                 j = h;
             }
         }
@@ -633,7 +635,14 @@ fn bare_links(
 }
 
 /// Tries one segment of host units as a link without scheme.
-fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: &mut Vec<Link>) {
+fn try_host(
+    text: &[u8],
+    seg: &[Unit],
+    floor: &mut usize,
+    data: &LinkData,
+    judge: &mut JudgeScratch,
+    out: &mut Vec<Link>,
+) {
     // Trim dots and spaces at both ends.
     let Some(lo) = seg.iter().position(|u| u.kind == Kind::Label) else {
         return;
@@ -786,7 +795,7 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
     let known = found_suffix
         .filter(|_| canon.host == ascii_host)
         .map(|s| s.on(canon.host.as_bytes()));
-    out.push(host::judge(start, end, &canon, flags, data, known));
+    out.push(host::judge(start, end, &canon, flags, data, known, judge));
 }
 
 /// What [`try_host`] tests on the labels of a host, read from its units.
@@ -1087,8 +1096,9 @@ fn scheme_link(
     tlen: usize,
     floor: usize,
     data: &LinkData,
-    auth: &mut Vec<Unit>,
+    scratch: &mut FindScratch,
 ) -> Option<Link> {
+    let FindScratch { units: auth, judge } = scratch;
     // The scheme word: up to 5 letters back, folded (on the stack: every colon of a text
     // comes here).
     let mut letters_buf = [(0u8, 0usize); 5];
@@ -1258,7 +1268,7 @@ fn scheme_link(
     } else {
         LinkFlags::NONE
     };
-    Some(host::judge(start, end, &canon, flags, data, None))
+    Some(host::judge(start, end, &canon, flags, data, None, judge))
 }
 
 /// Cuts CJK text that follows a host: the last label keeps a known CJK top-level domain
