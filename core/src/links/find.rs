@@ -685,49 +685,21 @@ fn try_host(
     {
         // Neither an IPv4 address nor `www.`, and no port or path can follow: a bare host.
         let bare = shape.last_ascii && shape.last_in(host_units, BARE_TLDS);
-        // `Mr.Li`, `you.Call`: a capitalised word after a full stop.
-        let mut upper = host_units[shape.last_start..]
-            .iter()
-            .filter(|u| u.kind == Kind::Label)
-            .map(|u| u.upper);
-        let capitalised = upper.next() == Some(true) && upper.any(|u| !u);
-        if !bare || capitalised {
+        if !bare || shape.capitalised(host_units) {
             return;
         }
     }
 
-    // Labels.
-    let mut labels: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let mut dodge = false;
-    for u in host_units {
-        dodge |= u.dodge;
-        match u.kind {
-            Kind::Label => cur.push(u.c),
-            Kind::Dot | Kind::DianDot => labels.push(core::mem::take(&mut cur)),
-            _ => {}
-        }
-    }
-    labels.push(cur);
-    if labels.len() < 2 || labels.iter().any(|l| !valid_label(l)) {
-        return;
-    }
-    let last_dot = host_units
-        .iter()
-        .rposition(|u| matches!(u.kind, Kind::Dot | Kind::DianDot))
-        .unwrap_or(0);
-    let tld_upper: Vec<bool> = host_units[last_dot..]
-        .iter()
-        .filter(|u| u.kind == Kind::Label)
-        .map(|u| u.upper)
-        .collect();
-    let Some(ascii_host) = ascii_host(&labels) else {
+    // The host in ASCII (the labels are valid: `LabelShape::of` checked them).
+    let mut dodge = host_units.iter().any(|u| u.dodge);
+    let Some(ascii_host) = ascii_host(host_units) else {
         return;
     };
 
     // Port and path.
     let mut end = host_end;
-    let mut raw = String::from("http://");
+    let mut raw = String::with_capacity(16 + ascii_host.len());
+    raw.push_str("http://");
     raw.push_str(&ascii_host);
     let mut has_port = false;
     if let Some(after) = read_port(text, end, &mut raw) {
@@ -742,12 +714,11 @@ fn try_host(
     }
 
     // Is it a link?
-    let is_ip = labels.len() == 4 && parse_ipv4(&ascii_host).is_some();
-    let www = labels[0] == "www";
+    let is_ip = shape.count == 4 && parse_ipv4(&ascii_host).is_some();
+    let www = shape.www;
     let mut found_suffix = None;
     if !is_ip {
-        let tld = labels.last().map(String::as_str).unwrap_or("");
-        let tld_ascii = tld.bytes().all(|b| b.is_ascii_alphabetic());
+        let tld_ascii = shape.last_alpha;
         let tld_idn = ascii_host
             .rsplit('.')
             .next()
@@ -756,12 +727,10 @@ fn try_host(
             return;
         }
         if !www && !has_path && !has_port {
-            if !BARE_TLDS.contains(&tld) {
+            if !(shape.last_ascii && shape.last_in(host_units, BARE_TLDS)) {
                 return;
             }
-            // `Mr.Li`, `you.Call`: a capitalised word after a full stop.
-            let capitalised = tld_upper.first() == Some(&true) && tld_upper[1..].iter().any(|u| !u);
-            if capitalised {
+            if shape.capitalised(host_units) {
                 return;
             }
         }
@@ -774,8 +743,8 @@ fn try_host(
             return;
         }
         found_suffix = sfx;
-    } else if labels
-        .iter()
+    } else if ascii_host
+        .split('.')
         .any(|l| l.starts_with('0') && l.len() > 1 && !l.starts_with("0x"))
         && !has_path
         && !has_port
@@ -814,8 +783,8 @@ struct LabelShape {
 
 impl LabelShape {
     /// The shape of the labels of `units` (the label characters between dots; other units
-    /// are left out), or `None` when there are fewer than two or one is not valid (see
-    /// [`valid_label`]).
+    /// are left out), or `None` when there are fewer than two or one is not valid (empty,
+    /// longer than 63 characters, or starting or ending with `-`).
     fn of(units: &[Unit]) -> Option<LabelShape> {
         let mut count = 0;
         let mut www = false;
@@ -864,6 +833,16 @@ impl LabelShape {
         })
     }
 
+    /// `Mr.Li`, `you.Call`: the last label of `units` is a capitalised word (after a full
+    /// stop).
+    fn capitalised(&self, units: &[Unit]) -> bool {
+        let mut upper = units[self.last_start..]
+            .iter()
+            .filter(|u| u.kind == Kind::Label)
+            .map(|u| u.upper);
+        upper.next() == Some(true) && upper.any(|u| !u)
+    }
+
     /// Whether the last label of `units` is in `list` (sorted, of ASCII words of at most 8
     /// bytes).
     fn last_in(&self, units: &[Unit], list: &[&str]) -> bool {
@@ -884,25 +863,32 @@ impl LabelShape {
     }
 }
 
-fn valid_label(l: &str) -> bool {
-    !l.is_empty() && l.chars().count() <= 63 && !l.starts_with('-') && !l.ends_with('-')
-}
-
-/// The host in ASCII: Punycode for labels with other scripts.
-fn ascii_host(labels: &[String]) -> Option<String> {
-    let mut out = String::new();
-    for (i, l) in labels.iter().enumerate() {
-        if i > 0 {
-            out.push('.');
-        }
-        if l.is_ascii() {
-            out.push_str(l);
+/// The host of `units` in ASCII, its labels (the label characters between dots) joined by
+/// `.`: Punycode for labels with other scripts.
+fn ascii_host(units: &[Unit]) -> Option<String> {
+    let mut out = String::with_capacity(units.len() + 8);
+    let mut chars: Vec<char> = Vec::new();
+    let label_end = |chars: &mut Vec<char>, out: &mut String| -> Option<()> {
+        if chars.iter().all(char::is_ascii) {
+            out.extend(chars.iter());
         } else {
-            let chars: Vec<char> = l.chars().collect();
             out.push_str("xn--");
-            out.push_str(&punycode::encode(&chars)?);
+            out.push_str(&punycode::encode(chars)?);
+        }
+        chars.clear();
+        Some(())
+    };
+    for u in units {
+        match u.kind {
+            Kind::Label => chars.push(u.c),
+            Kind::Dot | Kind::DianDot => {
+                label_end(&mut chars, &mut out)?;
+                out.push('.');
+            }
+            _ => {}
         }
     }
+    label_end(&mut chars, &mut out)?;
     Some(out)
 }
 
