@@ -1009,14 +1009,16 @@ fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usi
     if !matches!(first, Some(('/' | '?' | '#', _))) {
         return pos;
     }
-    let mut chars: Vec<(char, usize)> = Vec::new();
+    // The folded characters go to `raw` as they are read: all ASCII, one byte each.
+    let from = raw.len();
     let mut p = pos;
     let mut d = false;
-    while chars.len() < PATH_CAP {
+    let mut n = 0;
+    while n < PATH_CAP {
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
-        if matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
+        if is_invisible(c) {
             d = true;
             p += len;
             continue;
@@ -1026,20 +1028,23 @@ fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usi
         };
         d |= fd;
         p += len;
-        chars.push((f, p));
+        raw.push(f);
+        n += 1;
     }
     // Trailing punctuation and unbalanced closing brackets are the sentence's, not the link's.
-    let count = |c: char| chars.iter().filter(|(x, _)| *x == c).count() as isize;
-    let mut parens = count(')') - count('(');
-    let mut brackets = count(']') - count('[');
-    while let Some(&(c, _)) = chars.last() {
+    let path = &raw.as_bytes()[from..];
+    let count = |c: u8| path.iter().filter(|&&x| x == c).count() as isize;
+    let mut parens = count(b')') - count(b'(');
+    let mut brackets = count(b']') - count(b'[');
+    let mut keep = path.len();
+    while let Some(&c) = path[..keep].last() {
         let drop = match c {
-            '.' | ',' | ';' | ':' | '!' | '?' | '*' | '\'' | '"' => true,
-            ')' if parens > 0 => {
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'*' | b'\'' | b'"' => true,
+            b')' if parens > 0 => {
                 parens -= 1;
                 true
             }
-            ']' if brackets > 0 => {
+            b']' if brackets > 0 => {
                 brackets -= 1;
                 true
             }
@@ -1048,16 +1053,33 @@ fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usi
         if !drop {
             break;
         }
-        chars.pop();
+        keep -= 1;
     }
-    match chars.last() {
-        Some(&(_, end)) => {
-            *dodge |= d;
-            raw.extend(chars.iter().map(|(c, _)| *c));
-            end
+    let mut dropped = path.len() - keep;
+    raw.truncate(from + keep);
+    if keep == 0 {
+        return pos;
+    }
+    *dodge |= d;
+    // The end is right after the last character kept: back over the dropped ones and the
+    // invisible ones read (all decoded forward above).
+    let mut end = p;
+    while let Some((c, cs)) = char_before(text, end) {
+        if is_invisible(c) {
+            end = cs;
+        } else if dropped > 0 {
+            dropped -= 1;
+            end = cs;
+        } else {
+            break;
         }
-        None => pos,
     }
+    end
+}
+
+/// A zero-width character, skipped inside a path.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 /// A path character: ASCII graphic characters except delimiters that end links in prose, and

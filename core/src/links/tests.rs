@@ -454,3 +454,33 @@ fn every_http_link_of_the_corpus_is_found() {
     assert!(checked > 0);
     assert!(missed.is_empty());
 }
+
+#[test]
+fn a_path_ends_after_its_last_kept_character() {
+    // Trailing punctuation (full-width too) and zero-width characters after the last kept
+    // character are left out of the span; unbalanced closing brackets are the sentence's.
+    let cases = [
+        (
+            "看 http://abc.com/a\u{200B}b？\u{200B}! 好",
+            "http://abc.com/a\u{200B}b",
+            "http://abc.com/ab",
+        ),
+        (
+            "见 http://abc.com/p(x)). 好",
+            "http://abc.com/p(x)",
+            "http://abc.com/p(x)",
+        ),
+        ("网址 abc.com/x\u{200B}。", "abc.com/x", "http://abc.com/x"),
+        (
+            "(see abc.com/q?a=1]",
+            "abc.com/q?a=1",
+            "http://abc.com/q?a=1",
+        ),
+    ];
+    for (text, span, url) in cases {
+        let v = find(text);
+        assert_eq!(v.len(), 1, "{text:?}: {v:?}");
+        assert_eq!(&text[v[0].start..v[0].end], span, "{text:?}");
+        assert_eq!(v[0].url, url, "{text:?}");
+    }
+}
