@@ -867,28 +867,42 @@ impl LabelShape {
 /// `.`: Punycode for labels with other scripts.
 fn ascii_host(units: &[Unit]) -> Option<String> {
     let mut out = String::with_capacity(units.len() + 8);
-    let mut chars: Vec<char> = Vec::new();
-    let label_end = |chars: &mut Vec<char>, out: &mut String| -> Option<()> {
-        if chars.iter().all(char::is_ascii) {
-            out.extend(chars.iter());
-        } else {
-            out.push_str("xn--");
-            out.push_str(&punycode::encode(chars)?);
-        }
-        chars.clear();
+    // ASCII labels are written as they are read; a label with another script is gathered in
+    // `wide` (from its first such character, with the ASCII before it) and encoded at its end.
+    let mut wide: Vec<char> = Vec::new();
+    let mut label_start = 0;
+    let mut is_wide = false;
+    let end_label = |wide: &mut Vec<char>, out: &mut String| -> Option<()> {
+        out.push_str("xn--");
+        out.push_str(&punycode::encode(wide)?);
+        wide.clear();
         Some(())
     };
     for u in units {
         match u.kind {
-            Kind::Label => chars.push(u.c),
+            Kind::Label if !is_wide && u.c.is_ascii() => out.push(u.c),
+            Kind::Label => {
+                if !is_wide {
+                    is_wide = true;
+                    wide.extend(out[label_start..].chars());
+                    out.truncate(label_start);
+                }
+                wide.push(u.c);
+            }
             Kind::Dot | Kind::DianDot => {
-                label_end(&mut chars, &mut out)?;
+                if is_wide {
+                    end_label(&mut wide, &mut out)?;
+                    is_wide = false;
+                }
                 out.push('.');
+                label_start = out.len();
             }
             _ => {}
         }
     }
-    label_end(&mut chars, &mut out)?;
+    if is_wide {
+        end_label(&mut wide, &mut out)?;
+    }
     Some(out)
 }
 

@@ -240,6 +240,10 @@ fn idn_hosts() {
     let l = &find("Visit bücher.de today")[0];
     assert_eq!(l.host, "xn--bcher-kva.de");
     assert!(!l.flags.contains(LinkFlags::CONFUSABLE));
+    // Without a scheme, an IDN label between ASCII ones; ASCII before its first other-script
+    // character is part of it.
+    let l = &find("见 www.p\u{430}ypal.com/x 好")[0];
+    assert_eq!(l.host, "www.xn--pypal-4ve.com");
     let l = &find("go http://xn--80ak6aa92e.com/")[0];
     assert!(l
         .flags
