@@ -1029,6 +1029,22 @@ fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usi
     let mut d = false;
     let mut n = 0;
     while n < PATH_CAP {
+        // A run of ASCII path characters, copied whole.
+        let run = text
+            .get(p..)
+            .unwrap_or_default()
+            .iter()
+            .take(PATH_CAP - n)
+            .take_while(|&&b| PATH_ASCII.get(usize::from(b)) == Some(&true))
+            .count();
+        if run > 0 {
+            if let Ok(s) = core::str::from_utf8(&text[p..p + run]) {
+                raw.push_str(s);
+                p += run;
+                n += run;
+                continue;
+            }
+        }
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
@@ -1047,9 +1063,16 @@ fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usi
     }
     // Trailing punctuation and unbalanced closing brackets are the sentence's, not the link's.
     let path = &raw.as_bytes()[from..];
-    let count = |c: u8| path.iter().filter(|&&x| x == c).count() as isize;
-    let mut parens = count(b')') - count(b'(');
-    let mut brackets = count(b']') - count(b'[');
+    let (mut parens, mut brackets) = (0isize, 0isize);
+    for &b in path {
+        match b {
+            b')' => parens += 1,
+            b'(' => parens -= 1,
+            b']' => brackets += 1,
+            b'[' => brackets -= 1,
+            _ => {}
+        }
+    }
     let mut keep = path.len();
     while let Some(&c) = path[..keep].last() {
         let drop = match c {
@@ -1095,6 +1118,20 @@ fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usi
 fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
+
+/// The ASCII characters [`fold_path_char`] keeps as they are.
+const PATH_ASCII: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = b'!';
+    while b <= b'~' {
+        t[b as usize] = !matches!(
+            b,
+            b'<' | b'>' | b'"' | b'`' | b'{' | b'}' | b'|' | b'\\' | b'^'
+        );
+        b += 1;
+    }
+    t
+};
 
 /// A path character: ASCII graphic characters except delimiters that end links in prose, and
 /// full-width letters, digits and URL punctuation (folded, dodging).
@@ -1630,5 +1667,18 @@ mod trigger_tests {
             }
         }
         assert!(found > 20_000 && wide > 20_000, "{found} {wide}");
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::{fold_path_char, PATH_ASCII};
+
+    #[test]
+    fn path_ascii_table_agrees_with_fold_path_char() {
+        for b in 0u8..128 {
+            let kept = fold_path_char(char::from(b)) == Some((char::from(b), false));
+            assert_eq!(PATH_ASCII[usize::from(b)], kept, "{b:#x}");
+        }
     }
 }
