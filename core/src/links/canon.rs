@@ -85,33 +85,45 @@ impl CanonicalUrl {
 /// ```
 pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
     let input = &input[..input.len().min(MAX_URL_LEN)];
-    // Fragment.
-    let input = match input.iter().position(|&b| b == b'#') {
-        Some(i) => &input[..i],
-        None => input,
+    // Most URLs are printable ASCII up to their fragment: nothing to trim, remove, decode or
+    // escape, settled in one pass.
+    let plain_prefix = match input.iter().position(|&b| !plain(b)) {
+        None => Some(input),
+        Some(i) if input[i] == b'#' => Some(&input[..i]),
+        Some(_) => None,
     };
-    let input = trim_ascii_ws(input);
-    // Copies only when there is something to remove or decode: without `%`, unescaping
-    // changes nothing.
-    let cleaned_owned: Vec<u8>;
-    let cleaned: &[u8] = if input.iter().any(|&b| matches!(b, b'\t' | b'\r' | b'\n')) {
-        cleaned_owned = input
-            .iter()
-            .copied()
-            .filter(|&b| b != b'\t' && b != b'\r' && b != b'\n')
-            .collect();
-        &cleaned_owned
-    } else {
-        input
+    let escaped: Cow<'_, str> = match plain_prefix.and_then(|p| core::str::from_utf8(p).ok()) {
+        Some(s) => Cow::Borrowed(s),
+        None => {
+            // Fragment.
+            let input = match input.iter().position(|&b| b == b'#') {
+                Some(i) => &input[..i],
+                None => input,
+            };
+            let input = trim_ascii_ws(input);
+            // Copies only when there is something to remove or decode: without `%`, unescaping
+            // changes nothing.
+            let cleaned_owned: Vec<u8>;
+            let cleaned: &[u8] = if input.iter().any(|&b| matches!(b, b'\t' | b'\r' | b'\n')) {
+                cleaned_owned = input
+                    .iter()
+                    .copied()
+                    .filter(|&b| b != b'\t' && b != b'\r' && b != b'\n')
+                    .collect();
+                &cleaned_owned
+            } else {
+                input
+            };
+            let unescaped_owned: Vec<u8>;
+            let unescaped: &[u8] = if cleaned.contains(&b'%') {
+                unescaped_owned = unescape_fully(cleaned);
+                &unescaped_owned
+            } else {
+                cleaned
+            };
+            Cow::Owned(escape(unescaped).into_owned())
+        }
     };
-    let unescaped_owned: Vec<u8>;
-    let unescaped: &[u8] = if cleaned.contains(&b'%') {
-        unescaped_owned = unescape_fully(cleaned);
-        &unescaped_owned
-    } else {
-        cleaned
-    };
-    let escaped = escape(unescaped);
     let s = &*escaped;
 
     let (scheme, rest) = split_scheme(s)?;
@@ -197,10 +209,15 @@ fn unescape_fully(input: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A byte [`escape`] keeps as it is: printable ASCII but `#` and `%`.
+#[inline(always)]
+fn plain(b: u8) -> bool {
+    !(b <= 0x20 || b >= 0x7f || b == b'#' || b == b'%')
+}
+
 /// Escapes control, space, non-ASCII, `#` and `%` bytes as `%xx` (lowercase hex).
 fn escape(input: &[u8]) -> Cow<'_, str> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let plain = |b: u8| !(b <= 0x20 || b >= 0x7f || b == b'#' || b == b'%');
     // Nothing to escape (the usual case): printable ASCII, borrowed whole.
     if input.iter().all(|&b| plain(b)) {
         if let Ok(s) = core::str::from_utf8(input) {

@@ -488,3 +488,27 @@ fn a_path_ends_after_its_last_kept_character() {
         assert_eq!(v[0].url, url, "{text:?}");
     }
 }
+
+#[test]
+fn canonicalize_agrees_on_plain_and_untidy_forms() {
+    // The one-pass form (printable ASCII up to the fragment) and the general one (spaces,
+    // tabs, escapes) give the same URL.
+    let want = "http://abc.com/x/y?q=1";
+    for input in [
+        &b"http://abc.com/x/y?q=1"[..],
+        b"http://abc.com/x/y?q=1#top",
+        b"http://abc.com/x/y?q=1#top two",
+        b"  http://abc.com/x/y?q=1 ",
+        b"http://abc.com/x/\ty?q=1",
+        b"http://abc.com/%78/y?q=1",
+        b"HTTP://ABC.com/x/./y?q=1",
+    ] {
+        let got = canonicalize(input).map(|c| c.to_url());
+        assert_eq!(
+            got.as_deref(),
+            Some(want),
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
+    }
+}
