@@ -460,11 +460,12 @@ pub(crate) fn find_links(
 
 /// Whether `c`, of kind `kind`, may stand left of a dot trigger in a host.
 fn left_ok(c: char, kind: Kind) -> bool {
-    is_open_bracket(c)
-        || is_close_bracket(c)
-        || !matches!(kind, Kind::Stop | Kind::Cjk)
+    // The kind first: it settles host characters, the most common here.
+    !matches!(kind, Kind::Stop | Kind::Cjk)
         || c == '点'
         || c == '點'
+        || is_open_bracket(c)
+        || is_close_bracket(c)
 }
 
 /// Whether a dot (or a defanged dot) follows at `pos`, after at most two spaces.
@@ -510,11 +511,11 @@ fn bare_links(
     }
     let near_host = |c: char| {
         let u = c as u32;
-        is_open_bracket(c)
+        !(c.is_ascii_punctuation()
+            || (0x3000..=0x9FFF).contains(&u)
+            || (0xFF01..=0xFF0F).contains(&u))
+            || is_open_bracket(c)
             || is_close_bracket(c)
-            || !(c.is_ascii_punctuation()
-                || (0x3000..=0x9FFF).contains(&u)
-                || (0xFF01..=0xFF0F).contains(&u))
     };
     let before = char_before(text, t).is_some_and(|(c, _)| near_host(c));
     let after = char_at(text, t + tlen).is_some_and(|(c, _)| near_host(c) || c == '点');
