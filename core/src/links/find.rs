@@ -227,6 +227,7 @@ fn classify_wide(c: char) -> (Kind, char, bool) {
     }
 }
 
+/// An open bracket (all of them are [`Kind::Stop`] characters: a test checks it).
 fn is_open_bracket(c: char) -> bool {
     matches!(c, '[' | '(' | '（' | '【' | '［' | '{')
 }
@@ -555,14 +556,18 @@ fn bare_links(
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
-        // A defanged dot starts with an open bracket: the test costs no decoding otherwise.
-        if let Some(l) = is_open_bracket(c).then(|| defanged_dot(text, p)).flatten() {
+        let (kind, f, dodge) = classify(c);
+        // A defanged dot starts with an open bracket (a stop): the test costs no decoding
+        // otherwise.
+        if let Some(l) = (kind == Kind::Stop && is_open_bracket(c))
+            .then(|| defanged_dot(text, p))
+            .flatten()
+        {
             units.push(Unit::defanged_dot(p, p + l));
             p += l;
             spaces = 0;
             continue;
         }
-        let (kind, f, dodge) = classify(c);
         let breaks = match kind {
             Kind::Stop | Kind::Cjk => true,
             Kind::Space => {
@@ -1236,13 +1241,17 @@ fn scheme_link(
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
-        // A defanged dot starts with an open bracket: the test costs no decoding otherwise.
-        if let Some(l) = is_open_bracket(c).then(|| defanged_dot(text, p)).flatten() {
+        let (kind, f, d) = classify(c);
+        // A defanged dot starts with an open bracket (a stop): the test costs no decoding
+        // otherwise.
+        if let Some(l) = (kind == Kind::Stop && is_open_bracket(c))
+            .then(|| defanged_dot(text, p))
+            .flatten()
+        {
             auth.push(Unit::defanged_dot(p, p + l));
             p += l;
             continue;
         }
-        let (kind, f, d) = classify(c);
         let unit = |kind, c| Unit {
             kind,
             c,
@@ -1673,7 +1682,17 @@ mod trigger_tests {
 
 #[cfg(test)]
 mod path_tests {
-    use super::{fold_path_char, PATH_ASCII};
+    use super::{classify, fold_path_char, is_close_bracket, is_open_bracket, Kind, PATH_ASCII};
+
+    #[test]
+    fn brackets_are_stops() {
+        for c in [
+            '[', '(', '（', '【', '［', '{', ']', ')', '）', '】', '］', '}',
+        ] {
+            assert!(is_open_bracket(c) || is_close_bracket(c), "{c}");
+            assert_eq!(classify(c).0, Kind::Stop, "{c}");
+        }
+    }
 
     #[test]
     fn path_ascii_table_agrees_with_fold_path_char() {
