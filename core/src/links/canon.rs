@@ -10,6 +10,7 @@
 //! [`CanonicalUrl::to_url`] keeps it (as the protocol documentation does),
 //! [`CanonicalUrl::without_query`] drops it (as the Go client does).
 
+use alloc::borrow::Cow;
 use alloc::string::String;
 use alloc::vec::Vec;
 
@@ -84,34 +85,46 @@ impl CanonicalUrl {
 /// ```
 pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
     let input = &input[..input.len().min(MAX_URL_LEN)];
-    // Fragment.
-    let input = match input.iter().position(|&b| b == b'#') {
-        Some(i) => &input[..i],
-        None => input,
+    // Most URLs are printable ASCII up to their fragment: nothing to trim, remove, decode or
+    // escape, settled in one pass.
+    let plain_prefix = match input.iter().position(|&b| !plain(b)) {
+        None => Some(input),
+        Some(i) if input[i] == b'#' => Some(&input[..i]),
+        Some(_) => None,
     };
-    let input = trim_ascii_ws(input);
-    // Copies only when there is something to remove or decode: without `%`, unescaping
-    // changes nothing.
-    let cleaned_owned: Vec<u8>;
-    let cleaned: &[u8] = if input.iter().any(|&b| matches!(b, b'\t' | b'\r' | b'\n')) {
-        cleaned_owned = input
-            .iter()
-            .copied()
-            .filter(|&b| b != b'\t' && b != b'\r' && b != b'\n')
-            .collect();
-        &cleaned_owned
-    } else {
-        input
+    let escaped: Cow<'_, str> = match plain_prefix.and_then(|p| core::str::from_utf8(p).ok()) {
+        Some(s) => Cow::Borrowed(s),
+        None => {
+            // Fragment.
+            let input = match input.iter().position(|&b| b == b'#') {
+                Some(i) => &input[..i],
+                None => input,
+            };
+            let input = trim_ascii_ws(input);
+            // Copies only when there is something to remove or decode: without `%`, unescaping
+            // changes nothing.
+            let cleaned_owned: Vec<u8>;
+            let cleaned: &[u8] = if input.iter().any(|&b| matches!(b, b'\t' | b'\r' | b'\n')) {
+                cleaned_owned = input
+                    .iter()
+                    .copied()
+                    .filter(|&b| b != b'\t' && b != b'\r' && b != b'\n')
+                    .collect();
+                &cleaned_owned
+            } else {
+                input
+            };
+            let unescaped_owned: Vec<u8>;
+            let unescaped: &[u8] = if cleaned.contains(&b'%') {
+                unescaped_owned = unescape_fully(cleaned);
+                &unescaped_owned
+            } else {
+                cleaned
+            };
+            Cow::Owned(escape(unescaped).into_owned())
+        }
     };
-    let unescaped_owned: Vec<u8>;
-    let unescaped: &[u8] = if cleaned.contains(&b'%') {
-        unescaped_owned = unescape_fully(cleaned);
-        &unescaped_owned
-    } else {
-        cleaned
-    };
-    let escaped = escape(unescaped);
-    let s = escaped.as_str();
+    let s = &*escaped;
 
     let (scheme, rest) = split_scheme(s)?;
     let (rest, query) = match byte_pos(rest, b'?') {
@@ -196,14 +209,19 @@ fn unescape_fully(input: &[u8]) -> Vec<u8> {
     out
 }
 
+/// A byte [`escape`] keeps as it is: printable ASCII but `#` and `%`.
+#[inline(always)]
+fn plain(b: u8) -> bool {
+    !(b <= 0x20 || b >= 0x7f || b == b'#' || b == b'%')
+}
+
 /// Escapes control, space, non-ASCII, `#` and `%` bytes as `%xx` (lowercase hex).
-fn escape(input: &[u8]) -> String {
+fn escape(input: &[u8]) -> Cow<'_, str> {
     const HEX: &[u8; 16] = b"0123456789abcdef";
-    let plain = |b: u8| !(b <= 0x20 || b >= 0x7f || b == b'#' || b == b'%');
-    // Nothing to escape (the usual case): printable ASCII, copied whole.
+    // Nothing to escape (the usual case): printable ASCII, borrowed whole.
     if input.iter().all(|&b| plain(b)) {
         if let Ok(s) = core::str::from_utf8(input) {
-            return String::from(s);
+            return Cow::Borrowed(s);
         }
     }
     let mut out = String::with_capacity(input.len());
@@ -216,7 +234,7 @@ fn escape(input: &[u8]) -> String {
             out.push(b as char);
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Splits off a scheme the way Go's `net/url` does: letters, then letters, digits, `+-.`, up to
@@ -258,10 +276,12 @@ fn canonical_host(host: &str) -> Option<(String, IpForm)> {
         return Some((host.to_ascii_lowercase(), IpForm::V6));
     }
     let trimmed = host.trim_matches('.');
+    // Lower case, runs of dots collapsed (by bytes: the host is escaped, all ASCII, so the
+    // bytes are the characters).
     let mut h = String::with_capacity(trimmed.len());
     let mut prev_dot = false;
-    for c in trimmed.chars() {
-        if c == '.' {
+    for b in trimmed.bytes() {
+        if b == b'.' {
             if prev_dot {
                 continue;
             }
@@ -269,7 +289,7 @@ fn canonical_host(host: &str) -> Option<(String, IpForm)> {
         } else {
             prev_dot = false;
         }
-        h.push(c.to_ascii_lowercase());
+        h.push(char::from(b.to_ascii_lowercase()));
     }
     if h.is_empty() {
         return None;
@@ -390,6 +410,15 @@ pub(crate) fn parse_ipv4(host: &str) -> Option<(String, IpForm)> {
 fn canonical_path(path: &str) -> String {
     if path.is_empty() {
         return String::from("/");
+    }
+    // No empty segment inside (`//`) and none starting with a dot (`.`, `..`): the path is
+    // canonical as it is (it starts with `/`).
+    if !path
+        .as_bytes()
+        .windows(2)
+        .any(|w| w[0] == b'/' && matches!(w[1], b'/' | b'.'))
+    {
+        return String::from(path);
     }
     let mut stack: Vec<&str> = Vec::new();
     let mut segments = path.split('/').peekable();

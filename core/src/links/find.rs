@@ -12,8 +12,9 @@ use alloc::vec::Vec;
 use super::script::{Script, UnicodeScript};
 
 use super::canon::{canonicalize, parse_ipv4};
+use super::host::JudgeScratch;
 use super::suffix;
-use super::{host, punycode, Link, LinkData, LinkFlags};
+use super::{host, punycode, FindScratch, Link, LinkData, LinkFlags};
 use crate::normalize::{fold_char, Fold};
 
 /// Characters read back from a dot trigger.
@@ -226,6 +227,7 @@ fn classify_wide(c: char) -> (Kind, char, bool) {
     }
 }
 
+/// An open bracket (all of them are [`Kind::Stop`] characters: a test checks it).
 fn is_open_bracket(c: char) -> bool {
     matches!(c, '[' | '(' | '（' | '【' | '［' | '{')
 }
@@ -274,15 +276,15 @@ const TRIGGER3: [u32; 64] = {
     t
 };
 
-/// The low six bits of the last bytes of the three-byte triggers, as bits.
-const TRIGGER_LAST: u64 = {
-    let mut bits = 0;
+/// 1 for the bytes that end a three-byte trigger, 0 for the others: one load tests a byte.
+const TRIGGER_LAST: [u8; 256] = {
+    let mut t = [0u8; 256];
     let mut k = 0;
     while k < TRIGGERS3.len() {
-        bits |= 1 << ((TRIGGERS3[k] >> 16) & 63);
+        t[(TRIGGERS3[k] >> 16) as usize & 255] = 1;
         k += 1;
     }
-    bits
+    t
 };
 
 /// `。 点 點 ． ｡ ：` as little-endian words; `：` last.
@@ -302,6 +304,16 @@ const COLON3: u32 = 0x009A_BCEF;
 #[inline(always)]
 fn is_trigger3(c: u32) -> bool {
     TRIGGER3[(c >> 16) as usize & 63] == c
+}
+
+/// The kind of the three-byte trigger `c` (a little-endian word).
+#[inline(always)]
+fn trigger_kind(c: u32) -> Trigger {
+    if c == COLON3 {
+        Trigger::Colon
+    } else {
+        Trigger::Dot
+    }
 }
 
 /// Five three-byte characters in a 16-byte word: the bits of their lead and continuation
@@ -361,20 +373,19 @@ fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
             if u128::from_le_bytes(*chunk) & LEAD5_MASK != LEAD5 {
                 break;
             }
-            // The last bytes of the five, as bits: a trigger is there only if one of their
-            // bits is a trigger's.
-            let last = |k: usize| 1u64 << (chunk[3 * k + 2] & 63);
-            if (last(0) | last(1) | last(2) | last(3) | last(4)) & TRIGGER_LAST != 0
-                && (0..5).any(|k| {
-                    is_trigger3(u32::from_le_bytes([
-                        chunk[3 * k],
-                        chunk[3 * k + 1],
-                        chunk[3 * k + 2],
-                        0,
-                    ]))
-                })
-            {
-                break;
+            // The last bytes of the five through the table, as bits by character: a trigger
+            // is there only at a set bit. The first such character is tested; scanning
+            // resumes after it when it is none.
+            let last = |k: usize| u32::from(TRIGGER_LAST[usize::from(chunk[3 * k + 2])]) << k;
+            let ends = last(0) | last(1) | last(2) | last(3) | last(4);
+            if ends != 0 {
+                let k = ends.trailing_zeros() as usize;
+                let c = u32::from_le_bytes([chunk[3 * k], chunk[3 * k + 1], chunk[3 * k + 2], 0]);
+                if is_trigger3(c) {
+                    return Some((i + 3 * k, 3, trigger_kind(c)));
+                }
+                i += 3 * k + 3;
+                continue;
             }
             i += 15;
         }
@@ -408,12 +419,7 @@ fn next_trigger(text: &[u8], from: usize) -> Option<(usize, usize, Trigger)> {
         }
         let c = w & 0x00FF_FFFF;
         if is_trigger3(c) {
-            let kind = if c == COLON3 {
-                Trigger::Colon
-            } else {
-                Trigger::Dot
-            };
-            return Some((i, 3, kind));
+            return Some((i, 3, trigger_kind(c)));
         }
         i += 3;
     }
@@ -427,7 +433,7 @@ pub(crate) fn find_links(
     data: &LinkData,
     out: &mut Vec<Link>,
     cap: usize,
-    units: &mut Vec<Unit>,
+    scratch: &mut FindScratch,
 ) {
     let limit = out.len() + cap;
     let mut i = 0;
@@ -437,7 +443,7 @@ pub(crate) fn find_links(
             break;
         };
         match trigger {
-            Trigger::Colon => match scheme_link(text, t, tlen, floor, data, units) {
+            Trigger::Colon => match scheme_link(text, t, tlen, floor, data, scratch) {
                 Some(link) => {
                     i = link.end.max(t + tlen);
                     floor = link.end;
@@ -446,7 +452,7 @@ pub(crate) fn find_links(
                 None => i = t + tlen,
             },
             Trigger::Dot => {
-                let resume = bare_links(text, t, &mut floor, data, units, out, limit);
+                let resume = bare_links(text, t, &mut floor, data, scratch, out, limit);
                 i = resume.max(t + tlen);
             }
         }
@@ -455,11 +461,12 @@ pub(crate) fn find_links(
 
 /// Whether `c`, of kind `kind`, may stand left of a dot trigger in a host.
 fn left_ok(c: char, kind: Kind) -> bool {
-    is_open_bracket(c)
-        || is_close_bracket(c)
-        || !matches!(kind, Kind::Stop | Kind::Cjk)
+    // The kind first: it settles host characters, the most common here.
+    !matches!(kind, Kind::Stop | Kind::Cjk)
         || c == '点'
         || c == '點'
+        || is_open_bracket(c)
+        || is_close_bracket(c)
 }
 
 /// Whether a dot (or a defanged dot) follows at `pos`, after at most two spaces.
@@ -482,10 +489,11 @@ fn bare_links(
     t: usize,
     floor: &mut usize,
     data: &LinkData,
-    units: &mut Vec<Unit>,
+    scratch: &mut FindScratch,
     out: &mut Vec<Link>,
     limit: usize,
 ) -> usize {
+    let FindScratch { units, judge } = scratch;
     // 0. A dot between two characters that cannot touch a host (CJK text, punctuation): the
     // common case in Chinese prose (`。`), settled without reading further.
     let tlen = char_at(text, t).map_or(1, |(_, l)| l);
@@ -504,11 +512,11 @@ fn bare_links(
     }
     let near_host = |c: char| {
         let u = c as u32;
-        is_open_bracket(c)
+        !(c.is_ascii_punctuation()
+            || (0x3000..=0x9FFF).contains(&u)
+            || (0xFF01..=0xFF0F).contains(&u))
+            || is_open_bracket(c)
             || is_close_bracket(c)
-            || !(c.is_ascii_punctuation()
-                || (0x3000..=0x9FFF).contains(&u)
-                || (0xFF01..=0xFF0F).contains(&u))
     };
     let before = char_before(text, t).is_some_and(|(c, _)| near_host(c));
     let after = char_at(text, t + tlen).is_some_and(|(c, _)| near_host(c) || c == '点');
@@ -548,14 +556,18 @@ fn bare_links(
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
-        // A defanged dot starts with an open bracket: the test costs no decoding otherwise.
-        if let Some(l) = is_open_bracket(c).then(|| defanged_dot(text, p)).flatten() {
+        let (kind, f, dodge) = classify(c);
+        // A defanged dot starts with an open bracket (a stop): the test costs no decoding
+        // otherwise.
+        if let Some(l) = (kind == Kind::Stop && is_open_bracket(c))
+            .then(|| defanged_dot(text, p))
+            .flatten()
+        {
             units.push(Unit::defanged_dot(p, p + l));
             p += l;
             spaces = 0;
             continue;
         }
-        let (kind, f, dodge) = classify(c);
         let breaks = match kind {
             Kind::Stop | Kind::Cjk => true,
             Kind::Space => {
@@ -607,7 +619,7 @@ fn bare_links(
             hi += 1;
         }
         if first_label_is_www(&units[i..hi]) {
-            try_host(text, &units[i..hi], floor, data, out);
+            try_host(text, &units[i..hi], floor, data, judge, out);
         } else {
             let mut j = i;
             while j < hi && out.len() < limit {
@@ -619,7 +631,7 @@ fn bare_links(
                 while h < hi && !is_break(units, h, false) {
                     h += 1;
                 }
-                try_host(text, &units[j..h], floor, data, out);
+                try_host(text, &units[j..h], floor, data, judge, out);
                 j = h;
             }
         }
@@ -629,7 +641,14 @@ fn bare_links(
 }
 
 /// Tries one segment of host units as a link without scheme.
-fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: &mut Vec<Link>) {
+fn try_host(
+    text: &[u8],
+    seg: &[Unit],
+    floor: &mut usize,
+    data: &LinkData,
+    judge: &mut JudgeScratch,
+    out: &mut Vec<Link>,
+) {
     // Trim dots and spaces at both ends.
     let Some(lo) = seg.iter().position(|u| u.kind == Kind::Label) else {
         return;
@@ -672,49 +691,21 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
     {
         // Neither an IPv4 address nor `www.`, and no port or path can follow: a bare host.
         let bare = shape.last_ascii && shape.last_in(host_units, BARE_TLDS);
-        // `Mr.Li`, `you.Call`: a capitalised word after a full stop.
-        let mut upper = host_units[shape.last_start..]
-            .iter()
-            .filter(|u| u.kind == Kind::Label)
-            .map(|u| u.upper);
-        let capitalised = upper.next() == Some(true) && upper.any(|u| !u);
-        if !bare || capitalised {
+        if !bare || shape.capitalised(host_units) {
             return;
         }
     }
 
-    // Labels.
-    let mut labels: Vec<String> = Vec::new();
-    let mut cur = String::new();
-    let mut dodge = false;
-    for u in host_units {
-        dodge |= u.dodge;
-        match u.kind {
-            Kind::Label => cur.push(u.c),
-            Kind::Dot | Kind::DianDot => labels.push(core::mem::take(&mut cur)),
-            _ => {}
-        }
-    }
-    labels.push(cur);
-    if labels.len() < 2 || labels.iter().any(|l| !valid_label(l)) {
-        return;
-    }
-    let last_dot = host_units
-        .iter()
-        .rposition(|u| matches!(u.kind, Kind::Dot | Kind::DianDot))
-        .unwrap_or(0);
-    let tld_upper: Vec<bool> = host_units[last_dot..]
-        .iter()
-        .filter(|u| u.kind == Kind::Label)
-        .map(|u| u.upper)
-        .collect();
-    let Some(ascii_host) = ascii_host(&labels) else {
+    // The host in ASCII (the labels are valid: `LabelShape::of` checked them).
+    let mut dodge = host_units.iter().any(|u| u.dodge);
+    let Some(ascii_host) = ascii_host(host_units) else {
         return;
     };
 
     // Port and path.
     let mut end = host_end;
-    let mut raw = String::from("http://");
+    let mut raw = String::with_capacity(16 + ascii_host.len());
+    raw.push_str("http://");
     raw.push_str(&ascii_host);
     let mut has_port = false;
     if let Some(after) = read_port(text, end, &mut raw) {
@@ -729,12 +720,11 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
     }
 
     // Is it a link?
-    let is_ip = labels.len() == 4 && parse_ipv4(&ascii_host).is_some();
-    let www = labels[0] == "www";
+    let is_ip = shape.count == 4 && parse_ipv4(&ascii_host).is_some();
+    let www = shape.www;
     let mut found_suffix = None;
     if !is_ip {
-        let tld = labels.last().map(String::as_str).unwrap_or("");
-        let tld_ascii = tld.bytes().all(|b| b.is_ascii_alphabetic());
+        let tld_ascii = shape.last_alpha;
         let tld_idn = ascii_host
             .rsplit('.')
             .next()
@@ -743,12 +733,10 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
             return;
         }
         if !www && !has_path && !has_port {
-            if !BARE_TLDS.contains(&tld) {
+            if !(shape.last_ascii && shape.last_in(host_units, BARE_TLDS)) {
                 return;
             }
-            // `Mr.Li`, `you.Call`: a capitalised word after a full stop.
-            let capitalised = tld_upper.first() == Some(&true) && tld_upper[1..].iter().any(|u| !u);
-            if capitalised {
+            if shape.capitalised(host_units) {
                 return;
             }
         }
@@ -761,8 +749,8 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
             return;
         }
         found_suffix = sfx;
-    } else if labels
-        .iter()
+    } else if ascii_host
+        .split('.')
         .any(|l| l.starts_with('0') && l.len() > 1 && !l.starts_with("0x"))
         && !has_path
         && !has_port
@@ -782,7 +770,7 @@ fn try_host(text: &[u8], seg: &[Unit], floor: &mut usize, data: &LinkData, out: 
     let known = found_suffix
         .filter(|_| canon.host == ascii_host)
         .map(|s| s.on(canon.host.as_bytes()));
-    out.push(host::judge(start, end, &canon, flags, data, known));
+    out.push(host::judge(start, end, &canon, flags, data, known, judge));
 }
 
 /// What [`try_host`] tests on the labels of a host, read from its units.
@@ -801,8 +789,8 @@ struct LabelShape {
 
 impl LabelShape {
     /// The shape of the labels of `units` (the label characters between dots; other units
-    /// are left out), or `None` when there are fewer than two or one is not valid (see
-    /// [`valid_label`]).
+    /// are left out), or `None` when there are fewer than two or one is not valid (empty,
+    /// longer than 63 characters, or starting or ending with `-`).
     fn of(units: &[Unit]) -> Option<LabelShape> {
         let mut count = 0;
         let mut www = false;
@@ -851,6 +839,16 @@ impl LabelShape {
         })
     }
 
+    /// `Mr.Li`, `you.Call`: the last label of `units` is a capitalised word (after a full
+    /// stop).
+    fn capitalised(&self, units: &[Unit]) -> bool {
+        let mut upper = units[self.last_start..]
+            .iter()
+            .filter(|u| u.kind == Kind::Label)
+            .map(|u| u.upper);
+        upper.next() == Some(true) && upper.any(|u| !u)
+    }
+
     /// Whether the last label of `units` is in `list` (sorted, of ASCII words of at most 8
     /// bytes).
     fn last_in(&self, units: &[Unit], list: &[&str]) -> bool {
@@ -871,24 +869,45 @@ impl LabelShape {
     }
 }
 
-fn valid_label(l: &str) -> bool {
-    !l.is_empty() && l.chars().count() <= 63 && !l.starts_with('-') && !l.ends_with('-')
-}
-
-/// The host in ASCII: Punycode for labels with other scripts.
-fn ascii_host(labels: &[String]) -> Option<String> {
-    let mut out = String::new();
-    for (i, l) in labels.iter().enumerate() {
-        if i > 0 {
-            out.push('.');
+/// The host of `units` in ASCII, its labels (the label characters between dots) joined by
+/// `.`: Punycode for labels with other scripts.
+fn ascii_host(units: &[Unit]) -> Option<String> {
+    let mut out = String::with_capacity(units.len() + 8);
+    // ASCII labels are written as they are read; a label with another script is gathered in
+    // `wide` (from its first such character, with the ASCII before it) and encoded at its end.
+    let mut wide: Vec<char> = Vec::new();
+    let mut label_start = 0;
+    let mut is_wide = false;
+    let end_label = |wide: &mut Vec<char>, out: &mut String| -> Option<()> {
+        out.push_str("xn--");
+        out.push_str(&punycode::encode(wide)?);
+        wide.clear();
+        Some(())
+    };
+    for u in units {
+        match u.kind {
+            Kind::Label if !is_wide && u.c.is_ascii() => out.push(u.c),
+            Kind::Label => {
+                if !is_wide {
+                    is_wide = true;
+                    wide.extend(out[label_start..].chars());
+                    out.truncate(label_start);
+                }
+                wide.push(u.c);
+            }
+            Kind::Dot | Kind::DianDot => {
+                if is_wide {
+                    end_label(&mut wide, &mut out)?;
+                    is_wide = false;
+                }
+                out.push('.');
+                label_start = out.len();
+            }
+            _ => {}
         }
-        if l.is_ascii() {
-            out.push_str(l);
-        } else {
-            let chars: Vec<char> = l.chars().collect();
-            out.push_str("xn--");
-            out.push_str(&punycode::encode(&chars)?);
-        }
+    }
+    if is_wide {
+        end_label(&mut wide, &mut out)?;
     }
     Some(out)
 }
@@ -1010,14 +1029,32 @@ fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usi
     if !matches!(first, Some(('/' | '?' | '#', _))) {
         return pos;
     }
-    let mut chars: Vec<(char, usize)> = Vec::new();
+    // The folded characters go to `raw` as they are read: all ASCII, one byte each.
+    let from = raw.len();
     let mut p = pos;
     let mut d = false;
-    while chars.len() < PATH_CAP {
+    let mut n = 0;
+    while n < PATH_CAP {
+        // A run of ASCII path characters, copied whole.
+        let run = text
+            .get(p..)
+            .unwrap_or_default()
+            .iter()
+            .take(PATH_CAP - n)
+            .take_while(|&&b| PATH_ASCII.get(usize::from(b)) == Some(&true))
+            .count();
+        if run > 0 {
+            if let Ok(s) = core::str::from_utf8(&text[p..p + run]) {
+                raw.push_str(s);
+                p += run;
+                n += run;
+                continue;
+            }
+        }
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
-        if matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}') {
+        if is_invisible(c) {
             d = true;
             p += len;
             continue;
@@ -1027,20 +1064,30 @@ fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usi
         };
         d |= fd;
         p += len;
-        chars.push((f, p));
+        raw.push(f);
+        n += 1;
     }
     // Trailing punctuation and unbalanced closing brackets are the sentence's, not the link's.
-    let count = |c: char| chars.iter().filter(|(x, _)| *x == c).count() as isize;
-    let mut parens = count(')') - count('(');
-    let mut brackets = count(']') - count('[');
-    while let Some(&(c, _)) = chars.last() {
+    let path = &raw.as_bytes()[from..];
+    let (mut parens, mut brackets) = (0isize, 0isize);
+    for &b in path {
+        match b {
+            b')' => parens += 1,
+            b'(' => parens -= 1,
+            b']' => brackets += 1,
+            b'[' => brackets -= 1,
+            _ => {}
+        }
+    }
+    let mut keep = path.len();
+    while let Some(&c) = path[..keep].last() {
         let drop = match c {
-            '.' | ',' | ';' | ':' | '!' | '?' | '*' | '\'' | '"' => true,
-            ')' if parens > 0 => {
+            b'.' | b',' | b';' | b':' | b'!' | b'?' | b'*' | b'\'' | b'"' => true,
+            b')' if parens > 0 => {
                 parens -= 1;
                 true
             }
-            ']' if brackets > 0 => {
+            b']' if brackets > 0 => {
                 brackets -= 1;
                 true
             }
@@ -1049,17 +1096,48 @@ fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usi
         if !drop {
             break;
         }
-        chars.pop();
+        keep -= 1;
     }
-    match chars.last() {
-        Some(&(_, end)) => {
-            *dodge |= d;
-            raw.extend(chars.iter().map(|(c, _)| *c));
-            end
+    let mut dropped = path.len() - keep;
+    raw.truncate(from + keep);
+    if keep == 0 {
+        return pos;
+    }
+    *dodge |= d;
+    // The end is right after the last character kept: back over the dropped ones and the
+    // invisible ones read (all decoded forward above).
+    let mut end = p;
+    while let Some((c, cs)) = char_before(text, end) {
+        if is_invisible(c) {
+            end = cs;
+        } else if dropped > 0 {
+            dropped -= 1;
+            end = cs;
+        } else {
+            break;
         }
-        None => pos,
     }
+    end
 }
+
+/// A zero-width character, skipped inside a path.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
+}
+
+/// The ASCII characters [`fold_path_char`] keeps as they are.
+const PATH_ASCII: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut b = b'!';
+    while b <= b'~' {
+        t[b as usize] = !matches!(
+            b,
+            b'<' | b'>' | b'"' | b'`' | b'{' | b'}' | b'|' | b'\\' | b'^'
+        );
+        b += 1;
+    }
+    t
+};
 
 /// A path character: ASCII graphic characters except delimiters that end links in prose, and
 /// full-width letters, digits and URL punctuation (folded, dodging).
@@ -1083,8 +1161,9 @@ fn scheme_link(
     tlen: usize,
     floor: usize,
     data: &LinkData,
-    auth: &mut Vec<Unit>,
+    scratch: &mut FindScratch,
 ) -> Option<Link> {
+    let FindScratch { units: auth, judge } = scratch;
     // The scheme word: up to 5 letters back, folded (on the stack: every colon of a text
     // comes here).
     let mut letters_buf = [(0u8, 0usize); 5];
@@ -1162,13 +1241,17 @@ fn scheme_link(
         let Some((c, len)) = char_at(text, p) else {
             break;
         };
-        // A defanged dot starts with an open bracket: the test costs no decoding otherwise.
-        if let Some(l) = is_open_bracket(c).then(|| defanged_dot(text, p)).flatten() {
+        let (kind, f, d) = classify(c);
+        // A defanged dot starts with an open bracket (a stop): the test costs no decoding
+        // otherwise.
+        if let Some(l) = (kind == Kind::Stop && is_open_bracket(c))
+            .then(|| defanged_dot(text, p))
+            .flatten()
+        {
             auth.push(Unit::defanged_dot(p, p + l));
             p += l;
             continue;
         }
-        let (kind, f, d) = classify(c);
         let unit = |kind, c| Unit {
             kind,
             c,
@@ -1254,7 +1337,7 @@ fn scheme_link(
     } else {
         LinkFlags::NONE
     };
-    Some(host::judge(start, end, &canon, flags, data, None))
+    Some(host::judge(start, end, &canon, flags, data, None, judge))
 }
 
 /// Cuts CJK text that follows a host: the last label keeps a known CJK top-level domain
@@ -1594,5 +1677,28 @@ mod trigger_tests {
             }
         }
         assert!(found > 20_000 && wide > 20_000, "{found} {wide}");
+    }
+}
+
+#[cfg(test)]
+mod path_tests {
+    use super::{classify, fold_path_char, is_close_bracket, is_open_bracket, Kind, PATH_ASCII};
+
+    #[test]
+    fn brackets_are_stops() {
+        for c in [
+            '[', '(', '（', '【', '［', '{', ']', ')', '）', '】', '］', '}',
+        ] {
+            assert!(is_open_bracket(c) || is_close_bracket(c), "{c}");
+            assert_eq!(classify(c).0, Kind::Stop, "{c}");
+        }
+    }
+
+    #[test]
+    fn path_ascii_table_agrees_with_fold_path_char() {
+        for b in 0u8..128 {
+            let kept = fold_path_char(char::from(b)) == Some((char::from(b), false));
+            assert_eq!(PATH_ASCII[usize::from(b)], kept, "{b:#x}");
+        }
     }
 }

@@ -47,6 +47,7 @@ pub(crate) fn judge(
     mut flags: LinkFlags,
     data: &LinkData,
     known: Option<suffix::Suffix<'_>>,
+    scratch: &mut JudgeScratch,
 ) -> Link {
     let host = canon.host.as_str();
     let lists = data.domain_lists(host);
@@ -63,14 +64,14 @@ pub(crate) fn judge(
                 .as_ref()
                 .and_then(|s| suffix::domain_str_with(host, s))
                 .map(String::from);
-            analyze_name(
+            brand = analyze_name(
                 host,
                 suffix,
                 domain.as_deref(),
                 data,
                 lists,
                 &mut flags,
-                &mut brand,
+                scratch,
             );
         }
         IpForm::Obfuscated => flags |= LinkFlags::IP | LinkFlags::IP_OBFUSCATED,
@@ -105,8 +106,8 @@ fn analyze_name(
     data: &LinkData,
     lists: DomainLists,
     flags: &mut LinkFlags,
-    brand: &mut Option<String>,
-) {
+    scratch: &mut JudgeScratch,
+) -> Option<String> {
     let suffix_str = suffix
         .as_ref()
         .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
@@ -206,11 +207,10 @@ fn analyze_name(
     // not the brand's page.
     if let Some(b) = official_for.filter(|_| !flags.contains(LinkFlags::FREE_HOSTING)) {
         *flags |= LinkFlags::BRAND_OFFICIAL | LinkFlags::KNOWN_GOOD;
-        *brand = Some(b.name.clone());
-        return;
+        return Some(b.name.clone());
     }
     if flags.contains(LinkFlags::KNOWN_GOOD) {
-        return;
+        return None;
     }
     // A brand's own top-level domain (`.google`, `.microsoft`), or its exact name on a
     // country domain (`google.ca`, `amazon.com.br`): registrations brands hold themselves.
@@ -224,10 +224,14 @@ fn analyze_name(
         None
     };
     if let Some(b) = tld_brand.or(cc_brand) {
-        *brand = Some(b.name.clone());
-        return;
+        return Some(b.name.clone());
     }
-    let parts = Parts::new(name, &skeletons);
+    let parts = Parts::new_in(
+        name,
+        &skeletons,
+        core::mem::take(&mut scratch.raw),
+        core::mem::take(&mut scratch.folded),
+    );
     // One buffer for the folded tokens of every brand (when the data is not prepared).
     let mut folded_token = String::new();
     // The first brand (in pack order) with a token in the name.
@@ -242,7 +246,6 @@ fn analyze_name(
     };
     if let Some(b) = named {
         *flags |= LinkFlags::BRAND_LOOKALIKE;
-        *brand = Some(b.name.clone());
         // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
         // brands put their name in the registrable label, phishers in front of theirs.
         if !sub.is_empty() {
@@ -255,9 +258,11 @@ fn analyze_name(
             }
         }
     }
+    (scratch.raw, scratch.folded) = parts.into_lists();
     if host_has_login_word(name, name_mask, data) {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
+    named.map(|b| b.name.clone())
 }
 
 /// The pieces of `s` between `sep` bytes (`s.split(sep)` by a byte scan: hosts are short
@@ -769,19 +774,28 @@ pub(crate) fn byte_mask(s: &str) -> u64 {
     s.bytes().fold(0, |m, b| m | byte_bit(b))
 }
 
+/// Working memory of [`judge`], reused across links: the buffers of the name's [`Parts`].
+#[derive(Clone, Debug, Default)]
+pub(crate) struct JudgeScratch {
+    raw: StrList,
+    folded: StrList,
+}
+
 /// Strings kept end to end in one buffer (two allocations for the whole list).
-#[derive(Default)]
+#[derive(Clone, Debug, Default)]
 struct StrList {
     buf: String,
     ends: Vec<usize>,
 }
 
 impl StrList {
-    fn with_capacity(bytes: usize) -> StrList {
-        StrList {
-            buf: String::with_capacity(bytes),
-            ends: Vec::with_capacity(8),
-        }
+    /// `list` emptied, with room for `bytes` bytes (its buffers are kept).
+    fn reuse(mut list: StrList, bytes: usize) -> StrList {
+        list.buf.clear();
+        list.buf.reserve(bytes);
+        list.ends.clear();
+        list.ends.reserve(8);
+        list
     }
 
     /// Ends the string written to `buf` since the last one.
@@ -829,8 +843,14 @@ impl StrList {
 
 impl Parts {
     fn new(name: &str, skeletons: &[String]) -> Parts {
+        Parts::new_in(name, skeletons, StrList::default(), StrList::default())
+    }
+
+    /// [`Parts::new`] in the buffers of `raw` and `folded` (given back by
+    /// [`Parts::into_lists`]).
+    fn new_in(name: &str, skeletons: &[String], raw: StrList, folded: StrList) -> Parts {
         let room = 2 * name.len() + skeletons.iter().map(String::len).sum::<usize>();
-        let mut raw = StrList::with_capacity(room);
+        let mut raw = StrList::reuse(raw, room);
         // The `-`/`_`-separated pieces of the labels, but Punycode ones (byte tests: the
         // separators are ASCII, so every cut falls between characters).
         for label in pieces(name, b'.') {
@@ -873,7 +893,7 @@ impl Parts {
             }
             raw.end();
         }
-        let mut folded = StrList::with_capacity(raw.buf.len());
+        let mut folded = StrList::reuse(folded, raw.buf.len());
         for p in raw.iter() {
             fold_lookalike_append(p, &mut folded.buf);
             folded.end();
@@ -892,6 +912,11 @@ impl Parts {
             raw_bytes,
             folded_bytes,
         }
+    }
+
+    /// The buffers of the parts, for the next [`Parts::new_in`].
+    fn into_lists(self) -> (StrList, StrList) {
+        (self.raw, self.folded)
     }
 
     /// Whether `token` names a brand in one of the parts; `scratch` holds its folded form.

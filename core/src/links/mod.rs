@@ -811,13 +811,14 @@ pub struct Link {
 /// Finds the links of `text` (original bytes; invalid UTF-8 is tolerated) and appends them to
 /// `out`, in text order, at most [`MAX_LINKS`] of them. Linear in the length of the text.
 pub fn find_links(text: &[u8], data: &LinkData, out: &mut Vec<Link>) {
-    find::find_links(text, data, out, MAX_LINKS, &mut Vec::new());
+    find::find_links(text, data, out, MAX_LINKS, &mut FindScratch::default());
 }
 
 /// Working memory of the link finder, reused across texts by the engine.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct FindScratch {
     units: Vec<find::Unit>,
+    judge: host::JudgeScratch,
 }
 
 /// Like [`find_links`], with reusable working memory.
@@ -827,7 +828,7 @@ pub(crate) fn find_links_with(
     out: &mut Vec<Link>,
     scratch: &mut FindScratch,
 ) {
-    find::find_links(text, data, out, MAX_LINKS, &mut scratch.units);
+    find::find_links(text, data, out, MAX_LINKS, scratch);
 }
 
 /// Judges one URL given on its own (a line of a URL list, not a message): canonicalises it and
@@ -845,7 +846,15 @@ pub fn analyze_url(url: &str, data: &LinkData) -> Option<Link> {
     if !url.trim_start().contains("://") {
         flags |= LinkFlags::NO_SCHEME;
     }
-    Some(host::judge(0, url.len(), &canon, flags, data, None))
+    Some(host::judge(
+        0,
+        url.len(),
+        &canon,
+        flags,
+        data,
+        None,
+        &mut host::JudgeScratch::default(),
+    ))
 }
 
 #[cfg(test)]

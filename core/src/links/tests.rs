@@ -240,6 +240,10 @@ fn idn_hosts() {
     let l = &find("Visit bücher.de today")[0];
     assert_eq!(l.host, "xn--bcher-kva.de");
     assert!(!l.flags.contains(LinkFlags::CONFUSABLE));
+    // Without a scheme, an IDN label between ASCII ones; ASCII before its first other-script
+    // character is part of it.
+    let l = &find("见 www.p\u{430}ypal.com/x 好")[0];
+    assert_eq!(l.host, "www.xn--pypal-4ve.com");
     let l = &find("go http://xn--80ak6aa92e.com/")[0];
     assert!(l
         .flags
@@ -453,4 +457,58 @@ fn every_http_link_of_the_corpus_is_found() {
     }
     assert!(checked > 0);
     assert!(missed.is_empty());
+}
+
+#[test]
+fn a_path_ends_after_its_last_kept_character() {
+    // Trailing punctuation (full-width too) and zero-width characters after the last kept
+    // character are left out of the span; unbalanced closing brackets are the sentence's.
+    let cases = [
+        (
+            "看 http://abc.com/a\u{200B}b？\u{200B}! 好",
+            "http://abc.com/a\u{200B}b",
+            "http://abc.com/ab",
+        ),
+        (
+            "见 http://abc.com/p(x)). 好",
+            "http://abc.com/p(x)",
+            "http://abc.com/p(x)",
+        ),
+        ("网址 abc.com/x\u{200B}。", "abc.com/x", "http://abc.com/x"),
+        (
+            "(see abc.com/q?a=1]",
+            "abc.com/q?a=1",
+            "http://abc.com/q?a=1",
+        ),
+    ];
+    for (text, span, url) in cases {
+        let v = find(text);
+        assert_eq!(v.len(), 1, "{text:?}: {v:?}");
+        assert_eq!(&text[v[0].start..v[0].end], span, "{text:?}");
+        assert_eq!(v[0].url, url, "{text:?}");
+    }
+}
+
+#[test]
+fn canonicalize_agrees_on_plain_and_untidy_forms() {
+    // The one-pass form (printable ASCII up to the fragment) and the general one (spaces,
+    // tabs, escapes) give the same URL.
+    let want = "http://abc.com/x/y?q=1";
+    for input in [
+        &b"http://abc.com/x/y?q=1"[..],
+        b"http://abc.com/x/y?q=1#top",
+        b"http://abc.com/x/y?q=1#top two",
+        b"  http://abc.com/x/y?q=1 ",
+        b"http://abc.com/x/\ty?q=1",
+        b"http://abc.com/%78/y?q=1",
+        b"HTTP://ABC.com/x/./y?q=1",
+    ] {
+        let got = canonicalize(input).map(|c| c.to_url());
+        assert_eq!(
+            got.as_deref(),
+            Some(want),
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
+    }
 }
