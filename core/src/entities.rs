@@ -562,6 +562,10 @@ const MAX_GROUPS: usize = 20;
 /// The ASCII digit a character reads as inside a digit run: digit styles (via `fold_char`)
 /// and Chinese numerals (`幺三八`, via [`numeral_value`](crate::normalize::numeral_value)).
 fn run_digit(c: char) -> Option<u8> {
+    // Ideographs (numerals, context word starts) straight from a table, without `fold_char`.
+    if ('\u{4000}'..='\u{9FFF}').contains(&c) {
+        return ideograph_digit(c);
+    }
     if let Some(d) = digit(c) {
         return Some(d);
     }
@@ -570,6 +574,25 @@ fn run_digit(c: char) -> Option<u8> {
         return None;
     }
     folded_numeral(c)
+}
+
+/// [`run_digit`] for the ideographs U+4000..U+9FFF, whose [`START_BITS`] rows are decided:
+/// the numerals among [`START_IDEOGRAPHS`] that [`folded_numeral`] reads (test
+/// `ideograph_digits_equal_the_folded_numerals`).
+fn ideograph_digit(c: char) -> Option<u8> {
+    Some(match c {
+        '零' => b'0',
+        '一' | '壹' | '幺' => b'1',
+        '二' | '贰' | '貳' => b'2',
+        '三' | '叁' | '参' | '參' | '叄' | '蔘' => b'3',
+        '四' | '肆' => b'4',
+        '五' | '伍' => b'5',
+        '六' | '陆' | '陸' => b'6',
+        '七' | '柒' => b'7',
+        '八' | '捌' => b'8',
+        '九' | '玖' => b'9',
+        _ => return None,
+    })
 }
 
 /// The digit a Chinese numeral reads as, through `fold_char` (the slow part of [`run_digit`]).

@@ -487,3 +487,16 @@ fn prev_char_reads_as_char_before() {
         }
     }
 }
+
+#[test]
+fn ideograph_digits_equal_the_folded_numerals() {
+    for c in '\u{4000}'..='\u{9FFF}' {
+        let slow = if start_bit(c) == Some(false) {
+            None
+        } else {
+            folded_numeral(c)
+        };
+        assert_eq!(ideograph_digit(c), slow, "{c}");
+        assert_eq!(run_digit(c), slow, "{c}");
+    }
+}
