@@ -522,6 +522,63 @@ impl Sink<'_> {
             value: s,
         });
     }
+
+    /// [`Sink::push`] for a value that is already a string, without the formatting machinery.
+    fn push_str(&mut self, kind: EntityKind, start: usize, end: usize, value: &str) {
+        let mut s = self.pool.pop().unwrap_or_default();
+        s.clear();
+        s.push_str(value);
+        self.out.push(Entity {
+            kind,
+            start,
+            end,
+            value: s,
+        });
+    }
+
+    /// A money entity `cur amount`, the amount in hundredths written as [`Cents`] displays it
+    /// (test `write_cents_equals_cents_display`).
+    fn push_money(&mut self, start: usize, end: usize, cur: &str, cents: u128) {
+        let mut s = self.pool.pop().unwrap_or_default();
+        s.clear();
+        s.push_str(cur);
+        s.push(' ');
+        write_cents(&mut s, cents);
+        self.out.push(Entity {
+            kind: EntityKind::Money,
+            start,
+            end,
+            value: s,
+        });
+    }
+}
+
+/// Appends an amount in hundredths as [`Cents`] displays it, by hand when it fits a `u64`
+/// (no `u128` division, no formatter).
+fn write_cents(s: &mut String, cents: u128) {
+    let Ok(v) = u64::try_from(cents) else {
+        let _ = write!(s, "{}", Cents(cents));
+        return;
+    };
+    let (mut int, frac) = (v / 100, v % 100);
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        s.push(char::from(b));
+    }
+    if frac != 0 {
+        s.push('.');
+        s.push(char::from(b'0' + (frac / 10) as u8));
+        s.push(char::from(b'0' + (frac % 10) as u8));
+    }
 }
 
 /// A short ASCII string on the stack.
@@ -790,12 +847,7 @@ fn number_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
     if let Some((cur, start, end, mult)) = money_context(text, &r) {
         let frac = r.frac.as_ref().map(Buf::as_str);
         if let Some(v) = money_value(r.digits.as_str(), frac, mult) {
-            out.push(
-                EntityKind::Money,
-                start,
-                end,
-                format_args!("{cur} {}", Cents(v)),
-            );
+            out.push_money(start, end, cur, v);
         }
         return end.max(r.end);
     }
@@ -822,12 +874,7 @@ fn number_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
         id.push(b'X');
         if id_card_valid(id.as_str()) {
             let xlen = char_at(text, r.end).map_or(1, |(_, l)| l);
-            out.push(
-                EntityKind::IdCard,
-                r.start,
-                r.end + xlen,
-                format_args!("{}", id.as_str()),
-            );
+            out.push_str(EntityKind::IdCard, r.start, r.end + xlen, id.as_str());
             return r.end + xlen;
         }
     }
@@ -1300,7 +1347,10 @@ fn cn_money_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
         return p + first_len;
     }
     if let Some(v) = cn_value(chars) {
-        out.push(EntityKind::Money, p, q + w.len(), format_args!("CNY {v}"));
+        match v.checked_mul(100) {
+            Some(cents) => out.push_money(p, q + w.len(), "CNY", cents),
+            None => out.push(EntityKind::Money, p, q + w.len(), format_args!("CNY {v}")),
+        }
         return q + w.len();
     }
     p + first_len
@@ -1506,15 +1556,15 @@ fn after_context(
         match ctx {
             Ctx::Qq => {
                 if (5..=11).contains(&d.len()) && !d.starts_with('0') {
-                    out.push(EntityKind::Qq, r.start, r.end, format_args!("{d}"));
+                    out.push_str(EntityKind::Qq, r.start, r.end, d);
                     return Some(r.end);
                 }
             }
             Ctx::Wechat => {
                 if (5..=20).contains(&d.len()) {
-                    out.push(EntityKind::Wechat, r.start, r.end, format_args!("{d}"));
+                    out.push_str(EntityKind::Wechat, r.start, r.end, d);
                     if let Some(kind) = mobile_kind(d) {
-                        out.push(kind, r.start, r.end, format_args!("{d}"));
+                        out.push_str(kind, r.start, r.end, d);
                     }
                     return Some(r.end);
                 }
@@ -1547,7 +1597,7 @@ fn after_context(
             && !masked
             && !char_at(text, e).is_some_and(|(c, _)| c == '@' || c == '.')
         {
-            out.push(EntityKind::Wechat, q, e, format_args!("{}", id.as_str()));
+            out.push_str(EntityKind::Wechat, q, e, id.as_str());
             return Some(e);
         }
     }
@@ -1597,7 +1647,7 @@ fn email_at(text: &[u8], at: usize, out: &mut Sink<'_>) -> Option<usize> {
         && (5..=11).contains(&local.len())
         && local.bytes().all(|b| b.is_ascii_digit())
     {
-        out.push(EntityKind::Qq, s, at, format_args!("{local}"));
+        out.push_str(EntityKind::Qq, s, at, local);
     }
     out.push(
         EntityKind::Email,

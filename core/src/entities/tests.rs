@@ -500,3 +500,20 @@ fn ideograph_digits_equal_the_folded_numerals() {
         assert_eq!(run_digit(c), slow, "{c}");
     }
 }
+
+#[test]
+fn write_cents_equals_cents_display() {
+    let mut values = alloc::vec![0u128, 1, 9, 10, 99, 100, 101, 110, 1200, 2099, 123_456_789];
+    values.extend([
+        u64::MAX as u128 - 1,
+        u64::MAX as u128,
+        u64::MAX as u128 + 1,
+        u128::MAX,
+    ]);
+    values.extend((0..200).map(|k| 7u128.pow(k % 40) + u128::from(k)));
+    for v in values {
+        let mut s = String::new();
+        write_cents(&mut s, v);
+        assert_eq!(s, Cents(v).to_string(), "{v}");
+    }
+}
