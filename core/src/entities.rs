@@ -1408,6 +1408,8 @@ enum Ctx {
     Wechat,
 }
 
+/// The context words, grouped by first character (in each group, a word before the words it
+/// starts, e.g. `微信号` before `微信`): [`context_words`] gives each group.
 const CONTEXT_WORDS: &[(&str, Ctx)] = &[
     ("微信号", Ctx::Wechat),
     ("微信", Ctx::Wechat),
@@ -1415,9 +1417,9 @@ const CONTEXT_WORDS: &[(&str, Ctx)] = &[
     ("薇信", Ctx::Wechat),
     ("徽信", Ctx::Wechat),
     ("v信", Ctx::Wechat),
+    ("vx", Ctx::Wechat),
     ("weixin", Ctx::Wechat),
     ("wechat", Ctx::Wechat),
-    ("vx", Ctx::Wechat),
     ("wx", Ctx::Wechat),
     ("加v", Ctx::Wechat),
     ("+v", Ctx::Wechat),
@@ -1428,14 +1430,32 @@ const CONTEXT_WORDS: &[(&str, Ctx)] = &[
     ("企鹅", Ctx::Qq),
 ];
 
+/// The context words that start with `first` (a folded character, `＋` read as `+`), in
+/// [`CONTEXT_WORDS`] order (test `context_word_groups_match_their_first_chars`).
+fn context_words(first: char) -> &'static [(&'static str, Ctx)] {
+    let range = match first {
+        '微' => 0..2,
+        '威' => 2..3,
+        '薇' => 3..4,
+        '徽' => 4..5,
+        'v' => 5..7,
+        'w' => 7..10,
+        '加' => 10..11,
+        '+' => 11..12,
+        'q' => 12..14,
+        '扣' => 14..15,
+        '企' => 15..17,
+        _ => 0..0,
+    };
+    &CONTEXT_WORDS[range]
+}
+
 /// A context word (`微信`, `vx`, `QQ`, …) at `p`, where the text has the character `c0` of
 /// `len0` bytes, read with folding: its kind and end.
 fn context_at(text: &[u8], p: usize, c0: char, len0: usize) -> Option<(Ctx, usize)> {
     let first = letter(c0).map(|b| b as char).unwrap_or(c0);
-    if !matches!(
-        first,
-        '微' | '威' | '薇' | '徽' | 'v' | 'w' | '加' | '+' | '＋' | 'q' | '扣' | '企'
-    ) {
+    let words = context_words(if first == '＋' { '+' } else { first });
+    if words.is_empty() {
         return None;
     }
     // Every word has a second character, one of a few (test `context_words_second_chars`):
@@ -1454,16 +1474,7 @@ fn context_at(text: &[u8], p: usize, c0: char, len0: usize) -> Option<(Ctx, usiz
             return None;
         }
     }
-    // `first` as the words spell it (`＋` is read as `+` below): the first byte of a word that
-    // can match.
-    let mut buf = [0u8; 4];
-    let lead = (if first == '＋' { '+' } else { first })
-        .encode_utf8(&mut buf)
-        .as_bytes()[0];
-    'words: for &(word, ctx) in CONTEXT_WORDS {
-        if word.as_bytes()[0] != lead {
-            continue;
-        }
+    'words: for &(word, ctx) in words {
         let mut q = p;
         for wc in word.chars() {
             let Some((c, l)) = char_at(text, q) else {

@@ -517,3 +517,24 @@ fn write_cents_equals_cents_display() {
         assert_eq!(s, Cents(v).to_string(), "{v}");
     }
 }
+
+#[test]
+fn context_word_groups_match_their_first_chars() {
+    let mut firsts: Vec<char> = CONTEXT_WORDS
+        .iter()
+        .filter_map(|(w, _)| w.chars().next())
+        .collect();
+    firsts.dedup();
+    let mut covered = 0;
+    for first in firsts.iter().copied().chain(['a', '信', '＋', '一']) {
+        let want: Vec<&str> = CONTEXT_WORDS
+            .iter()
+            .filter(|(w, _)| w.starts_with(first))
+            .map(|(w, _)| *w)
+            .collect();
+        let got: Vec<&str> = context_words(first).iter().map(|(w, _)| *w).collect();
+        assert_eq!(got, want, "{first}");
+        covered += got.len();
+    }
+    assert_eq!(covered, CONTEXT_WORDS.len());
+}
