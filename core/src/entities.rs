@@ -386,8 +386,8 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
         // Three-byte characters (most of a Chinese text), straight from their bytes with one
         // table probe each, five at a time: step over those of the five that start before
         // `stop` and nothing, up to the first that is no three-byte character or may start.
+        let mut end: [u8; 16];
         loop {
-            let mut end = [0u8; 16];
             let chunk = match text
                 .get(p..p + 16)
                 .and_then(|s| <&[u8; 16]>::try_from(s).ok())
@@ -396,6 +396,7 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
                 // Near the end: zeros past it are no three-byte character.
                 None => {
                     let rest = text.get(p..).unwrap_or_default();
+                    end = [0; 16];
                     end[..rest.len()].copy_from_slice(rest);
                     &end
                 }
