@@ -620,7 +620,11 @@ const MAX_GROUPS: usize = 20;
 /// The ASCII digit a character reads as inside a digit run: digit styles (via `fold_char`)
 /// and Chinese numerals (`幺三八`, via [`numeral_value`](crate::normalize::numeral_value)).
 fn run_digit(c: char) -> Option<u8> {
-    // Ideographs (numerals, context word starts) straight from a table, without `fold_char`.
+    // ASCII (only digits fold to digits) and ideographs (numerals, context word starts)
+    // without `fold_char`.
+    if c.is_ascii() {
+        return c.is_ascii_digit().then_some(c as u8);
+    }
     if ('\u{4000}'..='\u{9FFF}').contains(&c) {
         return ideograph_digit(c);
     }

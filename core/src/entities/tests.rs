@@ -499,6 +499,10 @@ fn ideograph_digits_equal_the_folded_numerals() {
         assert_eq!(ideograph_digit(c), slow, "{c}");
         assert_eq!(run_digit(c), slow, "{c}");
     }
+    for c in '\0'..='\x7F' {
+        let slow = digit(c).or_else(|| folded_numeral(c));
+        assert_eq!(run_digit(c), slow, "{c:?}");
+    }
 }
 
 #[test]
