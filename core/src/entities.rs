@@ -386,8 +386,8 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
         // Three-byte characters (most of a Chinese text), straight from their bytes with one
         // table probe each, five at a time: step over those of the five that start before
         // `stop` and nothing, up to the first that is no three-byte character or may start.
+        let mut end: [u8; 16];
         loop {
-            let mut end = [0u8; 16];
             let chunk = match text
                 .get(p..p + 16)
                 .and_then(|s| <&[u8; 16]>::try_from(s).ok())
@@ -396,6 +396,7 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
                 // Near the end: zeros past it are no three-byte character.
                 None => {
                     let rest = text.get(p..).unwrap_or_default();
+                    end = [0; 16];
                     end[..rest.len()].copy_from_slice(rest);
                     &end
                 }
@@ -522,6 +523,63 @@ impl Sink<'_> {
             value: s,
         });
     }
+
+    /// [`Sink::push`] for a value that is already a string, without the formatting machinery.
+    fn push_str(&mut self, kind: EntityKind, start: usize, end: usize, value: &str) {
+        let mut s = self.pool.pop().unwrap_or_default();
+        s.clear();
+        s.push_str(value);
+        self.out.push(Entity {
+            kind,
+            start,
+            end,
+            value: s,
+        });
+    }
+
+    /// A money entity `cur amount`, the amount in hundredths written as [`Cents`] displays it
+    /// (test `write_cents_equals_cents_display`).
+    fn push_money(&mut self, start: usize, end: usize, cur: &str, cents: u128) {
+        let mut s = self.pool.pop().unwrap_or_default();
+        s.clear();
+        s.push_str(cur);
+        s.push(' ');
+        write_cents(&mut s, cents);
+        self.out.push(Entity {
+            kind: EntityKind::Money,
+            start,
+            end,
+            value: s,
+        });
+    }
+}
+
+/// Appends an amount in hundredths as [`Cents`] displays it, by hand when it fits a `u64`
+/// (no `u128` division, no formatter).
+fn write_cents(s: &mut String, cents: u128) {
+    let Ok(v) = u64::try_from(cents) else {
+        let _ = write!(s, "{}", Cents(cents));
+        return;
+    };
+    let (mut int, frac) = (v / 100, v % 100);
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        s.push(char::from(b));
+    }
+    if frac != 0 {
+        s.push('.');
+        s.push(char::from(b'0' + (frac / 10) as u8));
+        s.push(char::from(b'0' + (frac % 10) as u8));
+    }
 }
 
 /// A short ASCII string on the stack.
@@ -562,6 +620,14 @@ const MAX_GROUPS: usize = 20;
 /// The ASCII digit a character reads as inside a digit run: digit styles (via `fold_char`)
 /// and Chinese numerals (`幺三八`, via [`numeral_value`](crate::normalize::numeral_value)).
 fn run_digit(c: char) -> Option<u8> {
+    // ASCII (only digits fold to digits) and ideographs (numerals, context word starts)
+    // without `fold_char`.
+    if c.is_ascii() {
+        return c.is_ascii_digit().then_some(c as u8);
+    }
+    if ('\u{4000}'..='\u{9FFF}').contains(&c) {
+        return ideograph_digit(c);
+    }
     if let Some(d) = digit(c) {
         return Some(d);
     }
@@ -570,6 +636,25 @@ fn run_digit(c: char) -> Option<u8> {
         return None;
     }
     folded_numeral(c)
+}
+
+/// [`run_digit`] for the ideographs U+4000..U+9FFF, whose [`START_BITS`] rows are decided:
+/// the numerals among [`START_IDEOGRAPHS`] that [`folded_numeral`] reads (test
+/// `ideograph_digits_equal_the_folded_numerals`).
+fn ideograph_digit(c: char) -> Option<u8> {
+    Some(match c {
+        '零' => b'0',
+        '一' | '壹' | '幺' => b'1',
+        '二' | '贰' | '貳' => b'2',
+        '三' | '叁' | '参' | '參' | '叄' | '蔘' => b'3',
+        '四' | '肆' => b'4',
+        '五' | '伍' => b'5',
+        '六' | '陆' | '陸' => b'6',
+        '七' | '柒' => b'7',
+        '八' | '捌' => b'8',
+        '九' | '玖' => b'9',
+        _ => return None,
+    })
 }
 
 /// The digit a Chinese numeral reads as, through `fold_char` (the slow part of [`run_digit`]).
@@ -767,12 +852,7 @@ fn number_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
     if let Some((cur, start, end, mult)) = money_context(text, &r) {
         let frac = r.frac.as_ref().map(Buf::as_str);
         if let Some(v) = money_value(r.digits.as_str(), frac, mult) {
-            out.push(
-                EntityKind::Money,
-                start,
-                end,
-                format_args!("{cur} {}", Cents(v)),
-            );
+            out.push_money(start, end, cur, v);
         }
         return end.max(r.end);
     }
@@ -799,12 +879,7 @@ fn number_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
         id.push(b'X');
         if id_card_valid(id.as_str()) {
             let xlen = char_at(text, r.end).map_or(1, |(_, l)| l);
-            out.push(
-                EntityKind::IdCard,
-                r.start,
-                r.end + xlen,
-                format_args!("{}", id.as_str()),
-            );
+            out.push_str(EntityKind::IdCard, r.start, r.end + xlen, id.as_str());
             return r.end + xlen;
         }
     }
@@ -1277,7 +1352,10 @@ fn cn_money_at(text: &[u8], p: usize, out: &mut Sink<'_>) -> usize {
         return p + first_len;
     }
     if let Some(v) = cn_value(chars) {
-        out.push(EntityKind::Money, p, q + w.len(), format_args!("CNY {v}"));
+        match v.checked_mul(100) {
+            Some(cents) => out.push_money(p, q + w.len(), "CNY", cents),
+            None => out.push(EntityKind::Money, p, q + w.len(), format_args!("CNY {v}")),
+        }
         return q + w.len();
     }
     p + first_len
@@ -1335,6 +1413,8 @@ enum Ctx {
     Wechat,
 }
 
+/// The context words, grouped by first character (in each group, a word before the words it
+/// starts, e.g. `微信号` before `微信`): [`context_words`] gives each group.
 const CONTEXT_WORDS: &[(&str, Ctx)] = &[
     ("微信号", Ctx::Wechat),
     ("微信", Ctx::Wechat),
@@ -1342,9 +1422,9 @@ const CONTEXT_WORDS: &[(&str, Ctx)] = &[
     ("薇信", Ctx::Wechat),
     ("徽信", Ctx::Wechat),
     ("v信", Ctx::Wechat),
+    ("vx", Ctx::Wechat),
     ("weixin", Ctx::Wechat),
     ("wechat", Ctx::Wechat),
-    ("vx", Ctx::Wechat),
     ("wx", Ctx::Wechat),
     ("加v", Ctx::Wechat),
     ("+v", Ctx::Wechat),
@@ -1355,14 +1435,32 @@ const CONTEXT_WORDS: &[(&str, Ctx)] = &[
     ("企鹅", Ctx::Qq),
 ];
 
+/// The context words that start with `first` (a folded character, `＋` read as `+`), in
+/// [`CONTEXT_WORDS`] order (test `context_word_groups_match_their_first_chars`).
+fn context_words(first: char) -> &'static [(&'static str, Ctx)] {
+    let range = match first {
+        '微' => 0..2,
+        '威' => 2..3,
+        '薇' => 3..4,
+        '徽' => 4..5,
+        'v' => 5..7,
+        'w' => 7..10,
+        '加' => 10..11,
+        '+' => 11..12,
+        'q' => 12..14,
+        '扣' => 14..15,
+        '企' => 15..17,
+        _ => 0..0,
+    };
+    &CONTEXT_WORDS[range]
+}
+
 /// A context word (`微信`, `vx`, `QQ`, …) at `p`, where the text has the character `c0` of
 /// `len0` bytes, read with folding: its kind and end.
 fn context_at(text: &[u8], p: usize, c0: char, len0: usize) -> Option<(Ctx, usize)> {
     let first = letter(c0).map(|b| b as char).unwrap_or(c0);
-    if !matches!(
-        first,
-        '微' | '威' | '薇' | '徽' | 'v' | 'w' | '加' | '+' | '＋' | 'q' | '扣' | '企'
-    ) {
+    let words = context_words(if first == '＋' { '+' } else { first });
+    if words.is_empty() {
         return None;
     }
     // Every word has a second character, one of a few (test `context_words_second_chars`):
@@ -1381,16 +1479,7 @@ fn context_at(text: &[u8], p: usize, c0: char, len0: usize) -> Option<(Ctx, usiz
             return None;
         }
     }
-    // `first` as the words spell it (`＋` is read as `+` below): the first byte of a word that
-    // can match.
-    let mut buf = [0u8; 4];
-    let lead = (if first == '＋' { '+' } else { first })
-        .encode_utf8(&mut buf)
-        .as_bytes()[0];
-    'words: for &(word, ctx) in CONTEXT_WORDS {
-        if word.as_bytes()[0] != lead {
-            continue;
-        }
+    'words: for &(word, ctx) in words {
         let mut q = p;
         for wc in word.chars() {
             let Some((c, l)) = char_at(text, q) else {
@@ -1483,15 +1572,15 @@ fn after_context(
         match ctx {
             Ctx::Qq => {
                 if (5..=11).contains(&d.len()) && !d.starts_with('0') {
-                    out.push(EntityKind::Qq, r.start, r.end, format_args!("{d}"));
+                    out.push_str(EntityKind::Qq, r.start, r.end, d);
                     return Some(r.end);
                 }
             }
             Ctx::Wechat => {
                 if (5..=20).contains(&d.len()) {
-                    out.push(EntityKind::Wechat, r.start, r.end, format_args!("{d}"));
+                    out.push_str(EntityKind::Wechat, r.start, r.end, d);
                     if let Some(kind) = mobile_kind(d) {
-                        out.push(kind, r.start, r.end, format_args!("{d}"));
+                        out.push_str(kind, r.start, r.end, d);
                     }
                     return Some(r.end);
                 }
@@ -1524,7 +1613,7 @@ fn after_context(
             && !masked
             && !char_at(text, e).is_some_and(|(c, _)| c == '@' || c == '.')
         {
-            out.push(EntityKind::Wechat, q, e, format_args!("{}", id.as_str()));
+            out.push_str(EntityKind::Wechat, q, e, id.as_str());
             return Some(e);
         }
     }
@@ -1574,7 +1663,7 @@ fn email_at(text: &[u8], at: usize, out: &mut Sink<'_>) -> Option<usize> {
         && (5..=11).contains(&local.len())
         && local.bytes().all(|b| b.is_ascii_digit())
     {
-        out.push(EntityKind::Qq, s, at, format_args!("{local}"));
+        out.push_str(EntityKind::Qq, s, at, local);
     }
     out.push(
         EntityKind::Email,

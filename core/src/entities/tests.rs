@@ -487,3 +487,58 @@ fn prev_char_reads_as_char_before() {
         }
     }
 }
+
+#[test]
+fn ideograph_digits_equal_the_folded_numerals() {
+    for c in '\u{4000}'..='\u{9FFF}' {
+        let slow = if start_bit(c) == Some(false) {
+            None
+        } else {
+            folded_numeral(c)
+        };
+        assert_eq!(ideograph_digit(c), slow, "{c}");
+        assert_eq!(run_digit(c), slow, "{c}");
+    }
+    for c in '\0'..='\x7F' {
+        let slow = digit(c).or_else(|| folded_numeral(c));
+        assert_eq!(run_digit(c), slow, "{c:?}");
+    }
+}
+
+#[test]
+fn write_cents_equals_cents_display() {
+    let mut values = alloc::vec![0u128, 1, 9, 10, 99, 100, 101, 110, 1200, 2099, 123_456_789];
+    values.extend([
+        u64::MAX as u128 - 1,
+        u64::MAX as u128,
+        u64::MAX as u128 + 1,
+        u128::MAX,
+    ]);
+    values.extend((0..200).map(|k| 7u128.pow(k % 40) + u128::from(k)));
+    for v in values {
+        let mut s = String::new();
+        write_cents(&mut s, v);
+        assert_eq!(s, Cents(v).to_string(), "{v}");
+    }
+}
+
+#[test]
+fn context_word_groups_match_their_first_chars() {
+    let mut firsts: Vec<char> = CONTEXT_WORDS
+        .iter()
+        .filter_map(|(w, _)| w.chars().next())
+        .collect();
+    firsts.dedup();
+    let mut covered = 0;
+    for first in firsts.iter().copied().chain(['a', '信', '＋', '一']) {
+        let want: Vec<&str> = CONTEXT_WORDS
+            .iter()
+            .filter(|(w, _)| w.starts_with(first))
+            .map(|(w, _)| *w)
+            .collect();
+        let got: Vec<&str> = context_words(first).iter().map(|(w, _)| *w).collect();
+        assert_eq!(got, want, "{first}");
+        covered += got.len();
+    }
+    assert_eq!(covered, CONTEXT_WORDS.len());
+}
