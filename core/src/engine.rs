@@ -1733,13 +1733,6 @@ fn compile(
                                 continue;
                             }
                             let id = elem_sets as u32;
-                            // Literals of a regex are whole characters.
-                            if set.iter().any(|lit| core::str::from_utf8(lit).is_err()) {
-                                return Err(PackError::compile(
-                                    &r.id,
-                                    "regex literal is not UTF-8".into(),
-                                ));
-                            }
                             set_hashes.insert(from, (hash, id));
                             set_list.push(set);
                             set_rule.push(i);
@@ -1875,6 +1868,7 @@ fn compile(
         }
         let rule = &pack.rules[set_rule[id]].id;
         for lit in &set {
+            // Literals of a regex are whole characters.
             let lit = core::str::from_utf8(lit)
                 .map_err(|_| PackError::compile(rule, "regex literal is not UTF-8".into()))?;
             add_literal(lit, Target::Elem { id: id as u32 }, rule)?;
@@ -2506,8 +2500,8 @@ const MAX_PREFILTER_LITERALS: usize = 64;
 /// The extracted literals `lits` as whole characters (starts, or ends for `suffix`), minimised,
 /// and then, while there are more than `max`, the literals sharing their first (last) `k`
 /// characters replaced by those `k` characters, deepest `k` and biggest group first (and every
-/// group as big as the last one needed): a shorter prefix (suffix) of every match is still one. `None` when a literal has no whole character or
-/// more than `max` remain.
+/// group as big as the last one needed): a shorter prefix (suffix) of every match is still
+/// one. `None` when a literal has no whole character or more than `max` remain.
 ///
 /// `(code|otp|pin)[0-9]{4}|[0-9]{4}is(your|the)` extracts `code`, `otp`, `pin` and the hundred
 /// two-digit strings; cutting the digit pairs to their first digit keeps the words, where the

@@ -27,7 +27,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::{self, Write as _};
 
-use crate::links::find::{char_at, char_before};
+use crate::links::find::{char_at, char_before, zero_bytes, HIGH, LEAD5, LEAD5_MASK, ONES};
 use crate::normalize::{fold_char, Fold};
 
 /// Most entities reported for one text; further ones are ignored.
@@ -190,7 +190,8 @@ pub(crate) fn find_entities_pooled(
             }
         }
         if (cn_digit(c).is_some() || run_digit(c).is_some())
-            && !prev_char(text, p).is_some_and(|b| is_cn_numeral(b) || run_digit(b).is_some())
+            && !char_before(text, p)
+                .is_some_and(|(b, _)| is_cn_numeral(b) || run_digit(b).is_some())
         {
             // A numeral that nothing `read_run` or `cn_money_at` reads on follows (`一个`: no
             // numeral, digit, separator, `,` or `.`) is neither of the two below: a phone
@@ -309,38 +310,6 @@ static ASCII_START: [bool; 128] = {
     t
 };
 
-/// The character before `p`, as [`char_before`] reads it: a whole three-byte character
-/// straight from its bytes (most of the time), else through [`char_before`].
-#[inline(always)]
-fn prev_char(text: &[u8], p: usize) -> Option<char> {
-    if let Some(&[b0, b1, b2]) = p.checked_sub(3).and_then(|s| text.get(s..p)) {
-        // Lead bytes that allow any continuation bytes (not `E0`, `ED`), as in `char_at`.
-        if matches!(b0, 0xE1..=0xEC | 0xEE..=0xEF) && (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 {
-            let u =
-                (u32::from(b0 & 0x0F) << 12) | (u32::from(b1 & 0x3F) << 6) | u32::from(b2 & 0x3F);
-            return char::from_u32(u);
-        }
-    }
-    char_before(text, p).map(|(c, _)| c)
-}
-
-/// Five three-byte characters in a 16-byte word: the bits of their lead and continuation
-/// bytes that tell them (`1110xxxx 10xxxxxx 10xxxxxx`), and the values of those bits.
-const LEAD5_MASK: u128 = 0x00C0_C0F0_C0C0_F0C0_C0F0_C0C0_F0C0_C0F0;
-const LEAD5: u128 = 0x0080_80E0_8080_E080_80E0_8080_E080_80E0;
-
-/// Bytes of a word with their top bit set.
-const HIGH: u64 = 0x8080_8080_8080_8080;
-/// A byte value in every byte of a word.
-const ONES: u64 = 0x0101_0101_0101_0101;
-
-/// The lowest set bit marks the first zero byte of `x` exactly (bits above it may be
-/// spurious); 0 when `x` has no zero byte.
-#[inline(always)]
-fn zero_bytes(x: u64) -> u64 {
-    x.wrapping_sub(ONES) & !x & HIGH
-}
-
 /// The top bits of the bytes of `w` (eight text bytes, little-endian) that are past ASCII or
 /// in [`ASCII_START`]; as with [`zero_bytes`], only the lowest set bit is exact (test
 /// `ascii_stops_find_the_first_start`).
@@ -420,7 +389,7 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
                 continue;
             }
             // How many of the five are three-byte characters and start before `stop`.
-            let n = ((bad.trailing_zeros() / 24) as usize).min((stop - p).div_ceil(3));
+            let n = ((bad.trailing_zeros() / 24) as usize).min(stop.saturating_sub(p).div_ceil(3));
             let mut k = 0;
             while k < n && quiet(k) {
                 k += 1;
@@ -513,40 +482,40 @@ struct Sink<'a> {
 
 impl Sink<'_> {
     fn push(&mut self, kind: EntityKind, start: usize, end: usize, value: fmt::Arguments<'_>) {
-        let mut s = self.pool.pop().unwrap_or_default();
-        s.clear();
-        let _ = s.write_fmt(value);
-        self.out.push(Entity {
-            kind,
-            start,
-            end,
-            value: s,
+        self.push_with(kind, start, end, |s| {
+            let _ = s.write_fmt(value);
         });
     }
 
     /// [`Sink::push`] for a value that is already a string, without the formatting machinery.
     fn push_str(&mut self, kind: EntityKind, start: usize, end: usize, value: &str) {
-        let mut s = self.pool.pop().unwrap_or_default();
-        s.clear();
-        s.push_str(value);
-        self.out.push(Entity {
-            kind,
-            start,
-            end,
-            value: s,
-        });
+        self.push_with(kind, start, end, |s| s.push_str(value));
     }
 
     /// A money entity `cur amount`, the amount in hundredths written as [`Cents`] displays it
     /// (test `write_cents_equals_cents_display`).
     fn push_money(&mut self, start: usize, end: usize, cur: &str, cents: u128) {
+        self.push_with(EntityKind::Money, start, end, |s| {
+            s.push_str(cur);
+            s.push(' ');
+            write_cents(s, cents);
+        });
+    }
+
+    /// An entity whose value `write` writes into a string taken from the pool.
+    #[inline]
+    fn push_with(
+        &mut self,
+        kind: EntityKind,
+        start: usize,
+        end: usize,
+        write: impl FnOnce(&mut String),
+    ) {
         let mut s = self.pool.pop().unwrap_or_default();
         s.clear();
-        s.push_str(cur);
-        s.push(' ');
-        write_cents(&mut s, cents);
+        write(&mut s);
         self.out.push(Entity {
-            kind: EntityKind::Money,
+            kind,
             start,
             end,
             value: s,

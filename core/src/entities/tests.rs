@@ -470,25 +470,6 @@ fn every_money_word_is_read() {
 }
 
 #[test]
-fn prev_char_reads_as_char_before() {
-    let mut texts: Vec<Vec<u8>> = ["一二三", "a五b", "é六", "😀七", "〇八"]
-        .iter()
-        .map(|t| t.as_bytes().to_vec())
-        .collect();
-    // Broken and overlong sequences around three-byte characters.
-    texts.push(b"\xE4\xB8\x80\xB8\x80\xE0\x80\x80\xED\xA0\x80\xE4\xB8\xFF\x80\x80".to_vec());
-    for t in &texts {
-        for p in 0..=t.len() {
-            assert_eq!(
-                prev_char(t, p),
-                char_before(t, p).map(|(c, _)| c),
-                "{t:?} {p}"
-            );
-        }
-    }
-}
-
-#[test]
 fn ideograph_digits_equal_the_folded_numerals() {
     for c in '\u{4000}'..='\u{9FFF}' {
         let slow = if start_bit(c) == Some(false) {

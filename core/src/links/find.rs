@@ -117,11 +117,6 @@ pub(crate) fn char_before(text: &[u8], pos: usize) -> Option<(char, usize)> {
     if b < 0x80 {
         return Some((b as char, pos - 1));
     }
-    char_before_wide(text, pos)
-}
-
-/// [`char_before`] when the byte before `pos` is past ASCII.
-fn char_before_wide(text: &[u8], pos: usize) -> Option<(char, usize)> {
     // A three-byte character whose lead byte allows any continuation bytes (as in
     // `char_at`): most of CJK text, decoded here.
     if let Some(&[b0, b1, b2]) = pos.checked_sub(3).and_then(|s| text.get(s..pos)) {
@@ -133,6 +128,11 @@ fn char_before_wide(text: &[u8], pos: usize) -> Option<(char, usize)> {
             }
         }
     }
+    char_before_wide(text, pos)
+}
+
+/// [`char_before`] for the other characters past ASCII.
+fn char_before_wide(text: &[u8], pos: usize) -> Option<(char, usize)> {
     let mut s = pos - 1;
     let lim = pos.saturating_sub(4);
     while s > lim && text[s] & 0xC0 == 0x80 {
@@ -318,18 +318,18 @@ fn trigger_kind(c: u32) -> Trigger {
 
 /// Five three-byte characters in a 16-byte word: the bits of their lead and continuation
 /// bytes that tell them (`1110xxxx 10xxxxxx 10xxxxxx`), and the values of those bits.
-const LEAD5_MASK: u128 = 0x00C0_C0F0_C0C0_F0C0_C0F0_C0C0_F0C0_C0F0;
-const LEAD5: u128 = 0x0080_80E0_8080_E080_80E0_8080_E080_80E0;
+pub(crate) const LEAD5_MASK: u128 = 0x00C0_C0F0_C0C0_F0C0_C0F0_C0C0_F0C0_C0F0;
+pub(crate) const LEAD5: u128 = 0x0080_80E0_8080_E080_80E0_8080_E080_80E0;
 
 /// Bytes of a word with their top bit set.
-const HIGH: u64 = 0x8080_8080_8080_8080;
+pub(crate) const HIGH: u64 = 0x8080_8080_8080_8080;
 /// A byte value in every byte of a word.
-const ONES: u64 = 0x0101_0101_0101_0101;
+pub(crate) const ONES: u64 = 0x0101_0101_0101_0101;
 
 /// The lowest set bit marks the first zero byte of `x` exactly (bits above it may be
 /// spurious); 0 when `x` has no zero byte.
 #[inline(always)]
-fn zero_bytes(x: u64) -> u64 {
+pub(crate) fn zero_bytes(x: u64) -> u64 {
     x.wrapping_sub(ONES) & !x & HIGH
 }
 

@@ -245,21 +245,7 @@ enum Kids {
 fn probe(key: &[u8]) -> (Option<bool>, Kids) {
     let mut here = None;
     let mut kids = Kids::None;
-    // Blocks whose first key starts with a smaller byte come before `key`, those with a
-    // greater one after: only the blocks of its first byte are searched.
-    let (lo, hi) = match key.first() {
-        Some(&b) => (
-            usize::from(FIRST_BYTE_BLOCKS[usize::from(b)]),
-            usize::from(FIRST_BYTE_BLOCKS[usize::from(b) + 1]),
-        ),
-        None => (0, BLOCKS.len()),
-    };
-    let next = lo
-        + BLOCKS
-            .get(lo..hi)
-            .unwrap_or(&[])
-            .partition_point(|&at| first_key_le(at as usize, key));
-    for i in next.saturating_sub(1)..BLOCKS.len() {
+    for i in first_block(key)..BLOCKS.len() {
         let b = block(i);
         let mut pos = 0;
         // How many bytes the current key shares with `key`.
@@ -370,6 +356,25 @@ fn first_at_least(target: &[u8], buf: &mut KeyBuf) -> Option<bool> {
     found
 }
 
+/// The block where a search for `key` starts: the last whose first key is at most `key`.
+/// Blocks whose first key starts with a smaller byte come before `key`, those with a greater
+/// one after: only the blocks of its first byte are searched.
+fn first_block(key: &[u8]) -> usize {
+    let (lo, hi) = match key.first() {
+        Some(&b) => (
+            usize::from(FIRST_BYTE_BLOCKS[usize::from(b)]),
+            usize::from(FIRST_BYTE_BLOCKS[usize::from(b) + 1]),
+        ),
+        None => (0, BLOCKS.len()),
+    };
+    let next = lo
+        + BLOCKS
+            .get(lo..hi)
+            .unwrap_or(&[])
+            .partition_point(|&at| first_key_le(at as usize, key));
+    next.saturating_sub(1)
+}
+
 /// Block `i` of [`RULES`], without its newline.
 fn block(i: usize) -> &'static [u8] {
     let b = RULES.as_bytes();
@@ -445,26 +450,13 @@ mod tests {
     use alloc::format;
     use alloc::vec::Vec;
 
-    /// [`probe`] as it was, decoding every key it passes: whether `key` is a rule (`Some(private)`) and what rules lie below it: one search, then
-    /// the keys after it in order (`key`, keys like `key-x`, then the first `key.` child).
+    /// [`probe`] as it was, decoding every key it passes: whether `key` is a rule
+    /// (`Some(private)`) and what rules lie below it: one search, then the keys after it in
+    /// order (`key`, keys like `key-x`, then the first `key.` child).
     fn probe_decoded(key: &[u8], buf: &mut KeyBuf) -> (Option<bool>, Kids) {
         let mut here = None;
         let mut kids = Kids::None;
-        // Blocks whose first key starts with a smaller byte come before `key`, those with a
-        // greater one after: only the blocks of its first byte are searched.
-        let (lo, hi) = match key.first() {
-            Some(&b) => (
-                usize::from(FIRST_BYTE_BLOCKS[usize::from(b)]),
-                usize::from(FIRST_BYTE_BLOCKS[usize::from(b) + 1]),
-            ),
-            None => (0, BLOCKS.len()),
-        };
-        let next = lo
-            + BLOCKS
-                .get(lo..hi)
-                .unwrap_or(&[])
-                .partition_point(|&at| first_key_le(at as usize, key));
-        for i in next.saturating_sub(1)..BLOCKS.len() {
+        for i in first_block(key)..BLOCKS.len() {
             let mut done = false;
             for_each_key(block(i), buf, |k, private| {
                 if k < key {
