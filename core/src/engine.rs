@@ -1340,9 +1340,54 @@ fn within_window(
     for &(r, g) in &c.groups {
         spans.extend(s.spans_of(r).map(|(i, a, b)| (i, g, a, b)));
     }
-    // For each span as the anchor, the end of the window: the greatest, over the groups, of
-    // the least end of a span of the group starting at or after the anchor; u32::MAX when a
-    // group has none. One sweep from the last start back, the spans of one start together.
+    if spans.len() <= SMALL_WINDOW && groups <= SMALL_GROUPS {
+        window_ends_small(spans, groups);
+    } else {
+        window_ends_sweep(spans, groups, by_start, least);
+    }
+    narrowest(norm, spans, within)
+}
+
+/// Spans at most this many are windowed by comparing each with each.
+const SMALL_WINDOW: usize = 16;
+/// Groups at most this many are windowed by comparing each span with each.
+const SMALL_GROUPS: usize = 8;
+
+/// For each span `(recording index, group, start, end)` as the anchor, the end of the window
+/// in place of its group: the greatest, over the `groups` groups, of the least end of a span of
+/// the group starting at or after the anchor (at least the anchor); `u32::MAX` when a group has
+/// none. Each anchor against each span: for at most [`SMALL_WINDOW`] spans and
+/// [`SMALL_GROUPS`] groups (the usual case; it took 0.6% of a scan less than the sweep).
+fn window_ends_small(spans: &mut [(u32, u32, u32, u32)], groups: usize) {
+    let mut ends = [u32::MAX; SMALL_WINDOW];
+    for (end, &(_, _, a, _)) in ends.iter_mut().zip(spans.iter()) {
+        let mut least = [u32::MAX; SMALL_GROUPS];
+        for &(_, g, s, b) in spans.iter() {
+            if s >= a {
+                if let Some(l) = least.get_mut(g as usize) {
+                    *l = (*l).min(b);
+                }
+            }
+        }
+        *end = least
+            .get(..groups)
+            .and_then(|l| l.iter().copied().max())
+            .unwrap_or(u32::MAX)
+            .max(a);
+    }
+    for (span, &end) in spans.iter_mut().zip(&ends) {
+        span.1 = end;
+    }
+}
+
+/// [`window_ends_small`] for any number of spans and groups: one sweep from the last start
+/// back, the spans of one start together.
+fn window_ends_sweep(
+    spans: &mut [(u32, u32, u32, u32)],
+    groups: usize,
+    by_start: &mut Vec<(u32, u32)>,
+    least: &mut Vec<u32>,
+) {
     by_start.clear();
     by_start.extend(
         spans
@@ -1374,8 +1419,12 @@ fn within_window(
         }
         k = e;
     }
-    // The narrowest window that fits; of equally narrow ones, the one whose anchor was
-    // recorded first: (width, recording index, start, end).
+}
+
+/// Of the windows `(recording index, window end, anchor, _)`, the narrowest that holds at most
+/// `within` characters; of equally narrow ones, the one whose anchor was recorded first.
+fn narrowest(norm: &Normalized, spans: &[(u32, u32, u32, u32)], within: u32) -> Option<(u32, u32)> {
+    // (width, recording index, start, end).
     let text = norm.as_str();
     let mut best: Option<(u32, u32, u32, u32)> = None;
     for &(i, hi, anchor, _) in spans.iter() {
@@ -2836,6 +2885,33 @@ mod tests {
             [b"x".to_vec(), "你的".as_bytes().to_vec()]
         );
         assert_eq!(shorten_to(&lits(&["ab", "cd", "ef"]), 2, false), None);
+    }
+
+    #[test]
+    fn window_ends_small_agrees_with_the_sweep() {
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = |m: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x % m) as u32
+        };
+        let (mut by_start, mut least) = (Vec::new(), Vec::new());
+        for _ in 0..20_000 {
+            let groups = 1 + next(SMALL_GROUPS as u64) as usize;
+            let n = next(SMALL_WINDOW as u64 + 1) as usize;
+            let spans: Vec<(u32, u32, u32, u32)> = (0..n as u32)
+                .map(|i| {
+                    let a = next(12);
+                    (i, next(groups as u64), a, a + next(5))
+                })
+                .collect();
+            let mut small = spans.clone();
+            let mut sweep = spans.clone();
+            window_ends_small(&mut small, groups);
+            window_ends_sweep(&mut sweep, groups, &mut by_start, &mut least);
+            assert_eq!(small, sweep, "{spans:?} in {groups} groups");
+        }
     }
 
     #[test]
