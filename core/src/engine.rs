@@ -26,7 +26,7 @@ use regex_automata::hybrid::dfa::{Cache as DfaCache, DFA};
 use regex_automata::nfa::thompson::{self, WhichCaptures};
 use regex_automata::{Anchored, Input, MatchKind, PatternID};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Hir, HirKind};
+use regex_syntax::hir::{Hir, HirKind, Look};
 
 mod ac;
 // The direct regex parser: faster builds for some 2 KB of gzipped WASM, so with `perf`.
@@ -240,6 +240,9 @@ struct RegexSet {
     dfas: Vec<Option<OnDemandDfa>>,
     /// Regexes with no prefilter literal, searched unanchored on every scan.
     unfiltered: Option<Unfiltered>,
+    /// Regexes with no prefilter literal that match only at the start of the text: tried
+    /// there (anchored) on every scan, before the others.
+    start_anchored: Vec<u32>,
     /// Rule index of each regex pattern.
     rules: Vec<u32>,
     /// Per regex: `Some(max_len)` when it is found by prefix literals and also has suffix
@@ -760,6 +763,10 @@ impl Engine {
         s.gate_seen
             .resize(self.regex.as_ref().map_or(0, |r| r.gate_sets / 64 + 1), 0);
         s.first_starts.clear();
+        if let Some(re) = &self.regex {
+            s.regex_attempts
+                .extend(re.start_anchored.iter().map(|&ri| (ri, 0, false)));
+        }
         if !first_sets.is_empty() {
             s.first_starts.resize(norm.as_str().len() / 64 + 1, 0);
         }
@@ -1647,6 +1654,7 @@ fn compile(
     // Upper bound of the NFAs of every regex that gets an automaton.
     let mut automata_bytes = 0usize;
     let mut regex_ends: Vec<Option<u32>> = Vec::new();
+    let mut start_anchored: Vec<u32> = Vec::new();
     let mut regex_gapped: Vec<Option<gapped::Gapped>> = Vec::new();
     let mut elem_sets = 0usize;
     // The literal sets given an id so far, by a hash of their contents: (hash, id) sorted,
@@ -1730,7 +1738,19 @@ fn compile(
                         ),
                     ));
                 }
-                let Some((atoms, suffix)) = prefilter_atoms(&hir) else {
+                let regex = regex_rules.len() as u32;
+                let found = prefilter_atoms(&hir).or_else(|| {
+                    // A regex that matches only at the start of the text is tried there, once
+                    // per scan, instead of searched for everywhere.
+                    hir.properties()
+                        .look_set_prefix()
+                        .contains(Look::Start)
+                        .then(|| {
+                            start_anchored.push(regex);
+                            (Vec::new(), false)
+                        })
+                });
+                let Some((atoms, suffix)) = found else {
                     automata_bytes = automata_bytes
                         .saturating_add(forward_size)
                         .saturating_add(bounds.coarse(&hir, true));
@@ -1740,7 +1760,6 @@ fn compile(
                     continue_rule(&mut rules, r, category);
                     continue;
                 };
-                let regex = regex_rules.len() as u32;
                 for atom in atoms {
                     add_atom(&mut add_literal, atom, suffix, regex, &r.id)?;
                 }
@@ -2026,6 +2045,7 @@ fn compile(
         Some(RegexSet {
             dfas,
             unfiltered,
+            start_anchored,
             rules: regex_rules,
             ends: regex_ends,
             gapped: regex_gapped,

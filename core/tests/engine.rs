@@ -250,6 +250,36 @@ fn hostile_and_malformed_packs_fail_naming_the_rule() {
 }
 
 #[test]
+fn start_anchored_regexes_are_tried_at_the_start_only() {
+    // The first has no literal to find it by: it is tried at the start of each text. The
+    // second, the same without anchors, is found by its digits anywhere.
+    let rules = "[[rule]]\nid = \"start\"\nkind = \"regex\"\nregex = '^(hi|hey)?[^a-z0-9]?[a-z]{2,4}[0-9]{3}$'\n\
+                 [[rule]]\nid = \"anywhere\"\nkind = \"regex\"\nregex = '(hi|hey)?[^a-z0-9]?[a-z]{2,4}[0-9]{3}'";
+    let e = pack_with_rule(rules).unwrap();
+    assert!(
+        !e.unfiltered_regex_rules().any(|r| r == "start"),
+        "the anchored regex is not searched on every message"
+    );
+    let fired = |text: &str| -> Vec<(&str, usize, usize)> {
+        let v = e.scan(text);
+        let mut h: Vec<_> = v.hits.iter().map(|h| (h.rule, h.start, h.end)).collect();
+        h.sort();
+        h
+    };
+    assert_eq!(
+        fired("hi abc123"),
+        vec![("anywhere", 0, 9), ("start", 0, 9)]
+    );
+    assert_eq!(fired("abcd123"), vec![("anywhere", 0, 7), ("start", 0, 7)]);
+    // Not at the start, or not up to the end: only the unanchored one.
+    for text in ["so abc123", "abc123 ok"] {
+        let rules: Vec<&str> = fired(text).iter().map(|h| h.0).collect();
+        assert_eq!(rules, vec!["anywhere"], "{text}");
+    }
+    assert_eq!(fired(""), vec![]);
+}
+
+#[test]
 fn keyword_limits_are_enforced() {
     let lits: Vec<String> = (0..2000).map(|i| format!("'kw{i}'")).collect();
     let rule = format!(
