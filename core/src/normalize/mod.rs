@@ -414,18 +414,43 @@ fn is_digit_fold(f: Fold) -> bool {
 #[derive(Clone, Default)]
 pub struct Normalized {
     text: String,
-    /// For each byte of `text`: the byte range `(start, end)` in the original of the character
-    /// it came from. Entries past the text's length are scratch left by earlier, longer texts:
-    /// the map keeps its length across `normalize_into` calls so that writing an entry is a
-    /// store into memory already initialised, not a push (see [`Normalized::make_room`]).
-    spans: Vec<(u32, u32)>,
+    /// The map back to the original, one [`Piece`] per run of copied characters or per
+    /// written character, in text order. Every byte of `text` belongs to the last piece that
+    /// starts at or before it.
+    pieces: Vec<Piece>,
 }
+
+/// One piece of the map from normalised text back to the original (see [`Normalized`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Piece {
+    /// Offset in the normalised text where the piece starts; it ends where the next one
+    /// starts (the last one at the end of the text).
+    at: u32,
+    /// Original offset of the character (or of the run's first character) it came from.
+    start: u32,
+    /// End of that original character, or [`COPY`] for a run whose characters are the
+    /// original's own bytes (ASCII letters and digits folded to lower case, plain
+    /// ideographs): each comes from the original character of its length at the same distance
+    /// from `start`. One piece for a run spares writing an entry per byte.
+    end: u32,
+}
+
+/// [`Piece::end`] of a copied run (no original character ends at 0).
+const COPY: u32 = 0;
 
 impl core::fmt::Debug for Normalized {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        struct Spans<'a>(&'a Normalized);
+        impl core::fmt::Debug for Spans<'_> {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.debug_list()
+                    .entries((0..self.0.text.len()).map(|i| self.0.span_at(i)))
+                    .finish()
+            }
+        }
         f.debug_struct("Normalized")
             .field("text", &self.text)
-            .field("spans", &self.spans())
+            .field("spans", &Spans(self))
             .finish()
     }
 }
@@ -459,16 +484,15 @@ impl Normalized {
     /// the original position of `start`).
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
         debug_assert!(start < end && end <= self.text.len());
-        let spans = self.spans();
-        let n = spans.len();
+        let n = self.text.len();
         if n == 0 {
             return (0, 0);
         }
-        let s = spans[start.min(n - 1)].0 as usize;
+        let s = self.span_at(start.min(n - 1)).0 as usize;
         if end <= start {
             return (s, s);
         }
-        let e = spans[end.min(n) - 1].1 as usize;
+        let e = self.span_at(end.min(n) - 1).1 as usize;
         (s, e.max(s))
     }
 
@@ -476,45 +500,72 @@ impl Normalized {
     /// Used for word-boundary checks: `v x` normalises to `vx` with a gap before `x`; the two
     /// digits that `⑳` becomes have no gap between them.
     pub fn gap_before(&self, i: usize) -> bool {
-        i > 0 && i < self.text.len() && self.spans[i].0 > self.spans[i - 1].1
+        i > 0 && i < self.text.len() && self.span_at(i).0 > self.span_at(i - 1).1
     }
 
     /// Empties the buffer, keeping its capacity.
     pub fn clear(&mut self) {
         self.text.clear();
-        self.spans.clear();
+        self.pieces.clear();
     }
 
-    /// The map entries of the text's bytes.
-    #[inline]
-    fn spans(&self) -> &[(u32, u32)] {
-        self.spans.get(..self.text.len()).unwrap_or_default()
-    }
-
-    /// Makes the map at least `room` entries longer than the text (it only grows: its length
-    /// is the high-water mark of the texts written into this buffer).
-    #[inline]
-    fn make_room(&mut self, room: usize) {
-        let want = self.text.len() + room;
-        if self.spans.len() < want {
-            self.spans.resize(want, (0, 0));
+    /// The original span `(start, end)` of the character normalised byte `i` (below the
+    /// text's length) came from.
+    fn span_at(&self, i: usize) -> (u32, u32) {
+        let k = self.pieces.partition_point(|p| p.at as usize <= i);
+        let Some(p) = k.checked_sub(1).and_then(|k| self.pieces.get(k)) else {
+            return (0, 0);
+        };
+        if p.end != COPY {
+            return (p.start, p.end);
         }
+        // A copied character: find its first byte and length in the text.
+        let t = self.text.as_bytes();
+        let mut first = i;
+        while first > p.at as usize && t.get(first).is_some_and(|&b| b & 0xC0 == 0x80) {
+            first -= 1;
+        }
+        let len = match t.get(first) {
+            Some(0..=0x7F) | None => 1,
+            Some(0xC0..=0xDF) => 2,
+            Some(0xE0..=0xEF) => 3,
+            Some(_) => 4,
+        };
+        let s = p.start + (first - p.at as usize) as u32;
+        (s, s + len)
     }
 
+    /// Starts a piece for the character(s) from original `start..end` written next.
     #[inline]
-    fn push_ascii(&mut self, b: u8, start: usize, end: usize) {
-        self.push_char(char::from(b), start, end);
+    fn piece(&mut self, start: usize, end: usize) {
+        self.pieces.push(Piece {
+            at: self.text.len() as u32,
+            start: start as u32,
+            end: end as u32,
+        });
+    }
+
+    /// Starts a copied run (see [`COPY`]) of the original from `start` written next, unless it
+    /// continues the last piece's copied run.
+    #[inline]
+    fn copy_piece(&mut self, start: usize) {
+        let at = self.text.len() as u32;
+        let start = start as u32;
+        if let Some(p) = self.pieces.last() {
+            if p.end == COPY && start.wrapping_sub(p.start) == at.wrapping_sub(p.at) {
+                return;
+            }
+        }
+        self.pieces.push(Piece {
+            at,
+            start,
+            end: COPY,
+        });
     }
 
     #[inline]
     fn push_char(&mut self, c: char, start: usize, end: usize) {
-        let span = (start as u32, end as u32);
-        let n = c.len_utf8();
-        self.make_room(n);
-        let at = self.text.len();
-        if let Some(slots) = self.spans.get_mut(at..at + n) {
-            slots.fill(span);
-        }
+        self.piece(start, end);
         self.text.push(c);
     }
 }
@@ -600,7 +651,7 @@ impl Writer<'_> {
         } else {
             0
         };
-        self.out.push_ascii(b, start, end);
+        self.out.push_char(char::from(b), start, end);
     }
 
     fn fold(&mut self, f: Fold, start: usize, end: usize) {
@@ -615,13 +666,14 @@ impl Writer<'_> {
             }
             Fold::Str(s) => {
                 self.flush(start);
+                self.out.piece(start, end);
                 for c in s.chars() {
                     self.digits = if c.is_ascii_digit() {
                         self.digits + 1
                     } else {
                         0
                     };
-                    self.out.push_char(c, start, end);
+                    self.out.text.push(c);
                 }
             }
         }
@@ -692,18 +744,13 @@ impl Writer<'_> {
     #[inline]
     fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
         self.flush(i);
-        // One byte of text per byte of input: room for the rest of the input is enough.
-        self.out.make_room(bytes.len() - i);
-        let Normalized { text, spans } = &mut *self.out;
-        let spans = spans.as_mut_slice();
+        self.out.copy_piece(i);
+        let text = &mut self.out.text;
         let mut j = i;
         while let Some(&b) = bytes.get(j) {
             let f = ASCII_FOLD[usize::from(b & 0x7F)];
             if b >= 0x80 || f >= 0x80 {
                 break;
-            }
-            if let Some(slot) = spans.get_mut(text.len()) {
-                *slot = (j as u32, j as u32 + 1);
             }
             text.push(char::from(f));
             j += 1;
@@ -724,16 +771,9 @@ impl Writer<'_> {
     fn ideograph_run(&mut self, bytes: &[u8], mut i: usize, mut c: char) -> usize {
         self.flush(i);
         self.digits = 0;
-        // Three bytes of text per three bytes of input: room for the rest of the input is enough.
-        self.out.make_room(bytes.len() - i);
-        let Normalized { text, spans } = &mut *self.out;
-        let spans = spans.as_mut_slice();
+        self.out.copy_piece(i);
+        let text = &mut self.out.text;
         loop {
-            let at = text.len();
-            if let Some(slots) = spans.get_mut(at..at + 3) {
-                let span = (i as u32, (i + 3) as u32);
-                slots.copy_from_slice(&[span; 3]);
-            }
             text.push(c);
             i += 3;
             match plain_ideograph(bytes, i) {
@@ -801,11 +841,9 @@ impl Writer<'_> {
 /// `out` has grown to the size of the largest input. Inputs longer than `u32::MAX` bytes are cut
 /// there; callers limit text length well below.
 pub fn normalize_into(input: &[u8], out: &mut Normalized) {
-    // The map keeps its length (see `Normalized::spans`).
-    out.text.clear();
+    out.clear();
     let input = &input[..input.len().min(u32::MAX as usize)];
     out.text.reserve(input.len());
-    out.make_room(input.len());
     let mut w = Writer {
         out,
         seps: 0,
