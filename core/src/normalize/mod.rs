@@ -577,8 +577,6 @@ struct Writer<'a> {
     seps: usize,
     /// Original offset where the pending run started.
     sep_start: usize,
-    /// ASCII digits written since the last other character (for digit runs).
-    digits: usize,
     /// Numerals before this original offset belong to an already measured run...
     run_until: usize,
     /// ...whose numerals become digits.
@@ -626,12 +624,10 @@ impl Writer<'_> {
     /// [`Writer::flush`] when a run that becomes a [`BREAK`] or a [`SENTENCE`] is pending.
     fn end_run(&mut self, here: usize) {
         if self.seps > MAX_SKIPPED_RUN {
-            self.digits = 0;
             if !self.out.is_empty() && !self.out.text.ends_with(BREAK) {
                 self.out.push_char(BREAK, self.sep_start, here);
             }
         } else if self.sentence {
-            self.digits = 0;
             if !self.out.is_empty()
                 && !self.out.text.ends_with(BREAK)
                 && !self.out.text.ends_with(SENTENCE)
@@ -646,11 +642,6 @@ impl Writer<'_> {
     #[inline]
     fn ascii(&mut self, b: u8, start: usize, end: usize) {
         self.flush(start);
-        self.digits = if b.is_ascii_digit() {
-            self.digits + 1
-        } else {
-            0
-        };
         self.out.push_char(char::from(b), start, end);
     }
 
@@ -661,20 +652,12 @@ impl Writer<'_> {
             Fold::Char(c) if c.is_ascii() => self.ascii(c as u8, start, end),
             Fold::Char(c) => {
                 self.flush(start);
-                self.digits = 0;
                 self.out.push_char(c, start, end);
             }
             Fold::Str(s) => {
                 self.flush(start);
                 self.out.piece(start, end);
-                for c in s.chars() {
-                    self.digits = if c.is_ascii_digit() {
-                        self.digits + 1
-                    } else {
-                        0
-                    };
-                    self.out.text.push(c);
-                }
+                self.out.text.push_str(s);
             }
         }
     }
@@ -755,13 +738,6 @@ impl Writer<'_> {
             text.push(char::from(f));
             j += 1;
         }
-        let run = &bytes[i..j];
-        let trailing = run.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-        self.digits = if trailing == run.len() {
-            self.digits + trailing
-        } else {
-            trailing
-        };
         j
     }
 
@@ -770,7 +746,6 @@ impl Writer<'_> {
     #[inline]
     fn ideograph_run(&mut self, bytes: &[u8], mut i: usize, mut c: char) -> usize {
         self.flush(i);
-        self.digits = 0;
         self.out.copy_piece(i);
         let text = &mut self.out.text;
         loop {
@@ -789,11 +764,19 @@ impl Writer<'_> {
         if start < self.run_until {
             return self.run_converts;
         }
-        let mut count = 1 + if self.seps > MAX_SKIPPED_RUN {
+        // The ASCII digits written since the last other character (a pending break ends
+        // them); two are enough to make the run long enough.
+        let digits = if self.seps > MAX_SKIPPED_RUN {
             0
         } else {
-            self.digits
+            let text = self.out.text.as_bytes();
+            text.iter()
+                .rev()
+                .take(2)
+                .take_while(|b| b.is_ascii_digit())
+                .count()
         };
+        let mut count = 1 + digits;
         let mut seps = 0;
         let mut end = rest_at;
         let mut j = rest_at;
@@ -848,7 +831,6 @@ pub fn normalize_into(input: &[u8], out: &mut Normalized) {
         out,
         seps: 0,
         sep_start: 0,
-        digits: 0,
         run_until: 0,
         run_converts: false,
         sentence: false,
