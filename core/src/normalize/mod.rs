@@ -334,6 +334,12 @@ fn plain_ideograph(bytes: &[u8], i: usize) -> Option<char> {
     let Some(&[b0, b1, b2]) = bytes.get(i..i + 3) else {
         return None;
     };
+    plain_ideograph_bytes(b0, b1, b2)
+}
+
+/// [`plain_ideograph`] of the three bytes `b0 b1 b2`.
+#[inline(always)]
+fn plain_ideograph_bytes(b0: u8, b1: u8, b2: u8) -> Option<char> {
     let row = b0.wrapping_sub(0xE4);
     // The payload bits of the continuation bytes; both below 0x40 when they are ones.
     let (hi, lo) = (b1 ^ 0x80, b2 ^ 0x80);
@@ -723,38 +729,88 @@ impl Writer<'_> {
     }
 
     /// Writes the run of ASCII letters and digits starting at `bytes[i]`; returns where it
-    /// ends. They fold to themselves in lower case, one byte each.
+    /// ends. They fold to themselves in lower case, one byte each. A single ASCII separator
+    /// between two such runs leaves nothing (what [`Writer::flush`] would do): the run goes on
+    /// in a new piece.
     #[inline]
     fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
         self.flush(i);
         self.out.copy_piece(i);
-        let text = &mut self.out.text;
+        let Normalized { text, pieces } = &mut *self.out;
         let mut j = i;
-        while let Some(&b) = bytes.get(j) {
-            let f = ASCII_FOLD[usize::from(b & 0x7F)];
-            if b >= 0x80 || f >= 0x80 {
-                break;
+        loop {
+            while let Some(&b) = bytes.get(j) {
+                let f = ASCII_FOLD[usize::from(b & 0x7F)];
+                if b >= 0x80 || f >= 0x80 {
+                    break;
+                }
+                text.push(char::from(f));
+                j += 1;
             }
-            text.push(char::from(f));
-            j += 1;
+            match bytes.get(j..j + 2) {
+                Some(&[s, b])
+                    if s < 0x80
+                        && ASCII_FOLD[usize::from(s)] == A_SKIP
+                        && b < 0x80
+                        && ASCII_FOLD[usize::from(b)] < 0x80 =>
+                {
+                    j += 1;
+                    pieces.push(Piece {
+                        at: text.len() as u32,
+                        start: j as u32,
+                        end: COPY,
+                    });
+                }
+                _ => return j,
+            }
         }
-        j
     }
 
     /// Writes the run of plain ideographs (see [`plain_ideograph`]) starting with `c` at
-    /// `bytes[i]`; returns where it ends.
+    /// `bytes[i]`; returns where it ends. A single separator between two plain ideographs is
+    /// taken in stride: an ASCII one leaves nothing, Chinese sentence punctuation a
+    /// [`SENTENCE`] (what [`Writer::flush`] would write), and the run goes on in a new piece.
     #[inline]
-    fn ideograph_run(&mut self, bytes: &[u8], mut i: usize, mut c: char) -> usize {
+    fn ideograph_run(&mut self, bytes: &[u8], i: usize, mut c: char) -> usize {
         self.flush(i);
         self.out.copy_piece(i);
-        let text = &mut self.out.text;
+        let Normalized { text, pieces } = &mut *self.out;
+        // The bytes after `c` (a slice rather than an offset: no overflow check per step).
+        let mut rest = bytes.get(i + 3..).unwrap_or_default();
         loop {
             text.push(c);
-            i += 3;
-            match plain_ideograph(bytes, i) {
-                Some(next) => c = next,
-                None => return i,
+            if let &[b0, b1, b2, ref tail @ ..] = rest {
+                if let Some(next) = plain_ideograph_bytes(b0, b1, b2) {
+                    c = next;
+                    rest = tail;
+                    continue;
+                }
             }
+            let i = bytes.len() - rest.len();
+            let (next, sentence) = match rest.first() {
+                Some(&b) if b < 0x80 && ASCII_FOLD[usize::from(b)] == A_SKIP => (i + 1, false),
+                Some(&b) if b >= 0x80 && sentence_punct_at(bytes, i) => (i + 3, true),
+                _ => return i,
+            };
+            let Some(after) = plain_ideograph(bytes, next) else {
+                return i;
+            };
+            if sentence {
+                // The text ends with an ideograph: the break is written.
+                pieces.push(Piece {
+                    at: text.len() as u32,
+                    start: i as u32,
+                    end: next as u32,
+                });
+                text.push(SENTENCE);
+            }
+            pieces.push(Piece {
+                at: text.len() as u32,
+                start: next as u32,
+                end: COPY,
+            });
+            c = after;
+            rest = bytes.get(next + 3..).unwrap_or_default();
         }
     }
 
