@@ -79,12 +79,15 @@ pub enum Fold {
     Break,
 }
 
-/// ASCII fold table: the folded byte, or `A_SKIP` / `A_BREAK`.
+/// Byte fold table: for ASCII the folded byte, or `A_SKIP` / `A_BREAK` / `A_SENTENCE`; for
+/// the other bytes `A_OTHER` (so one probe tells an ASCII letter or digit, below 0x80, from
+/// everything else).
 const A_SKIP: u8 = 0x80;
 const A_BREAK: u8 = 0x81;
 const A_SENTENCE: u8 = 0x82;
-static ASCII_FOLD: [u8; 128] = {
-    let mut t = [A_SKIP; 128];
+const A_OTHER: u8 = 0x83;
+static ASCII_FOLD: [u8; 256] = {
+    let mut t = [A_OTHER; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
@@ -740,8 +743,8 @@ impl Writer<'_> {
         let mut j = i;
         loop {
             while let Some(&b) = bytes.get(j) {
-                let f = ASCII_FOLD[usize::from(b & 0x7F)];
-                if b >= 0x80 || f >= 0x80 {
+                let f = ASCII_FOLD[usize::from(b)];
+                if f >= 0x80 {
                     break;
                 }
                 text.push(char::from(f));
@@ -749,9 +752,7 @@ impl Writer<'_> {
             }
             match bytes.get(j..j + 2) {
                 Some(&[s, b])
-                    if s < 0x80
-                        && ASCII_FOLD[usize::from(s)] == A_SKIP
-                        && b < 0x80
+                    if ASCII_FOLD[usize::from(s)] == A_SKIP
                         && ASCII_FOLD[usize::from(b)] < 0x80 =>
                 {
                     j += 1;
@@ -788,7 +789,7 @@ impl Writer<'_> {
             }
             let i = bytes.len() - rest.len();
             let (next, sentence) = match rest.first() {
-                Some(&b) if b < 0x80 && ASCII_FOLD[usize::from(b)] == A_SKIP => (i + 1, false),
+                Some(&b) if ASCII_FOLD[usize::from(b)] == A_SKIP => (i + 1, false),
                 Some(&b) if b >= 0x80 && sentence_punct_at(bytes, i) => (i + 3, true),
                 _ => return i,
             };
