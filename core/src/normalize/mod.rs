@@ -423,43 +423,18 @@ fn is_digit_fold(f: Fold) -> bool {
 #[derive(Clone, Default)]
 pub struct Normalized {
     text: String,
-    /// The map back to the original, one [`Piece`] per run of copied characters or per
-    /// written character, in text order. Every byte of `text` belongs to the last piece that
-    /// starts at or before it.
-    pieces: Vec<Piece>,
+    /// For each byte of `text`: the byte range `(start, end)` in the original of the character
+    /// it came from. Entries past the text's length are scratch left by earlier, longer texts:
+    /// the map keeps its length across `normalize_into` calls so that writing an entry is a
+    /// store into memory already initialised, not a push (see [`Normalized::make_room`]).
+    spans: Vec<(u32, u32)>,
 }
-
-/// One piece of the map from normalised text back to the original (see [`Normalized`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Piece {
-    /// Offset in the normalised text where the piece starts; it ends where the next one
-    /// starts (the last one at the end of the text).
-    at: u32,
-    /// Original offset of the character (or of the run's first character) it came from.
-    start: u32,
-    /// End of that original character, or [`COPY`] for a run whose characters are the
-    /// original's own bytes (ASCII letters and digits folded to lower case, plain
-    /// ideographs): each comes from the original character of its length at the same distance
-    /// from `start`. One piece for a run spares writing an entry per byte.
-    end: u32,
-}
-
-/// [`Piece::end`] of a copied run (no original character ends at 0).
-const COPY: u32 = 0;
 
 impl core::fmt::Debug for Normalized {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        struct Spans<'a>(&'a Normalized);
-        impl core::fmt::Debug for Spans<'_> {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-                f.debug_list()
-                    .entries((0..self.0.text.len()).map(|i| self.0.span_at(i)))
-                    .finish()
-            }
-        }
         f.debug_struct("Normalized")
             .field("text", &self.text)
-            .field("spans", &Spans(self))
+            .field("spans", &self.spans())
             .finish()
     }
 }
@@ -493,15 +468,16 @@ impl Normalized {
     /// the original position of `start`).
     pub fn original_span(&self, start: usize, end: usize) -> (usize, usize) {
         debug_assert!(start < end && end <= self.text.len());
-        let n = self.text.len();
+        let spans = self.spans();
+        let n = spans.len();
         if n == 0 {
             return (0, 0);
         }
-        let s = self.span_at(start.min(n - 1)).0 as usize;
+        let s = spans[start.min(n - 1)].0 as usize;
         if end <= start {
             return (s, s);
         }
-        let e = self.span_at(end.min(n) - 1).1 as usize;
+        let e = spans[end.min(n) - 1].1 as usize;
         (s, e.max(s))
     }
 
@@ -509,72 +485,45 @@ impl Normalized {
     /// Used for word-boundary checks: `v x` normalises to `vx` with a gap before `x`; the two
     /// digits that `⑳` becomes have no gap between them.
     pub fn gap_before(&self, i: usize) -> bool {
-        i > 0 && i < self.text.len() && self.span_at(i).0 > self.span_at(i - 1).1
+        i > 0 && i < self.text.len() && self.spans[i].0 > self.spans[i - 1].1
     }
 
     /// Empties the buffer, keeping its capacity.
     pub fn clear(&mut self) {
         self.text.clear();
-        self.pieces.clear();
+        self.spans.clear();
     }
 
-    /// The original span `(start, end)` of the character normalised byte `i` (below the
-    /// text's length) came from.
-    fn span_at(&self, i: usize) -> (u32, u32) {
-        let k = self.pieces.partition_point(|p| p.at as usize <= i);
-        let Some(p) = k.checked_sub(1).and_then(|k| self.pieces.get(k)) else {
-            return (0, 0);
-        };
-        if p.end != COPY {
-            return (p.start, p.end);
-        }
-        // A copied character: find its first byte and length in the text.
-        let t = self.text.as_bytes();
-        let mut first = i;
-        while first > p.at as usize && t.get(first).is_some_and(|&b| b & 0xC0 == 0x80) {
-            first -= 1;
-        }
-        let len = match t.get(first) {
-            Some(0..=0x7F) | None => 1,
-            Some(0xC0..=0xDF) => 2,
-            Some(0xE0..=0xEF) => 3,
-            Some(_) => 4,
-        };
-        let s = p.start + (first - p.at as usize) as u32;
-        (s, s + len)
-    }
-
-    /// Starts a piece for the character(s) from original `start..end` written next.
+    /// The map entries of the text's bytes.
     #[inline]
-    fn piece(&mut self, start: usize, end: usize) {
-        self.pieces.push(Piece {
-            at: self.text.len() as u32,
-            start: start as u32,
-            end: end as u32,
-        });
+    fn spans(&self) -> &[(u32, u32)] {
+        self.spans.get(..self.text.len()).unwrap_or_default()
     }
 
-    /// Starts a copied run (see [`COPY`]) of the original from `start` written next, unless it
-    /// continues the last piece's copied run.
+    /// Makes the map at least `room` entries longer than the text (it only grows: its length
+    /// is the high-water mark of the texts written into this buffer).
     #[inline]
-    fn copy_piece(&mut self, start: usize) {
-        let at = self.text.len() as u32;
-        let start = start as u32;
-        if let Some(p) = self.pieces.last() {
-            if p.end == COPY && start.wrapping_sub(p.start) == at.wrapping_sub(p.at) {
-                return;
-            }
+    fn make_room(&mut self, room: usize) {
+        let want = self.text.len() + room;
+        if self.spans.len() < want {
+            self.spans.resize(want, (0, 0));
         }
-        self.pieces.push(Piece {
-            at,
-            start,
-            end: COPY,
-        });
+    }
+
+    #[inline]
+    fn push_ascii(&mut self, b: u8, start: usize, end: usize) {
+        self.push_char(char::from(b), start, end);
     }
 
     #[inline]
     fn push_char(&mut self, c: char, start: usize, end: usize) {
-        self.piece(start, end);
+        let span = (start as u32, end as u32);
+        let n = c.len_utf8();
+        self.make_room(n);
+        let at = self.text.len();
+        if let Some(slots) = self.spans.get_mut(at..at + n) {
+            slots.fill(span);
+        }
         self.text.push(c);
     }
 }
@@ -665,8 +614,9 @@ impl Writer<'_> {
             }
             Fold::Str(s) => {
                 self.flush(start);
-                self.out.piece(start, end);
-                self.out.text.push_str(s);
+                for c in s.chars() {
+                    self.out.push_char(c, start, end);
+                }
             }
         }
     }
@@ -738,14 +688,19 @@ impl Writer<'_> {
     #[inline]
     fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
         self.flush(i);
-        self.out.copy_piece(i);
-        let Normalized { text, pieces } = &mut *self.out;
+        // One byte of text per byte of input: room for the rest of the input is enough.
+        self.out.make_room(bytes.len() - i);
+        let Normalized { text, spans } = &mut *self.out;
+        let spans = spans.as_mut_slice();
         let mut j = i;
         loop {
             while let Some(&b) = bytes.get(j) {
                 let f = ASCII_FOLD[usize::from(b)];
                 if f >= 0x80 {
                     break;
+                }
+                if let Some(slot) = spans.get_mut(text.len()) {
+                    *slot = (j as u32, j as u32 + 1);
                 }
                 text.push(char::from(f));
                 j += 1;
@@ -756,11 +711,6 @@ impl Writer<'_> {
                         && ASCII_FOLD[usize::from(b)] < 0x80 =>
                 {
                     j += 1;
-                    pieces.push(Piece {
-                        at: text.len() as u32,
-                        start: j as u32,
-                        end: COPY,
-                    });
                 }
                 _ => return j,
             }
@@ -774,12 +724,22 @@ impl Writer<'_> {
     #[inline]
     fn ideograph_run(&mut self, bytes: &[u8], i: usize, mut c: char) -> usize {
         self.flush(i);
-        self.out.copy_piece(i);
-        let Normalized { text, pieces } = &mut *self.out;
+        // At most three bytes of text per three bytes of input: room for the rest of the input
+        // is enough.
+        self.out.make_room(bytes.len() - i);
+        let Normalized { text, spans } = &mut *self.out;
+        let spans = spans.as_mut_slice();
+        let mut at = i;
         // The bytes after `c` (a slice rather than an offset: no overflow check per step).
         let mut rest = bytes.get(i + 3..).unwrap_or_default();
         loop {
+            let t = text.len();
+            if let Some(slots) = spans.get_mut(t..t + 3) {
+                let span = (at as u32, (at + 3) as u32);
+                slots.copy_from_slice(&[span; 3]);
+            }
             text.push(c);
+            at += 3;
             if let &[b0, b1, b2, ref tail @ ..] = rest {
                 if let Some(next) = plain_ideograph_bytes(b0, b1, b2) {
                     c = next;
@@ -798,18 +758,12 @@ impl Writer<'_> {
             };
             if sentence {
                 // The text ends with an ideograph: the break is written.
-                pieces.push(Piece {
-                    at: text.len() as u32,
-                    start: i as u32,
-                    end: next as u32,
-                });
+                if let Some(slot) = spans.get_mut(text.len()) {
+                    *slot = (i as u32, next as u32);
+                }
                 text.push(SENTENCE);
             }
-            pieces.push(Piece {
-                at: text.len() as u32,
-                start: next as u32,
-                end: COPY,
-            });
+            at = next;
             c = after;
             rest = bytes.get(next + 3..).unwrap_or_default();
         }
@@ -881,9 +835,11 @@ impl Writer<'_> {
 /// `out` has grown to the size of the largest input. Inputs longer than `u32::MAX` bytes are cut
 /// there; callers limit text length well below.
 pub fn normalize_into(input: &[u8], out: &mut Normalized) {
-    out.clear();
+    // The map keeps its length (see `Normalized::spans`).
+    out.text.clear();
     let input = &input[..input.len().min(u32::MAX as usize)];
     out.text.reserve(input.len());
+    out.make_room(input.len());
     let mut w = Writer {
         out,
         seps: 0,
