@@ -511,11 +511,6 @@ impl Normalized {
     }
 
     #[inline]
-    fn push_ascii(&mut self, b: u8, start: usize, end: usize) {
-        self.push_char(char::from(b), start, end);
-    }
-
-    #[inline]
     fn push_char(&mut self, c: char, start: usize, end: usize) {
         let span = (start as u32, end as u32);
         let n = c.len_utf8();
@@ -585,13 +580,12 @@ impl Writer<'_> {
             if !self.out.is_empty() && !self.out.text.ends_with(BREAK) {
                 self.out.push_char(BREAK, self.sep_start, here);
             }
-        } else if self.sentence {
-            if !self.out.is_empty()
-                && !self.out.text.ends_with(BREAK)
-                && !self.out.text.ends_with(SENTENCE)
-            {
-                self.out.push_char(SENTENCE, self.sep_start, here);
-            }
+        } else if self.sentence
+            && !self.out.is_empty()
+            && !self.out.text.ends_with(BREAK)
+            && !self.out.text.ends_with(SENTENCE)
+        {
+            self.out.push_char(SENTENCE, self.sep_start, here);
         }
         self.seps = 0;
         self.sentence = false;
