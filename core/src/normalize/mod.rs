@@ -716,33 +716,36 @@ impl Writer<'_> {
     /// taken in stride: an ASCII one leaves nothing, Chinese sentence punctuation a
     /// [`SENTENCE`] (what [`Writer::flush`] would write), and the run goes on in a new piece.
     #[inline]
-    fn ideograph_run(&mut self, bytes: &[u8], i: usize, mut c: char) -> usize {
+    fn ideograph_run(&mut self, bytes: &[u8], mut i: usize, mut c: char) -> usize {
         self.flush(i);
         // At most three bytes of text per three bytes of input: room for the rest of the input
         // is enough.
         self.out.make_room(bytes.len() - i);
         let Normalized { text, spans } = &mut *self.out;
         let spans = spans.as_mut_slice();
-        let mut at = i;
-        // The bytes after `c` (a slice rather than an offset: no overflow check per step).
-        let mut rest = bytes.get(i + 3..).unwrap_or_default();
         loop {
+            // `c` at `bytes[i]`, then the plain ideographs after it, read in 3-byte chunks (no
+            // offset arithmetic or bounds check per character).
+            let mut at = i;
             let t = text.len();
             if let Some(slots) = spans.get_mut(t..t + 3) {
-                let span = (at as u32, (at + 3) as u32);
-                slots.copy_from_slice(&[span; 3]);
+                slots.copy_from_slice(&[(at as u32, (at + 3) as u32); 3]);
             }
             text.push(c);
             at += 3;
-            if let &[b0, b1, b2, ref tail @ ..] = rest {
-                if let Some(next) = plain_ideograph_bytes(b0, b1, b2) {
-                    c = next;
-                    rest = tail;
-                    continue;
+            for &[b0, b1, b2] in bytes.get(at..).unwrap_or_default().as_chunks::<3>().0 {
+                let Some(next) = plain_ideograph_bytes(b0, b1, b2) else {
+                    break;
+                };
+                let t = text.len();
+                if let Some(slots) = spans.get_mut(t..t + 3) {
+                    slots.copy_from_slice(&[(at as u32, (at + 3) as u32); 3]);
                 }
+                text.push(next);
+                at += 3;
             }
-            let i = bytes.len() - rest.len();
-            let (next, sentence) = match rest.first() {
+            i = at;
+            let (next, sentence) = match bytes.get(i) {
                 Some(&b) if ASCII_FOLD[usize::from(b)] == A_SKIP => (i + 1, false),
                 Some(&b) if b >= 0x80 && sentence_punct_at(bytes, i) => (i + 3, true),
                 _ => return i,
@@ -757,9 +760,8 @@ impl Writer<'_> {
                 }
                 text.push(SENTENCE);
             }
-            at = next;
+            i = next;
             c = after;
-            rest = bytes.get(next + 3..).unwrap_or_default();
         }
     }
 
