@@ -724,8 +724,8 @@ impl Writer<'_> {
         let Normalized { text, spans } = &mut *self.out;
         let spans = spans.as_mut_slice();
         loop {
-            // `c` at `bytes[i]`, then the plain ideographs after it, read in 3-byte chunks (no
-            // offset arithmetic or bounds check per character).
+            // `c` at `bytes[i]`, then the plain ideographs after it, read three bytes at a time
+            // from the rest of the input (no offset arithmetic or bounds check per character).
             let mut at = i;
             let t = text.len();
             if let Some(slots) = spans.get_mut(t..t + 3) {
@@ -733,10 +733,12 @@ impl Writer<'_> {
             }
             text.push(c);
             at += 3;
-            for &[b0, b1, b2] in bytes.get(at..).unwrap_or_default().as_chunks::<3>().0 {
+            let mut rest = bytes.get(at..).unwrap_or_default();
+            while let &[b0, b1, b2, ref tail @ ..] = rest {
                 let Some(next) = plain_ideograph_bytes(b0, b1, b2) else {
                     break;
                 };
+                rest = tail;
                 let t = text.len();
                 if let Some(slots) = spans.get_mut(t..t + 3) {
                     slots.copy_from_slice(&[(at as u32, (at + 3) as u32); 3]);
