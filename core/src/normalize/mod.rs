@@ -677,8 +677,8 @@ impl Writer<'_> {
 
     /// Writes the run of ASCII letters and digits starting at `bytes[i]`; returns where it
     /// ends. They fold to themselves in lower case, one byte each. A single ASCII separator
-    /// between two such runs leaves nothing (what [`Writer::flush`] would do): the run goes on
-    /// in a new piece.
+    /// between two such runs leaves nothing (what [`Writer::flush`] would do) and the run goes
+    /// on, without a round trip through the main loop.
     #[inline]
     fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
         self.flush(i);
@@ -714,7 +714,8 @@ impl Writer<'_> {
     /// Writes the run of plain ideographs (see [`plain_ideograph`]) starting with `c` at
     /// `bytes[i]`; returns where it ends. A single separator between two plain ideographs is
     /// taken in stride: an ASCII one leaves nothing, Chinese sentence punctuation a
-    /// [`SENTENCE`] (what [`Writer::flush`] would write), and the run goes on in a new piece.
+    /// [`SENTENCE`] (what [`Writer::flush`] would write, the text ending with an ideograph),
+    /// and the run goes on.
     #[inline]
     fn ideograph_run(&mut self, bytes: &[u8], mut i: usize, mut c: char) -> usize {
         self.flush(i);
