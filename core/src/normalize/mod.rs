@@ -79,12 +79,15 @@ pub enum Fold {
     Break,
 }
 
-/// ASCII fold table: the folded byte, or `A_SKIP` / `A_BREAK`.
+/// Byte fold table: for ASCII the folded byte, or `A_SKIP` / `A_BREAK` / `A_SENTENCE`; for
+/// the other bytes `A_OTHER` (so one probe tells an ASCII letter or digit, below 0x80, from
+/// everything else).
 const A_SKIP: u8 = 0x80;
 const A_BREAK: u8 = 0x81;
 const A_SENTENCE: u8 = 0x82;
-static ASCII_FOLD: [u8; 128] = {
-    let mut t = [A_SKIP; 128];
+const A_OTHER: u8 = 0x83;
+static ASCII_FOLD: [u8; 256] = {
+    let mut t = [A_OTHER; 256];
     let mut b = 0;
     while b < 128 {
         let c = b as u8;
@@ -334,6 +337,12 @@ fn plain_ideograph(bytes: &[u8], i: usize) -> Option<char> {
     let Some(&[b0, b1, b2]) = bytes.get(i..i + 3) else {
         return None;
     };
+    plain_ideograph_bytes(b0, b1, b2)
+}
+
+/// [`plain_ideograph`] of the three bytes `b0 b1 b2`.
+#[inline(always)]
+fn plain_ideograph_bytes(b0: u8, b1: u8, b2: u8) -> Option<char> {
     let row = b0.wrapping_sub(0xE4);
     // The payload bits of the continuation bytes; both below 0x40 when they are ones.
     let (hi, lo) = (b1 ^ 0x80, b2 ^ 0x80);
@@ -502,11 +511,6 @@ impl Normalized {
     }
 
     #[inline]
-    fn push_ascii(&mut self, b: u8, start: usize, end: usize) {
-        self.push_char(char::from(b), start, end);
-    }
-
-    #[inline]
     fn push_char(&mut self, c: char, start: usize, end: usize) {
         let span = (start as u32, end as u32);
         let n = c.len_utf8();
@@ -526,8 +530,6 @@ struct Writer<'a> {
     seps: usize,
     /// Original offset where the pending run started.
     sep_start: usize,
-    /// ASCII digits written since the last other character (for digit runs).
-    digits: usize,
     /// Numerals before this original offset belong to an already measured run...
     run_until: usize,
     /// ...whose numerals become digits.
@@ -575,18 +577,15 @@ impl Writer<'_> {
     /// [`Writer::flush`] when a run that becomes a [`BREAK`] or a [`SENTENCE`] is pending.
     fn end_run(&mut self, here: usize) {
         if self.seps > MAX_SKIPPED_RUN {
-            self.digits = 0;
             if !self.out.is_empty() && !self.out.text.ends_with(BREAK) {
                 self.out.push_char(BREAK, self.sep_start, here);
             }
-        } else if self.sentence {
-            self.digits = 0;
-            if !self.out.is_empty()
-                && !self.out.text.ends_with(BREAK)
-                && !self.out.text.ends_with(SENTENCE)
-            {
-                self.out.push_char(SENTENCE, self.sep_start, here);
-            }
+        } else if self.sentence
+            && !self.out.is_empty()
+            && !self.out.text.ends_with(BREAK)
+            && !self.out.text.ends_with(SENTENCE)
+        {
+            self.out.push_char(SENTENCE, self.sep_start, here);
         }
         self.seps = 0;
         self.sentence = false;
@@ -595,12 +594,7 @@ impl Writer<'_> {
     #[inline]
     fn ascii(&mut self, b: u8, start: usize, end: usize) {
         self.flush(start);
-        self.digits = if b.is_ascii_digit() {
-            self.digits + 1
-        } else {
-            0
-        };
-        self.out.push_ascii(b, start, end);
+        self.out.push_char(char::from(b), start, end);
     }
 
     fn fold(&mut self, f: Fold, start: usize, end: usize) {
@@ -610,17 +604,11 @@ impl Writer<'_> {
             Fold::Char(c) if c.is_ascii() => self.ascii(c as u8, start, end),
             Fold::Char(c) => {
                 self.flush(start);
-                self.digits = 0;
                 self.out.push_char(c, start, end);
             }
             Fold::Str(s) => {
                 self.flush(start);
                 for c in s.chars() {
-                    self.digits = if c.is_ascii_digit() {
-                        self.digits + 1
-                    } else {
-                        0
-                    };
                     self.out.push_char(c, start, end);
                 }
             }
@@ -688,7 +676,9 @@ impl Writer<'_> {
     }
 
     /// Writes the run of ASCII letters and digits starting at `bytes[i]`; returns where it
-    /// ends. They fold to themselves in lower case, one byte each.
+    /// ends. They fold to themselves in lower case, one byte each. A single ASCII separator
+    /// between two such runs leaves nothing (what [`Writer::flush`] would do) and the run goes
+    /// on, without a round trip through the main loop.
     #[inline]
     fn ascii_run(&mut self, bytes: &[u8], i: usize) -> usize {
         self.flush(i);
@@ -697,49 +687,84 @@ impl Writer<'_> {
         let Normalized { text, spans } = &mut *self.out;
         let spans = spans.as_mut_slice();
         let mut j = i;
-        while let Some(&b) = bytes.get(j) {
-            let f = ASCII_FOLD[usize::from(b & 0x7F)];
-            if b >= 0x80 || f >= 0x80 {
-                break;
+        loop {
+            while let Some(&b) = bytes.get(j) {
+                let f = ASCII_FOLD[usize::from(b)];
+                if f >= 0x80 {
+                    break;
+                }
+                if let Some(slot) = spans.get_mut(text.len()) {
+                    *slot = (j as u32, j as u32 + 1);
+                }
+                text.push(char::from(f));
+                j += 1;
             }
-            if let Some(slot) = spans.get_mut(text.len()) {
-                *slot = (j as u32, j as u32 + 1);
+            match bytes.get(j..j + 2) {
+                Some(&[s, b])
+                    if ASCII_FOLD[usize::from(s)] == A_SKIP
+                        && ASCII_FOLD[usize::from(b)] < 0x80 =>
+                {
+                    j += 1;
+                }
+                _ => return j,
             }
-            text.push(char::from(f));
-            j += 1;
         }
-        let run = &bytes[i..j];
-        let trailing = run.iter().rev().take_while(|b| b.is_ascii_digit()).count();
-        self.digits = if trailing == run.len() {
-            self.digits + trailing
-        } else {
-            trailing
-        };
-        j
     }
 
     /// Writes the run of plain ideographs (see [`plain_ideograph`]) starting with `c` at
-    /// `bytes[i]`; returns where it ends.
+    /// `bytes[i]`; returns where it ends. A single separator between two plain ideographs is
+    /// taken in stride: an ASCII one leaves nothing, Chinese sentence punctuation a
+    /// [`SENTENCE`] (what [`Writer::flush`] would write, the text ending with an ideograph),
+    /// and the run goes on.
     #[inline]
     fn ideograph_run(&mut self, bytes: &[u8], mut i: usize, mut c: char) -> usize {
         self.flush(i);
-        self.digits = 0;
-        // Three bytes of text per three bytes of input: room for the rest of the input is enough.
+        // At most three bytes of text per three bytes of input: room for the rest of the input
+        // is enough.
         self.out.make_room(bytes.len() - i);
         let Normalized { text, spans } = &mut *self.out;
         let spans = spans.as_mut_slice();
         loop {
-            let at = text.len();
-            if let Some(slots) = spans.get_mut(at..at + 3) {
-                let span = (i as u32, (i + 3) as u32);
-                slots.copy_from_slice(&[span; 3]);
+            // `c` at `bytes[i]`, then the plain ideographs after it, read three bytes at a time
+            // from the rest of the input (no offset arithmetic or bounds check per character).
+            let mut at = i;
+            let t = text.len();
+            if let Some(slots) = spans.get_mut(t..t + 3) {
+                slots.copy_from_slice(&[(at as u32, (at + 3) as u32); 3]);
             }
             text.push(c);
-            i += 3;
-            match plain_ideograph(bytes, i) {
-                Some(next) => c = next,
-                None => return i,
+            at += 3;
+            let mut rest = bytes.get(at..).unwrap_or_default();
+            while let &[b0, b1, b2, ref tail @ ..] = rest {
+                let Some(next) = plain_ideograph_bytes(b0, b1, b2) else {
+                    break;
+                };
+                rest = tail;
+                let t = text.len();
+                if let Some(slots) = spans.get_mut(t..t + 3) {
+                    slots.copy_from_slice(&[(at as u32, (at + 3) as u32); 3]);
+                }
+                text.push(next);
+                at += 3;
             }
+            i = at;
+            let (next, sentence) = match bytes.get(i) {
+                Some(&b) if ASCII_FOLD[usize::from(b)] == A_SKIP => (i + 1, false),
+                Some(&b) if b >= 0x80 && sentence_punct_at(bytes, i) => (i + 3, true),
+                _ => return i,
+            };
+            let Some(after) = plain_ideograph(bytes, next) else {
+                return i;
+            };
+            if sentence {
+                // The text ends with an ideograph: the break is written.
+                if let Some(slot) = spans.get_mut(text.len()) {
+                    *slot = (i as u32, next as u32);
+                }
+                text.push(SENTENCE);
+            }
+            i = next;
+            c = after;
         }
     }
 
@@ -749,11 +774,19 @@ impl Writer<'_> {
         if start < self.run_until {
             return self.run_converts;
         }
-        let mut count = 1 + if self.seps > MAX_SKIPPED_RUN {
+        // The ASCII digits written since the last other character (a pending break ends
+        // them); two are enough to make the run long enough.
+        let digits = if self.seps > MAX_SKIPPED_RUN {
             0
         } else {
-            self.digits
+            let text = self.out.text.as_bytes();
+            text.iter()
+                .rev()
+                .take(2)
+                .take_while(|b| b.is_ascii_digit())
+                .count()
         };
+        let mut count = 1 + digits;
         let mut seps = 0;
         let mut end = rest_at;
         let mut j = rest_at;
@@ -810,7 +843,6 @@ pub fn normalize_into(input: &[u8], out: &mut Normalized) {
         out,
         seps: 0,
         sep_start: 0,
-        digits: 0,
         run_until: 0,
         run_converts: false,
         sentence: false,
