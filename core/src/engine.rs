@@ -1599,11 +1599,9 @@ fn compile(
     let mut automata_bytes = 0usize;
     let mut regex_ends: Vec<Option<u32>> = Vec::new();
     let mut regex_gapped: Vec<Option<gapped::Gapped>> = Vec::new();
-    let mut elem_sets = 0usize;
-    // The literal sets given an id so far, by a hash of their contents: (hash, id) sorted,
-    // and the sets by id (comparing whole sets in a `BTreeMap` cost more).
-    let mut set_hashes: Vec<(u64, u32)> = Vec::new();
-    let mut set_list: Vec<gapped::LitSet> = Vec::new();
+    // The literal sets of decomposed regexes, and of gates, numbered.
+    let mut elem_ids: SetIds<Vec<u8>> = SetIds::default();
+    let mut gate_set_ids: SetIds<String> = SetIds::default();
     let mut first_set_ids: Vec<u32> = Vec::new();
     // Per literal set: the rule that first has it.
     let mut set_rule: Vec<usize> = Vec::new();
@@ -1611,7 +1609,6 @@ fn compile(
     let mut gates: Vec<(u32, u32)> = Vec::new();
     let mut gate_branches: Vec<(u32, u32)> = Vec::new();
     let mut gate_ids: Vec<u32> = Vec::new();
-    let mut gate_set_ids: BTreeMap<Vec<String>, u32> = BTreeMap::new();
     let mut normalised_chars = NormalisedChars::new();
     for (i, r) in pack.rules.iter().enumerate() {
         let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
@@ -1699,17 +1696,12 @@ fn compile(
                 for branch in gate::gate(&hir).unwrap_or_default() {
                     let x = gate_ids.len() as u32;
                     for set in branch {
-                        let id = match gate_set_ids.get(&set) {
-                            Some(&id) => id,
-                            None => {
-                                let id = gate_set_ids.len() as u32;
-                                for lit in &set {
-                                    add_literal(lit, Target::GateSet { id }, &r.id)?;
-                                }
-                                gate_set_ids.insert(set, id);
-                                id
+                        let (id, new) = gate_set_ids.id(set);
+                        if new {
+                            for lit in &gate_set_ids.sets[id as usize] {
+                                add_literal(lit, Target::GateSet { id }, &r.id)?;
                             }
-                        };
+                        }
                         gate_ids.push(id);
                     }
                     gate_branches.push((x, gate_ids.len() as u32));
@@ -1722,22 +1714,11 @@ fn compile(
                         // Equal sets of different regexes share one id (one list of hits).
                         let mut ids = Vec::with_capacity(sets.len());
                         for set in sets {
-                            let hash = set_hash(&set);
-                            let from = set_hashes.partition_point(|&(h, _)| h < hash);
-                            let known = set_hashes[from..]
-                                .iter()
-                                .take_while(|&&(h, _)| h == hash)
-                                .find(|&&(_, id)| set_list[id as usize] == set);
-                            if let Some(&(_, id)) = known {
-                                ids.push(id);
-                                continue;
+                            let (id, new) = elem_ids.id(set);
+                            if new {
+                                set_rule.push(i);
                             }
-                            let id = elem_sets as u32;
-                            set_hashes.insert(from, (hash, id));
-                            set_list.push(set);
-                            set_rule.push(i);
                             ids.push(id);
-                            elem_sets += 1;
                         }
                         g.renumber(&ids);
                         first_set_ids.extend(g.first_sets());
@@ -1854,6 +1835,7 @@ fn compile(
 
     // The literal sets of decomposed regexes: the automaton reports their occurrences, except
     // for small sets of short literals that never start a match, which are compared in place.
+    let elem_sets = elem_ids.sets.len();
     let mut first_sets = alloc::vec![false; elem_sets];
     for &id in &first_set_ids {
         if let Some(x) = first_sets.get_mut(id as usize) {
@@ -1861,7 +1843,7 @@ fn compile(
         }
     }
     let mut direct_sets: Vec<gapped::LitSet> = alloc::vec![Vec::new(); elem_sets];
-    for (id, set) in set_list.into_iter().enumerate() {
+    for (id, set) in elem_ids.sets.into_iter().enumerate() {
         if !first_sets[id] && gapped::compared_in_place(&set) {
             direct_sets[id] = set;
             continue;
@@ -1986,7 +1968,7 @@ fn compile(
             gates,
             gate_branches,
             gate_ids,
-            gate_sets: gate_set_ids.len(),
+            gate_sets: gate_set_ids.sets.len(),
         })
     };
     let combo_order: Vec<u32> = pack::combo_order(&pack.rules, &|id| ids.get(id).copied())?
@@ -2114,10 +2096,11 @@ fn add_atom(
 }
 
 /// FNV-1a of a literal set (each literal's length, then its bytes).
-fn set_hash(set: &[Vec<u8>]) -> u64 {
+fn set_hash<T: AsRef<[u8]>>(set: &[T]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
     for lit in set {
+        let lit = lit.as_ref();
         for b in (lit.len() as u32).to_le_bytes() {
             eat(b);
         }
@@ -2126,6 +2109,48 @@ fn set_hash(set: &[Vec<u8>]) -> u64 {
         }
     }
     h
+}
+
+/// Distinct literal sets, numbered in order of first addition and found by a hash of their
+/// contents: (hash, id) sorted (comparing whole sets in a `BTreeMap` cost more).
+struct SetIds<T> {
+    hashes: Vec<(u64, u32)>,
+    /// The sets, by id.
+    sets: Vec<Vec<T>>,
+}
+
+impl<T> Default for SetIds<T> {
+    fn default() -> Self {
+        SetIds {
+            hashes: Vec::new(),
+            sets: Vec::new(),
+        }
+    }
+}
+
+impl<T: AsRef<[u8]> + PartialEq> SetIds<T> {
+    /// The id of `set`, and whether it is new (added).
+    fn id(&mut self, set: Vec<T>) -> (u32, bool) {
+        let hash = set_hash(&set);
+        let from = self.hashes.partition_point(|&(h, _)| h < hash);
+        let known = self.hashes[from..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .find(|&&(_, id)| self.sets[id as usize] == set);
+        if let Some(&(_, id)) = known {
+            return (id, false);
+        }
+        let id = self.sets.len() as u32;
+        self.hashes.insert(from, (hash, id));
+        self.sets.push(set);
+        (id, true)
+    }
+}
+
+/// Whether `s` starts with `prefix`, compared in line: most Chinese characters share a first
+/// byte with a variant word, and a call per comparison cost more than the rest of the check.
+fn starts_with(s: &[u8], prefix: &[u8]) -> bool {
+    s.len() >= prefix.len() && s.iter().zip(prefix).all(|(a, b)| a == b)
 }
 
 /// Every way of writing `lit` with variant forms in place of variant words, sorted; `None`
@@ -2140,12 +2165,9 @@ fn expand_variants(
     let bytes = lit.as_bytes();
     let any = bytes.iter().enumerate().any(|(i, &b)| {
         first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
-            && variants.iter().any(|(word, _)| {
-                // Compared in line: most Chinese characters share a first byte with a variant
-                // word, and a call per comparison cost more than the rest of the check.
-                let (w, rest) = (word.as_bytes(), &bytes[i..]);
-                rest.len() >= w.len() && rest.iter().zip(w).all(|(a, b)| a == b)
-            })
+            && variants
+                .iter()
+                .any(|(word, _)| starts_with(&bytes[i..], word.as_bytes()))
     });
     if !any {
         return Ok(None);
@@ -2154,7 +2176,10 @@ fn expand_variants(
     for (word, forms) in variants {
         let mut more = Vec::new();
         for l in &out {
-            if l.contains(word.as_str()) {
+            // Searched in line, as above (`str::contains` cost more on these short strings;
+            // variant words are not empty).
+            let b = l.as_bytes();
+            if (0..b.len()).any(|i| starts_with(&b[i..], word.as_bytes())) {
                 for f in forms {
                     more.push(l.replace(word.as_str(), f));
                 }
