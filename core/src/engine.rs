@@ -1517,14 +1517,7 @@ fn compile(
         })
         .filter(|(w, _)| !w.is_empty())
         .collect();
-    // The first bytes of the variant words, for [`expand_variants`]: most keywords hold no
-    // variant word, looked for at the positions holding the first byte of one rather than with
-    // one substring search per word.
-    let mut variant_first = [0u64; 4];
-    for (word, _) in &variants {
-        let b = word.as_bytes()[0];
-        variant_first[usize::from(b >> 6)] |= 1 << (b & 63);
-    }
+    let variants = Variants::new(variants);
 
     // Sized for the keywords, their variant forms and the regex literals (each about as many
     // as the keywords in the default pack): growing rehashes every literal.
@@ -1626,7 +1619,8 @@ fn compile(
                             ),
                         ));
                     }
-                    if lit.contains(BREAK) || lit.contains(SENTENCE) {
+                    // (Both one byte: one pass.)
+                    if lit.bytes().any(|b| b == BREAK as u8 || b == SENTENCE as u8) {
                         return Err(PackError::compile(
                             &r.id,
                             format!(
@@ -1650,7 +1644,7 @@ fn compile(
                         };
                         add_literal(lit, target, &r.id)
                     };
-                    match expand_variants(lit, &variants, &variant_first, &r.id)? {
+                    match expand_variants(lit, &variants, &r.id)? {
                         None => add_form(lit)?,
                         Some(forms) => {
                             for lit in &forms {
@@ -2147,41 +2141,82 @@ impl<T: AsRef<[u8]> + PartialEq> SetIds<T> {
     }
 }
 
-/// Whether `s` starts with `prefix`, compared in line: most Chinese characters share a first
-/// byte with a variant word, and a call per comparison cost more than the rest of the check.
+/// Whether `s` starts with `prefix`, compared in line (a call per comparison cost more).
 fn starts_with(s: &[u8], prefix: &[u8]) -> bool {
     s.len() >= prefix.len() && s.iter().zip(prefix).all(|(a, b)| a == b)
 }
 
+/// The pack's variants, normalised, for [`expand_variants`].
+struct Variants {
+    /// (word, forms), none empty.
+    list: Vec<(String, Vec<String>)>,
+    /// Per byte value, the words (bit `k` for word `k`, of the first 64) starting with it: most
+    /// keywords hold no variant word, looked for only where one starts rather than with one
+    /// substring search per word.
+    heads: [u64; 256],
+}
+
+impl Variants {
+    fn new(list: Vec<(String, Vec<String>)>) -> Variants {
+        let mut heads = [0u64; 256];
+        for (k, (word, _)) in list.iter().enumerate().take(64) {
+            heads[usize::from(word.as_bytes()[0])] |= 1 << k;
+        }
+        Variants { list, heads }
+    }
+
+    /// The words occurring in `s`: bit `k` for word `k` of the first 64, and whether one past
+    /// those does.
+    fn words_in(&self, s: &[u8]) -> (u64, bool) {
+        let mut found = 0u64;
+        for (i, &b) in s.iter().enumerate() {
+            let mut heads = self.heads[usize::from(b)];
+            while heads != 0 {
+                let k = heads.trailing_zeros();
+                heads &= heads - 1;
+                if starts_with(&s[i..], self.list[k as usize].0.as_bytes()) {
+                    found |= 1 << k;
+                }
+            }
+        }
+        let beyond = self
+            .list
+            .get(64..)
+            .unwrap_or_default()
+            .iter()
+            .any(|(w, _)| {
+                let w = w.as_bytes();
+                (0..s.len()).any(|i| starts_with(&s[i..], w))
+            });
+        (found, beyond)
+    }
+}
+
 /// Every way of writing `lit` with variant forms in place of variant words, sorted; `None`
-/// when no variant word occurs in it (`lit` is then the only way). `first` has a bit set for
-/// the first byte of each variant word.
+/// when no variant word occurs in it (`lit` is then the only way).
 fn expand_variants(
     lit: &str,
-    variants: &[(String, Vec<String>)],
-    first: &[u64; 4],
+    variants: &Variants,
     rule: &str,
 ) -> Result<Option<Vec<String>>, PackError> {
-    let bytes = lit.as_bytes();
-    let any = bytes.iter().enumerate().any(|(i, &b)| {
-        first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
-            && variants
-                .iter()
-                .any(|(word, _)| starts_with(&bytes[i..], word.as_bytes()))
-    });
-    if !any {
+    let (found, beyond) = variants.words_in(lit.as_bytes());
+    if found == 0 && !beyond {
         return Ok(None);
     }
-    let mut out = alloc::vec![lit.to_string()];
-    for (word, forms) in variants {
+    // Each way of writing with the words in it (found once, when it is made).
+    let mut out = alloc::vec![(lit.to_string(), found)];
+    for (k, (word, forms)) in variants.list.iter().enumerate() {
         let mut more = Vec::new();
-        for l in &out {
-            // Searched in line, as above (`str::contains` cost more on these short strings;
-            // variant words are not empty).
-            let b = l.as_bytes();
-            if (0..b.len()).any(|i| starts_with(&b[i..], word.as_bytes())) {
+        for (l, found) in &out {
+            let has = match 1u64.checked_shl(k as u32) {
+                Some(bit) => found & bit != 0,
+                None => l.contains(word.as_str()),
+            };
+            if has {
                 for f in forms {
-                    more.push(l.replace(word.as_str(), f));
+                    let l = l.replace(word.as_str(), f);
+                    let found = variants.words_in(l.as_bytes()).0;
+                    more.push((l, found));
                 }
             }
         }
@@ -2193,6 +2228,7 @@ fn expand_variants(
             ));
         }
     }
+    let mut out: Vec<String> = out.into_iter().map(|(l, _)| l).collect();
     crate::sort::sort_unstable(&mut out);
     out.dedup();
     Ok(Some(out))
@@ -2759,6 +2795,85 @@ mod tests {
         assert_eq!(last_end(&ends, 1, 10, 100), None);
         assert_eq!(last_end(&ends, 2, 0, 100), None);
         assert_eq!(last_end(&[], 0, 0, 100), None);
+    }
+
+    /// [`expand_variants`] as it was, every word looked for in every way of writing.
+    fn expand_variants_reference(lit: &str, variants: &[(String, Vec<String>)]) -> Vec<String> {
+        let mut out = alloc::vec![lit.to_string()];
+        for (word, forms) in variants {
+            let mut more = Vec::new();
+            for l in &out {
+                if l.contains(word.as_str()) {
+                    for f in forms {
+                        more.push(l.replace(word.as_str(), f));
+                    }
+                }
+            }
+            out.extend(more);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn expand_variants_finds_words_made_by_forms() {
+        let list: Vec<(String, Vec<String>)> = [
+            ("ab", &["xc", "q"][..]),
+            ("cd", &["y"]),
+            ("zq", &["w", "微"]),
+            ("微信", &["vx", "v"]),
+            ("vx", &["威"]),
+            ("e", &["f"]),
+        ]
+        .iter()
+        .map(|(w, f)| (w.to_string(), f.iter().map(|f| f.to_string()).collect()))
+        .collect();
+        let variants = Variants::new(list.clone());
+        for lit in [
+            "abd",
+            "zab",
+            "加微信",
+            "微信ab",
+            "zabd",
+            "e",
+            "none",
+            "abab",
+            "加微信e",
+            "cdab",
+        ] {
+            let want = expand_variants_reference(lit, &list);
+            let got = expand_variants(lit, &variants, "t").unwrap();
+            match got {
+                None => assert_eq!(want, [lit], "{lit}"),
+                Some(got) => assert_eq!(got, want, "{lit}"),
+            }
+        }
+        // Past 64 words: looked for one by one.
+        let mut many: Vec<(String, Vec<String>)> = (0..70)
+            .map(|i| {
+                (
+                    alloc::format!("w{i:02}"),
+                    alloc::vec![alloc::format!("v{i:02}")],
+                )
+            })
+            .collect();
+        many.push(("v66".into(), alloc::vec!["u".into()]));
+        let variants_many = Variants::new(many.clone());
+        for lit in ["xw66y", "w03w68", "w70", "w01"] {
+            let want = expand_variants_reference(lit, &many);
+            let got = expand_variants(lit, &variants_many, "t").unwrap();
+            assert_eq!(
+                got.unwrap_or_else(|| alloc::vec![lit.into()]),
+                want,
+                "{lit}"
+            );
+        }
+        // A form makes a later word: `abd` -> `xcd` -> `xy`; `zab` -> `zq` -> `w`, `微`.
+        let got = expand_variants("abd", &variants, "t").unwrap().unwrap();
+        assert!(got.iter().any(|l| l == "xy"), "{got:?}");
+        let got = expand_variants("zab", &variants, "t").unwrap().unwrap();
+        assert!(got.iter().any(|l| l == "微"), "{got:?}");
     }
 
     #[test]
