@@ -386,12 +386,16 @@ fn product(a: Vec<Vec<u8>>, b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
             out.push(s);
         }
     }
-    // `a` and `b` are sorted, so `out` is a sorted run per literal of `a`: merged rather than
-    // sorted (runs overlap only where a literal of `a` is a prefix of the next).
-    if !b.is_empty() && !out.windows(2).all(|w| w[0] < w[1]) {
-        out = merge_runs(out, b.len());
+    // `a` and `b` are sorted and without duplicates, so `out` is a sorted run per literal of
+    // `a`, and the runs are in order and apart unless a literal of `a` is a prefix of the next
+    // (then also of the ones after it that it is a prefix of: they sort between): only then
+    // are they merged rather than sorted, and duplicates dropped.
+    if a.windows(2).any(|w| w[1].starts_with(&w[0])) {
+        if !b.is_empty() && !out.windows(2).all(|w| w[0] < w[1]) {
+            out = merge_runs(out, b.len());
+        }
+        sort_dedup(&mut out);
     }
-    sort_dedup(&mut out);
     Some(out)
 }
 
