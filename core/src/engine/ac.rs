@@ -352,10 +352,8 @@ fn serialized(patterns: &[&str]) -> Result<Vec<u8>, String> {
         .ok_or_else(|| too_large("the alphabet"))?
         .max(2);
     let nodes = t.label.len();
-    let (idx_of, base_of, len) = place(&t, &code, block_len)?;
-    let mut states = fill(&t, &idx_of, &base_of, len);
-    let queue = fail_links(&t, &code, &idx_of, &mut states);
-    let outputs = output_chains(&t, &idx_of, &queue, &mut states);
+    let (idx_of, mut states) = place(&t, &code, block_len)?;
+    let outputs = fail_links(&t, &code, &idx_of, &mut states);
     let prefilter = prefilter_window(&table, min_len);
     write(&states, &code, alphabet, &outputs, nodes, prefilter, &table)
 }
@@ -399,9 +397,10 @@ impl Trie {
 }
 
 /// Sibling groups placed in depth-first order, the last child's subtree first: per node its
-/// element and BASE, and the length of the double array.
+/// element, and the double array: (base, check, fail, output position) per element, failures
+/// at the root (set by [`fail_links`]).
 #[inline(never)]
-fn place(t: &Trie, code: &[u32], block_len: u32) -> Result<(Vec<u32>, Vec<u32>, usize), String> {
+fn place(t: &Trie, code: &[u32], block_len: u32) -> Result<(Vec<u32>, Vec<[u32; 4]>), String> {
     let nodes = t.label.len();
     let mut v = Vacancies {
         vacant: Vec::new(),
@@ -412,9 +411,10 @@ fn place(t: &Trie, code: &[u32], block_len: u32) -> Result<(Vec<u32>, Vec<u32>, 
     v.push_block()?;
     v.use_index(ROOT);
     v.use_index(DEAD);
+    let empty = [0u32, DEAD, DEAD, 0u32];
+    let mut states = alloc::vec![empty; block_len as usize];
     let mut idx_of = alloc::vec![DEAD; nodes];
     idx_of[0] = ROOT;
-    let mut base_of = alloc::vec![0u32; nodes];
     let mut stack: Vec<u32> = alloc::vec![0];
     let mut labels: Vec<u32> = Vec::new();
     while let Some(node) = stack.pop() {
@@ -425,77 +425,25 @@ fn place(t: &Trie, code: &[u32], block_len: u32) -> Result<(Vec<u32>, Vec<u32>, 
         labels.clear();
         labels.extend(kids.iter().map(|&k| code[t.label[k as usize] as usize]));
         let base = v.find_base(&labels)?;
+        states.resize(v.num_elements() as usize, empty);
+        let parent = idx_of[node as usize];
+        states[parent as usize][0] = base;
         for (&k, &c) in kids.iter().zip(&labels) {
             let idx = base ^ c;
             v.use_index(idx);
             idx_of[k as usize] = idx;
+            states[idx as usize][1] = parent;
         }
-        base_of[node as usize] = base;
         stack.extend_from_slice(kids);
     }
-    Ok((idx_of, base_of, v.num_elements() as usize))
+    Ok((idx_of, states))
 }
 
-/// The double array: (base, check, fail, output position) per element, failures at the root.
+/// Failure links, breadth first (children in character order), through the double array,
+/// and the output chains in the same order: each state's outputs (last pattern first), then
+/// its failure's (set before, the failure being shallower).
 #[inline(never)]
-fn fill(t: &Trie, idx_of: &[u32], base_of: &[u32], len: usize) -> Vec<[u32; 4]> {
-    let mut states = alloc::vec![[0u32, DEAD, DEAD, 0u32]; len];
-    for node in 0..t.label.len() {
-        let idx = idx_of[node] as usize;
-        // Every state's failure defaults to the root.
-        states[idx][2] = ROOT;
-        let kids = t.children(node as u32);
-        if kids.is_empty() {
-            continue;
-        }
-        states[idx][0] = base_of[node];
-        for &k in kids {
-            states[idx_of[k as usize] as usize][1] = idx as u32;
-        }
-    }
-    states
-}
-
-/// Failure links, breadth first (children in character order), through the double array;
-/// returns the nodes in that order (the root left out).
-#[inline(never)]
-fn fail_links(t: &Trie, code: &[u32], idx_of: &[u32], states: &mut [[u32; 4]]) -> Vec<u32> {
-    let mut queue: Vec<u32> = Vec::with_capacity(t.label.len());
-    queue.extend_from_slice(t.children(0));
-    let mut qi = 0;
-    while qi < queue.len() {
-        let node = queue[qi];
-        qi += 1;
-        let idx = idx_of[node as usize];
-        for &k in t.children(node) {
-            let c = code[t.label[k as usize] as usize];
-            let mut f = states[idx as usize][2];
-            let fail = loop {
-                let [base, ..] = states[f as usize];
-                if base != 0 && states[(base ^ c) as usize][1] == f {
-                    break base ^ c;
-                }
-                let next = states[f as usize][2];
-                if f == ROOT && next == ROOT {
-                    break ROOT;
-                }
-                f = next;
-            };
-            states[idx_of[k as usize] as usize][2] = fail;
-            queue.push(k);
-        }
-    }
-    queue
-}
-
-/// Output chains: each state's outputs (last pattern first), then its failure's.
-#[inline(never)]
-fn output_chains(
-    t: &Trie,
-    idx_of: &[u32],
-    queue: &[u32],
-    states: &mut [[u32; 4]],
-) -> Vec<[u32; 3]> {
+fn fail_links(t: &Trie, code: &[u32], idx_of: &[u32], states: &mut [[u32; 4]]) -> Vec<[u32; 3]> {
     let mut outputs: Vec<[u32; 3]> = Vec::with_capacity(t.outputs.len());
     let chain = |outputs: &mut Vec<[u32; 3]>, node: u32, mut last: u32| {
         let (a, b) = t.output_range[node as usize];
@@ -505,11 +453,39 @@ fn output_chains(
         }
         last
     };
+    // Every state's failure defaults to the root.
+    states[ROOT as usize][2] = ROOT;
     states[ROOT as usize][3] = chain(&mut outputs, 0, 0);
-    for &node in queue {
-        let idx = idx_of[node as usize] as usize;
-        let inherited = states[states[idx][2] as usize][3];
-        states[idx][3] = chain(&mut outputs, node, inherited);
+    let mut queue: Vec<u32> = Vec::with_capacity(t.label.len());
+    queue.push(0);
+    let mut qi = 0;
+    while qi < queue.len() {
+        let node = queue[qi];
+        qi += 1;
+        let idx = idx_of[node as usize];
+        for &k in t.children(node) {
+            let c = code[t.label[k as usize] as usize];
+            let fail = if node == 0 {
+                ROOT
+            } else {
+                let mut f = states[idx as usize][2];
+                loop {
+                    let [base, ..] = states[f as usize];
+                    if base != 0 && states[(base ^ c) as usize][1] == f {
+                        break base ^ c;
+                    }
+                    let next = states[f as usize][2];
+                    if f == ROOT && next == ROOT {
+                        break ROOT;
+                    }
+                    f = next;
+                }
+            };
+            let kid = idx_of[k as usize] as usize;
+            states[kid][2] = fail;
+            states[kid][3] = chain(&mut outputs, k, states[fail as usize][3]);
+            queue.push(k);
+        }
     }
     outputs
 }
