@@ -2089,20 +2089,29 @@ fn add_atom(
     add_literal(valid, Target::RegexAtom { regex, suffix }, rule)
 }
 
-/// FNV-1a of a literal set (each literal's length, then its bytes).
+/// A hash of a literal set (each literal's length, then its bytes).
 fn set_hash<T: AsRef<[u8]>>(set: &[T]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    for lit in set {
-        let lit = lit.as_ref();
-        for b in (lit.len() as u32).to_le_bytes() {
-            eat(b);
-        }
-        for &b in lit {
-            eat(b);
-        }
+    set.iter().fold(0, |h, lit| hash_bytes(h, lit.as_ref()))
+}
+
+/// Mixes `bytes` and their length into `h`, eight bytes a step (hashing byte by byte was a
+/// third of numbering the literals).
+fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut h = (h ^ bytes.len() as u64).wrapping_mul(K);
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(w);
+        h = (h ^ u64::from_le_bytes(x)).wrapping_mul(K).rotate_left(29);
     }
-    h
+    let tail = words
+        .remainder()
+        .iter()
+        .enumerate()
+        .fold(0u64, |x, (i, &b)| x | u64::from(b) << (8 * i));
+    h = (h ^ tail).wrapping_mul(K);
+    h ^ (h >> 32)
 }
 
 /// Distinct literal sets, numbered in order of first addition and found by a hash of their
@@ -2258,12 +2267,8 @@ impl LiteralTable {
     }
 
     fn hash(s: &str) -> usize {
-        // FNV-1a, folded to the slot index by the caller's mask.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &b in s.as_bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        (h ^ (h >> 29)) as usize
+        // Folded to the slot index by the caller's mask.
+        hash_bytes(0, s.as_bytes()) as usize
     }
 
     fn get(&self, id: usize) -> &str {
