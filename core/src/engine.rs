@@ -13,7 +13,6 @@
 //! automaton once, tries each regex only where a prefilter literal occurred, then evaluates
 //! combinations from the set of rules that fired and scores the result.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -1493,16 +1492,11 @@ fn compile(
         ));
     }
     let meta = pack.pack.clone().unwrap_or_default();
-    // Inserts rather than `collect`: `BTreeMap::from_iter` brings a sort of its own (code size).
-    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, r) in pack.rules.iter().enumerate() {
-        ids.insert(r.id.as_str(), i);
-    }
-    let mut cat_index: BTreeMap<&str, u32> = BTreeMap::new();
-    for (i, c) in pack.categories.iter().enumerate() {
-        cat_index.insert(c.id.as_str(), i as u32);
-    }
-    let idx = |id: &String| ids[id.as_str()] as u32;
+    // (Hash tables: `BTreeMap`s compared the ids some 10,000 times.) The pack is valid: every
+    // id named is defined, once.
+    let ids = pack::IdIndex::new(pack.rules.iter().map(|r| r.id.as_str()).collect());
+    let cat_index = pack::IdIndex::new(pack.categories.iter().map(|c| c.id.as_str()).collect());
+    let idx = |id: &String| ids.get(id).unwrap_or_default() as u32;
 
     let variants: Vec<(String, Vec<String>)> = pack
         .variants
@@ -1604,7 +1598,10 @@ fn compile(
     let mut gate_ids: Vec<u32> = Vec::new();
     let mut normalised_chars = NormalisedChars::new();
     for (i, r) in pack.rules.iter().enumerate() {
-        let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
+        let category = r
+            .category
+            .as_ref()
+            .map(|c| cat_index.get(c).unwrap_or_default() as u32);
         let mut combo = None;
         match r.kind {
             RuleKind::Keywords => {
@@ -1965,7 +1962,7 @@ fn compile(
             gate_sets: gate_set_ids.sets.len(),
         })
     };
-    let combo_order: Vec<u32> = pack::combo_order(&pack.rules, &|id| ids.get(id).copied())?
+    let combo_order: Vec<u32> = pack::combo_order(&pack.rules, &|id| ids.get(id))?
         .into_iter()
         .map(|i| i as u32)
         .filter(|&r| rules.get(r as usize).is_some_and(|c| c.combo.is_some()))
@@ -1992,15 +1989,19 @@ fn compile(
         link_data,
         signal_rules,
         brand_names,
-        rule_rank: ranks(&ids, pack.rules.len()),
+        rule_rank: ranks(&pack.rules),
     })))
 }
 
-/// Per rule index, its rank among the rule ids (`ids` maps each id to its index).
-fn ranks(ids: &BTreeMap<&str, usize>, n: usize) -> Vec<u32> {
-    let mut rank = alloc::vec![0; n];
-    for (k, &i) in ids.values().enumerate() {
-        rank[i] = k as u32;
+/// Per rule index, its rank among the rule ids (unique).
+fn ranks(rules: &[pack::Rule]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..rules.len() as u32).collect();
+    crate::sort::sort_unstable_by(&mut order, |&a, &b| {
+        rules[a as usize].id.cmp(&rules[b as usize].id)
+    });
+    let mut rank = alloc::vec![0; rules.len()];
+    for (k, &i) in order.iter().enumerate() {
+        rank[i as usize] = k as u32;
     }
     rank
 }
