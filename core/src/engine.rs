@@ -2542,6 +2542,10 @@ fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
         let raw = seq
             .literals()
             .and_then(|lits| shorten_to(lits, MAX_PREFILTER_LITERALS, suffix));
+        // The optimised set is taken only for fewer one-character literals than `raw`'s.
+        if raw.as_ref().is_some_and(|r| one_char_count(r, suffix) == 0) {
+            return raw.map(|r| (r, suffix));
+        }
         if suffix {
             seq.optimize_for_suffix_by_preference();
         } else {
