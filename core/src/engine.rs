@@ -1520,7 +1520,7 @@ fn compile(
     // One buffer for every keyword's normalised form.
     let mut norm = Normalized::new();
     // (literal id, target), in the order added; grouped by literal at the end.
-    let mut literal_hits: Vec<(u32, Target)> = Vec::new();
+    let mut literal_hits: Vec<(u32, Target)> = Vec::with_capacity(keywords.saturating_mul(3));
     let mut literal_count = 0usize;
     let mut literal_bytes = 0usize;
     let mut add_literal = |lit: &str, target: Target, rule: &str| -> Result<(), PackError> {
@@ -2096,22 +2096,35 @@ fn set_hash<T: AsRef<[u8]>>(set: &[T]) -> u64 {
 }
 
 /// Mixes `bytes` and their length into `h`, eight bytes a step (hashing byte by byte was a
-/// third of numbering the literals).
+/// third of numbering the literals); the last bytes are read in one step too (overlapping
+/// ones: the length is mixed in).
 fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
     const K: u64 = 0x9E37_79B9_7F4A_7C15;
-    let mut h = (h ^ bytes.len() as u64).wrapping_mul(K);
-    let mut words = bytes.chunks_exact(8);
-    for w in &mut words {
+    let n = bytes.len();
+    let word = |i: usize| {
         let mut x = [0u8; 8];
-        x.copy_from_slice(w);
-        h = (h ^ u64::from_le_bytes(x)).wrapping_mul(K).rotate_left(29);
+        x.copy_from_slice(&bytes[i..i + 8]);
+        u64::from_le_bytes(x)
+    };
+    let half = |i: usize| {
+        let mut x = [0u8; 4];
+        x.copy_from_slice(&bytes[i..i + 4]);
+        u64::from(u32::from_le_bytes(x))
+    };
+    let mut h = (h ^ n as u64).wrapping_mul(K);
+    let mut i = 0;
+    while i + 8 <= n {
+        h = (h ^ word(i)).wrapping_mul(K).rotate_left(29);
+        i += 8;
     }
-    let tail = words
-        .remainder()
-        .iter()
-        .enumerate()
-        .fold(0u64, |x, (i, &b)| x | u64::from(b) << (8 * i));
-    h = (h ^ tail).wrapping_mul(K);
+    let last = match n {
+        0 => 0,
+        1..=3 => u64::from(bytes[0]) | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]) << 16,
+        4..=7 => half(0) | half(n - 4) << 32,
+        _ if i < n => word(n - 8),
+        _ => 0,
+    };
+    h = (h ^ last).wrapping_mul(K);
     h ^ (h >> 32)
 }
 
@@ -2261,7 +2274,8 @@ impl LiteralTable {
     /// A table sized for about `n` literals (it grows past them).
     fn with_capacity(n: usize) -> LiteralTable {
         LiteralTable {
-            text: String::new(),
+            // Literals take some 12 bytes on average (Chinese words of four characters).
+            text: String::with_capacity(n.saturating_mul(12).min(1 << 24)),
             spans: Vec::with_capacity(n),
             slots: alloc::vec![0; n.saturating_mul(2).clamp(1024, 1 << 20).next_power_of_two()],
         }
