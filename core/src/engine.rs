@@ -2411,12 +2411,15 @@ fn parse_regex_with(
 struct NormalisedChars {
     /// `char << 1 | normalised` per slot; `u32::MAX` when empty (no character is that large).
     slots: Vec<u32>,
+    /// The normaliser's buffers, kept from one character to the next.
+    norm: Normalized,
 }
 
 impl NormalisedChars {
     fn new() -> NormalisedChars {
         NormalisedChars {
             slots: alloc::vec![u32::MAX; 1024],
+            norm: Normalized::new(),
         }
     }
 
@@ -2426,7 +2429,8 @@ impl NormalisedChars {
         if *slot >> 1 == c as u32 {
             return *slot & 1 == 1;
         }
-        let ok = normalize::normalize(cs) == cs;
+        normalize::normalize_into(cs.as_bytes(), &mut self.norm);
+        let ok = self.norm.as_str() == cs;
         *slot = (c as u32) << 1 | u32::from(ok);
         ok
     }
