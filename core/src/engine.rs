@@ -2331,9 +2331,14 @@ impl LiteralTable {
         self.slots = slots;
     }
 
-    /// The literals, by id.
+    /// The literals, by id: consecutive pieces of `text`, cut one after the other.
     fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        (0..self.len()).map(|id| self.get(id))
+        let mut rest = self.text.as_str();
+        self.spans.iter().map(move |&(a, b)| {
+            let (lit, tail) = rest.split_at((b - a) as usize);
+            rest = tail;
+            lit
+        })
     }
 }
 
