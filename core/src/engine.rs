@@ -13,7 +13,6 @@
 //! automaton once, tries each regex only where a prefilter literal occurred, then evaluates
 //! combinations from the set of rules that fired and scores the result.
 
-use alloc::collections::BTreeMap;
 use alloc::format;
 use alloc::string::{String, ToString};
 use alloc::vec::Vec;
@@ -1549,16 +1548,11 @@ fn compile(
         ));
     }
     let meta = pack.pack.clone().unwrap_or_default();
-    // Inserts rather than `collect`: `BTreeMap::from_iter` brings a sort of its own (code size).
-    let mut ids: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, r) in pack.rules.iter().enumerate() {
-        ids.insert(r.id.as_str(), i);
-    }
-    let mut cat_index: BTreeMap<&str, u32> = BTreeMap::new();
-    for (i, c) in pack.categories.iter().enumerate() {
-        cat_index.insert(c.id.as_str(), i as u32);
-    }
-    let idx = |id: &String| ids[id.as_str()] as u32;
+    // (Hash tables: `BTreeMap`s compared the ids some 10,000 times.) The pack is valid: every
+    // id named is defined, once.
+    let ids = pack::IdIndex::new(pack.rules.iter().map(|r| r.id.as_str()).collect());
+    let cat_index = pack::IdIndex::new(pack.categories.iter().map(|c| c.id.as_str()).collect());
+    let idx = |id: &String| ids.get(id).unwrap_or_default() as u32;
 
     let variants: Vec<(String, Vec<String>)> = pack
         .variants
@@ -1573,14 +1567,7 @@ fn compile(
         })
         .filter(|(w, _)| !w.is_empty())
         .collect();
-    // The first bytes of the variant words, for [`expand_variants`]: most keywords hold no
-    // variant word, looked for at the positions holding the first byte of one rather than with
-    // one substring search per word.
-    let mut variant_first = [0u64; 4];
-    for (word, _) in &variants {
-        let b = word.as_bytes()[0];
-        variant_first[usize::from(b >> 6)] |= 1 << (b & 63);
-    }
+    let variants = Variants::new(variants);
 
     // Sized for the keywords, their variant forms and the regex literals (each about as many
     // as the keywords in the default pack): growing rehashes every literal.
@@ -1589,7 +1576,7 @@ fn compile(
     // One buffer for every keyword's normalised form.
     let mut norm = Normalized::new();
     // (literal id, target), in the order added; grouped by literal at the end.
-    let mut literal_hits: Vec<(u32, Target)> = Vec::new();
+    let mut literal_hits: Vec<(u32, Target)> = Vec::with_capacity(keywords.saturating_mul(3));
     let mut literal_count = 0usize;
     let mut literal_bytes = 0usize;
     let mut add_literal = |lit: &str, target: Target, rule: &str| -> Result<(), PackError> {
@@ -1656,11 +1643,9 @@ fn compile(
     let mut regex_ends: Vec<Option<u32>> = Vec::new();
     let mut start_anchored: Vec<u32> = Vec::new();
     let mut regex_gapped: Vec<Option<gapped::Gapped>> = Vec::new();
-    let mut elem_sets = 0usize;
-    // The literal sets given an id so far, by a hash of their contents: (hash, id) sorted,
-    // and the sets by id (comparing whole sets in a `BTreeMap` cost more).
-    let mut set_hashes: Vec<(u64, u32)> = Vec::new();
-    let mut set_list: Vec<gapped::LitSet> = Vec::new();
+    // The literal sets of decomposed regexes, and of gates, numbered.
+    let mut elem_ids: SetIds<Vec<u8>> = SetIds::default();
+    let mut gate_set_ids: SetIds<String> = SetIds::default();
     let mut first_set_ids: Vec<u32> = Vec::new();
     // Per literal set: the rule that first has it.
     let mut set_rule: Vec<usize> = Vec::new();
@@ -1668,10 +1653,12 @@ fn compile(
     let mut gates: Vec<(u32, u32)> = Vec::new();
     let mut gate_branches: Vec<(u32, u32)> = Vec::new();
     let mut gate_ids: Vec<u32> = Vec::new();
-    let mut gate_set_ids: BTreeMap<Vec<String>, u32> = BTreeMap::new();
     let mut normalised_chars = NormalisedChars::new();
     for (i, r) in pack.rules.iter().enumerate() {
-        let category = r.category.as_ref().map(|c| cat_index[c.as_str()]);
+        let category = r
+            .category
+            .as_ref()
+            .map(|c| cat_index.get(c).unwrap_or_default() as u32);
         let mut combo = None;
         match r.kind {
             RuleKind::Keywords => {
@@ -1686,7 +1673,8 @@ fn compile(
                             ),
                         ));
                     }
-                    if lit.contains(BREAK) || lit.contains(SENTENCE) {
+                    // (Both one byte: one pass.)
+                    if lit.bytes().any(|b| b == BREAK as u8 || b == SENTENCE as u8) {
                         return Err(PackError::compile(
                             &r.id,
                             format!(
@@ -1710,7 +1698,7 @@ fn compile(
                         };
                         add_literal(lit, target, &r.id)
                     };
-                    match expand_variants(lit, &variants, &variant_first, &r.id)? {
+                    match expand_variants(lit, &variants, &r.id)? {
                         None => add_form(lit)?,
                         Some(forms) => {
                             for lit in &forms {
@@ -1767,17 +1755,12 @@ fn compile(
                 for branch in gate::gate(&hir).unwrap_or_default() {
                     let x = gate_ids.len() as u32;
                     for set in branch {
-                        let id = match gate_set_ids.get(&set) {
-                            Some(&id) => id,
-                            None => {
-                                let id = gate_set_ids.len() as u32;
-                                for lit in &set {
-                                    add_literal(lit, Target::GateSet { id }, &r.id)?;
-                                }
-                                gate_set_ids.insert(set, id);
-                                id
+                        let (id, new) = gate_set_ids.id(set);
+                        if new {
+                            for lit in &gate_set_ids.sets[id as usize] {
+                                add_literal(lit, Target::GateSet { id }, &r.id)?;
                             }
-                        };
+                        }
                         gate_ids.push(id);
                     }
                     gate_branches.push((x, gate_ids.len() as u32));
@@ -1790,22 +1773,11 @@ fn compile(
                         // Equal sets of different regexes share one id (one list of hits).
                         let mut ids = Vec::with_capacity(sets.len());
                         for set in sets {
-                            let hash = set_hash(&set);
-                            let from = set_hashes.partition_point(|&(h, _)| h < hash);
-                            let known = set_hashes[from..]
-                                .iter()
-                                .take_while(|&&(h, _)| h == hash)
-                                .find(|&&(_, id)| set_list[id as usize] == set);
-                            if let Some(&(_, id)) = known {
-                                ids.push(id);
-                                continue;
+                            let (id, new) = elem_ids.id(set);
+                            if new {
+                                set_rule.push(i);
                             }
-                            let id = elem_sets as u32;
-                            set_hashes.insert(from, (hash, id));
-                            set_list.push(set);
-                            set_rule.push(i);
                             ids.push(id);
-                            elem_sets += 1;
                         }
                         g.renumber(&ids);
                         first_set_ids.extend(g.first_sets());
@@ -1922,6 +1894,7 @@ fn compile(
 
     // The literal sets of decomposed regexes: the automaton reports their occurrences, except
     // for small sets of short literals that never start a match, which are compared in place.
+    let elem_sets = elem_ids.sets.len();
     let mut first_sets = alloc::vec![false; elem_sets];
     for &id in &first_set_ids {
         if let Some(x) = first_sets.get_mut(id as usize) {
@@ -1929,7 +1902,7 @@ fn compile(
         }
     }
     let mut direct_sets: Vec<gapped::LitSet> = alloc::vec![Vec::new(); elem_sets];
-    for (id, set) in set_list.into_iter().enumerate() {
+    for (id, set) in elem_ids.sets.into_iter().enumerate() {
         if !first_sets[id] && gapped::compared_in_place(&set) {
             direct_sets[id] = set;
             continue;
@@ -2055,10 +2028,10 @@ fn compile(
             gates,
             gate_branches,
             gate_ids,
-            gate_sets: gate_set_ids.len(),
+            gate_sets: gate_set_ids.sets.len(),
         })
     };
-    let combo_order: Vec<u32> = pack::combo_order(&pack.rules, &|id| ids.get(id).copied())?
+    let combo_order: Vec<u32> = pack::combo_order(&pack.rules, &|id| ids.get(id))?
         .into_iter()
         .map(|i| i as u32)
         .filter(|&r| rules.get(r as usize).is_some_and(|c| c.combo.is_some()))
@@ -2085,15 +2058,19 @@ fn compile(
         link_data,
         signal_rules,
         brand_names,
-        rule_rank: ranks(&ids, pack.rules.len()),
+        rule_rank: ranks(&pack.rules),
     })))
 }
 
-/// Per rule index, its rank among the rule ids (`ids` maps each id to its index).
-fn ranks(ids: &BTreeMap<&str, usize>, n: usize) -> Vec<u32> {
-    let mut rank = alloc::vec![0; n];
-    for (k, &i) in ids.values().enumerate() {
-        rank[i] = k as u32;
+/// Per rule index, its rank among the rule ids (unique).
+fn ranks(rules: &[pack::Rule]) -> Vec<u32> {
+    let mut order: Vec<u32> = (0..rules.len() as u32).collect();
+    crate::sort::sort_unstable_by(&mut order, |&a, &b| {
+        rules[a as usize].id.cmp(&rules[b as usize].id)
+    });
+    let mut rank = alloc::vec![0; rules.len()];
+    for (k, &i) in order.iter().enumerate() {
+        rank[i as usize] = k as u32;
     }
     rank
 }
@@ -2182,50 +2159,156 @@ fn add_atom(
     add_literal(valid, Target::RegexAtom { regex, suffix }, rule)
 }
 
-/// FNV-1a of a literal set (each literal's length, then its bytes).
-fn set_hash(set: &[Vec<u8>]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |b: u8| h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-    for lit in set {
-        for b in (lit.len() as u32).to_le_bytes() {
-            eat(b);
-        }
-        for &b in lit {
-            eat(b);
+/// A hash of a literal set (each literal's length, then its bytes).
+fn set_hash<T: AsRef<[u8]>>(set: &[T]) -> u64 {
+    set.iter().fold(0, |h, lit| hash_bytes(h, lit.as_ref()))
+}
+
+/// Mixes `bytes` and their length into `h`, eight bytes a step (hashing byte by byte was a
+/// third of numbering the literals); the last bytes are read in one step too (overlapping
+/// ones: the length is mixed in).
+fn hash_bytes(h: u64, bytes: &[u8]) -> u64 {
+    const K: u64 = 0x9E37_79B9_7F4A_7C15;
+    let n = bytes.len();
+    let word = |i: usize| {
+        let mut x = [0u8; 8];
+        x.copy_from_slice(&bytes[i..i + 8]);
+        u64::from_le_bytes(x)
+    };
+    let half = |i: usize| {
+        let mut x = [0u8; 4];
+        x.copy_from_slice(&bytes[i..i + 4]);
+        u64::from(u32::from_le_bytes(x))
+    };
+    let mut h = (h ^ n as u64).wrapping_mul(K);
+    let mut i = 0;
+    while i + 8 <= n {
+        h = (h ^ word(i)).wrapping_mul(K).rotate_left(29);
+        i += 8;
+    }
+    let last = match n {
+        0 => 0,
+        1..=3 => u64::from(bytes[0]) | u64::from(bytes[n / 2]) << 8 | u64::from(bytes[n - 1]) << 16,
+        4..=7 => half(0) | half(n - 4) << 32,
+        _ if i < n => word(n - 8),
+        _ => 0,
+    };
+    h = (h ^ last).wrapping_mul(K);
+    h ^ (h >> 32)
+}
+
+/// Distinct literal sets, numbered in order of first addition and found by a hash of their
+/// contents: (hash, id) sorted (comparing whole sets in a `BTreeMap` cost more).
+struct SetIds<T> {
+    hashes: Vec<(u64, u32)>,
+    /// The sets, by id.
+    sets: Vec<Vec<T>>,
+}
+
+impl<T> Default for SetIds<T> {
+    fn default() -> Self {
+        SetIds {
+            hashes: Vec::new(),
+            sets: Vec::new(),
         }
     }
-    h
+}
+
+impl<T: AsRef<[u8]> + PartialEq> SetIds<T> {
+    /// The id of `set`, and whether it is new (added).
+    fn id(&mut self, set: Vec<T>) -> (u32, bool) {
+        let hash = set_hash(&set);
+        let from = self.hashes.partition_point(|&(h, _)| h < hash);
+        let known = self.hashes[from..]
+            .iter()
+            .take_while(|&&(h, _)| h == hash)
+            .find(|&&(_, id)| self.sets[id as usize] == set);
+        if let Some(&(_, id)) = known {
+            return (id, false);
+        }
+        let id = self.sets.len() as u32;
+        self.hashes.insert(from, (hash, id));
+        self.sets.push(set);
+        (id, true)
+    }
+}
+
+/// Whether `s` starts with `prefix`, compared in line (a call per comparison cost more).
+fn starts_with(s: &[u8], prefix: &[u8]) -> bool {
+    s.len() >= prefix.len() && s.iter().zip(prefix).all(|(a, b)| a == b)
+}
+
+/// The pack's variants, normalised, for [`expand_variants`].
+struct Variants {
+    /// (word, forms), none empty.
+    list: Vec<(String, Vec<String>)>,
+    /// Per byte value, the words (bit `k` for word `k`, of the first 64) starting with it: most
+    /// keywords hold no variant word, looked for only where one starts rather than with one
+    /// substring search per word.
+    heads: [u64; 256],
+}
+
+impl Variants {
+    fn new(list: Vec<(String, Vec<String>)>) -> Variants {
+        let mut heads = [0u64; 256];
+        for (k, (word, _)) in list.iter().enumerate().take(64) {
+            heads[usize::from(word.as_bytes()[0])] |= 1 << k;
+        }
+        Variants { list, heads }
+    }
+
+    /// The words occurring in `s`: bit `k` for word `k` of the first 64, and whether one past
+    /// those does.
+    fn words_in(&self, s: &[u8]) -> (u64, bool) {
+        let mut found = 0u64;
+        for (i, &b) in s.iter().enumerate() {
+            let mut heads = self.heads[usize::from(b)];
+            while heads != 0 {
+                let k = heads.trailing_zeros();
+                heads &= heads - 1;
+                if starts_with(&s[i..], self.list[k as usize].0.as_bytes()) {
+                    found |= 1 << k;
+                }
+            }
+        }
+        let beyond = self
+            .list
+            .get(64..)
+            .unwrap_or_default()
+            .iter()
+            .any(|(w, _)| {
+                let w = w.as_bytes();
+                (0..s.len()).any(|i| starts_with(&s[i..], w))
+            });
+        (found, beyond)
+    }
 }
 
 /// Every way of writing `lit` with variant forms in place of variant words, sorted; `None`
-/// when no variant word occurs in it (`lit` is then the only way). `first` has a bit set for
-/// the first byte of each variant word.
+/// when no variant word occurs in it (`lit` is then the only way).
 fn expand_variants(
     lit: &str,
-    variants: &[(String, Vec<String>)],
-    first: &[u64; 4],
+    variants: &Variants,
     rule: &str,
 ) -> Result<Option<Vec<String>>, PackError> {
-    let bytes = lit.as_bytes();
-    let any = bytes.iter().enumerate().any(|(i, &b)| {
-        first[usize::from(b >> 6)] & (1 << (b & 63)) != 0
-            && variants.iter().any(|(word, _)| {
-                // Compared in line: most Chinese characters share a first byte with a variant
-                // word, and a call per comparison cost more than the rest of the check.
-                let (w, rest) = (word.as_bytes(), &bytes[i..]);
-                rest.len() >= w.len() && rest.iter().zip(w).all(|(a, b)| a == b)
-            })
-    });
-    if !any {
+    let (found, beyond) = variants.words_in(lit.as_bytes());
+    if found == 0 && !beyond {
         return Ok(None);
     }
-    let mut out = alloc::vec![lit.to_string()];
-    for (word, forms) in variants {
+    // Each way of writing with the words in it (found once, when it is made).
+    let mut out = alloc::vec![(lit.to_string(), found)];
+    for (k, (word, forms)) in variants.list.iter().enumerate() {
         let mut more = Vec::new();
-        for l in &out {
-            if l.contains(word.as_str()) {
+        for (l, found) in &out {
+            let has = match 1u64.checked_shl(k as u32) {
+                Some(bit) => found & bit != 0,
+                None => l.contains(word.as_str()),
+            };
+            if has {
                 for f in forms {
-                    more.push(l.replace(word.as_str(), f));
+                    let l = l.replace(word.as_str(), f);
+                    let found = variants.words_in(l.as_bytes()).0;
+                    more.push((l, found));
                 }
             }
         }
@@ -2237,6 +2320,7 @@ fn expand_variants(
             ));
         }
     }
+    let mut out: Vec<String> = out.into_iter().map(|(l, _)| l).collect();
     crate::sort::sort_unstable(&mut out);
     out.dedup();
     Ok(Some(out))
@@ -2259,19 +2343,16 @@ impl LiteralTable {
     /// A table sized for about `n` literals (it grows past them).
     fn with_capacity(n: usize) -> LiteralTable {
         LiteralTable {
-            text: String::new(),
+            // Literals take some 12 bytes on average (Chinese words of four characters).
+            text: String::with_capacity(n.saturating_mul(12).min(1 << 24)),
             spans: Vec::with_capacity(n),
             slots: alloc::vec![0; n.saturating_mul(2).clamp(1024, 1 << 20).next_power_of_two()],
         }
     }
 
     fn hash(s: &str) -> usize {
-        // FNV-1a, folded to the slot index by the caller's mask.
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for &b in s.as_bytes() {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        (h ^ (h >> 29)) as usize
+        // Folded to the slot index by the caller's mask.
+        hash_bytes(0, s.as_bytes()) as usize
     }
 
     fn get(&self, id: usize) -> &str {
@@ -2319,9 +2400,14 @@ impl LiteralTable {
         self.slots = slots;
     }
 
-    /// The literals, by id.
+    /// The literals, by id: consecutive pieces of `text`, cut one after the other.
     fn iter(&self) -> impl Iterator<Item = &str> + '_ {
-        (0..self.len()).map(|id| self.get(id))
+        let mut rest = self.text.as_str();
+        self.spans.iter().map(move |&(a, b)| {
+            let (lit, tail) = rest.split_at((b - a) as usize);
+            rest = tail;
+            lit
+        })
     }
 }
 
@@ -2399,12 +2485,15 @@ fn parse_regex_with(
 struct NormalisedChars {
     /// `char << 1 | normalised` per slot; `u32::MAX` when empty (no character is that large).
     slots: Vec<u32>,
+    /// The normaliser's buffers, kept from one character to the next.
+    norm: Normalized,
 }
 
 impl NormalisedChars {
     fn new() -> NormalisedChars {
         NormalisedChars {
             slots: alloc::vec![u32::MAX; 1024],
+            norm: Normalized::new(),
         }
     }
 
@@ -2414,7 +2503,8 @@ impl NormalisedChars {
         if *slot >> 1 == c as u32 {
             return *slot & 1 == 1;
         }
-        let ok = normalize::normalize(cs) == cs;
+        normalize::normalize_into(cs.as_bytes(), &mut self.norm);
+        let ok = self.norm.as_str() == cs;
         *slot = (c as u32) << 1 | u32::from(ok);
         ok
     }
@@ -2544,6 +2634,10 @@ fn prefilter_atoms(hir: &Hir) -> Option<(Vec<Vec<u8>>, bool)> {
         let raw = seq
             .literals()
             .and_then(|lits| shorten_to(lits, MAX_PREFILTER_LITERALS, suffix));
+        // The optimised set is taken only for fewer one-character literals than `raw`'s.
+        if raw.as_ref().is_some_and(|r| one_char_count(r, suffix) == 0) {
+            return raw.map(|r| (r, suffix));
+        }
         if suffix {
             seq.optimize_for_suffix_by_preference();
         } else {
@@ -2803,6 +2897,85 @@ mod tests {
         assert_eq!(last_end(&ends, 1, 10, 100), None);
         assert_eq!(last_end(&ends, 2, 0, 100), None);
         assert_eq!(last_end(&[], 0, 0, 100), None);
+    }
+
+    /// [`expand_variants`] as it was, every word looked for in every way of writing.
+    fn expand_variants_reference(lit: &str, variants: &[(String, Vec<String>)]) -> Vec<String> {
+        let mut out = alloc::vec![lit.to_string()];
+        for (word, forms) in variants {
+            let mut more = Vec::new();
+            for l in &out {
+                if l.contains(word.as_str()) {
+                    for f in forms {
+                        more.push(l.replace(word.as_str(), f));
+                    }
+                }
+            }
+            out.extend(more);
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
+    #[test]
+    fn expand_variants_finds_words_made_by_forms() {
+        let list: Vec<(String, Vec<String>)> = [
+            ("ab", &["xc", "q"][..]),
+            ("cd", &["y"]),
+            ("zq", &["w", "微"]),
+            ("微信", &["vx", "v"]),
+            ("vx", &["威"]),
+            ("e", &["f"]),
+        ]
+        .iter()
+        .map(|(w, f)| (w.to_string(), f.iter().map(|f| f.to_string()).collect()))
+        .collect();
+        let variants = Variants::new(list.clone());
+        for lit in [
+            "abd",
+            "zab",
+            "加微信",
+            "微信ab",
+            "zabd",
+            "e",
+            "none",
+            "abab",
+            "加微信e",
+            "cdab",
+        ] {
+            let want = expand_variants_reference(lit, &list);
+            let got = expand_variants(lit, &variants, "t").unwrap();
+            match got {
+                None => assert_eq!(want, [lit], "{lit}"),
+                Some(got) => assert_eq!(got, want, "{lit}"),
+            }
+        }
+        // Past 64 words: looked for one by one.
+        let mut many: Vec<(String, Vec<String>)> = (0..70)
+            .map(|i| {
+                (
+                    alloc::format!("w{i:02}"),
+                    alloc::vec![alloc::format!("v{i:02}")],
+                )
+            })
+            .collect();
+        many.push(("v66".into(), alloc::vec!["u".into()]));
+        let variants_many = Variants::new(many.clone());
+        for lit in ["xw66y", "w03w68", "w70", "w01"] {
+            let want = expand_variants_reference(lit, &many);
+            let got = expand_variants(lit, &variants_many, "t").unwrap();
+            assert_eq!(
+                got.unwrap_or_else(|| alloc::vec![lit.into()]),
+                want,
+                "{lit}"
+            );
+        }
+        // A form makes a later word: `abd` -> `xcd` -> `xy`; `zab` -> `zq` -> `w`, `微`.
+        let got = expand_variants("abd", &variants, "t").unwrap().unwrap();
+        assert!(got.iter().any(|l| l == "xy"), "{got:?}");
+        let got = expand_variants("zab", &variants, "t").unwrap().unwrap();
+        assert!(got.iter().any(|l| l == "微"), "{got:?}");
     }
 
     #[test]

@@ -6,11 +6,13 @@
 //! `daachorse`'s builder keeps a vector of edges and one of outputs per trie state, a vector of
 //! children per sibling group and finds children by binary search: on the default pack's 9,824
 //! literals (29,815 states) it was 41-43 M instructions, 40% of building an engine, much of it
-//! in the allocator; this builder takes 28 M, of which 6 M are writing the serialised form and
-//! `deserialize` reading and checking it back (`daachorse` has no other safe constructor).
-//! Here the trie is built with a hash table of edges, its edges end up in flat arrays, one-child
-//! groups are placed without a scan, and the failure links are found through the double array
-//! itself. Every step follows `daachorse` 5.1's (the same state numbering and code mapper, the
+//! in the allocator; this builder takes 23.6 M (default pack of 2026-11-30: 30,148 states), of
+//! which 5.4 M are writing the serialised form and `deserialize` reading and checking it back
+//! (`daachorse` has no other safe constructor). Here the trie is built with a hash table of
+//! edges, its edges end up in flat arrays, one-child groups are placed without a scan, larger
+//! ones tested 64 candidate places at a time on a bitmap of the vacancies, the double array is
+//! filled while placing, and the failure links are found through the double array itself.
+//! Every step follows `daachorse` 5.1's (the same state numbering and code mapper, the
 //! same depth-first placement of sibling groups with the same first-fit over the same vacancy
 //! list, the same breadth-first failure links and output chains), so the automaton is the same
 //! to the byte, scans the same and takes the same heap: the tests compare the two serialised
@@ -202,14 +204,38 @@ fn sort_groups(child_range: &[(u32, u32)], children: &mut [u32], label: &[u32]) 
 }
 
 /// The vacant elements of the double array: `daachorse`'s `BuildHelper`, without BASE
-/// tracking (the character-wise automaton does not need it).
+/// tracking (the character-wise automaton does not need it). Its vacancy list (the vacant
+/// elements of the last [`NUM_FREE_BLOCKS`] blocks, in increasing order) is kept as a bitmap of
+/// the vacant elements and the list's head: a sibling group's first fit in list order is then
+/// found a word (64 candidates) at a time.
 struct Vacancies {
-    /// Per element: next and previous vacant element, in a circular list in increasing order.
-    links: Vec<(u32, u32)>,
-    used: Vec<bool>,
+    /// Bit `i % 64` of word `i / 64` set when element `i` is vacant.
+    vacant: Vec<u64>,
     block_len: u32,
     num_blocks: u32,
+    /// The first vacant element at or past the list's boundary (`None`: the list is empty).
     head: Option<u32>,
+}
+
+/// Masks of the lower half of each group of `2 << j` bits, for [`xor_bits`].
+const HALVES: [u64; 6] = [
+    0x5555_5555_5555_5555,
+    0x3333_3333_3333_3333,
+    0x0F0F_0F0F_0F0F_0F0F,
+    0x00FF_00FF_00FF_00FF,
+    0x0000_FFFF_0000_FFFF,
+    0x0000_0000_FFFF_FFFF,
+];
+
+/// `x` with its bits permuted: bit `b` of the result is bit `b ^ k` of `x` (`k < 64`).
+fn xor_bits(mut x: u64, k: u32) -> u64 {
+    for (j, &m) in HALVES.iter().enumerate() {
+        if k >> j & 1 != 0 {
+            let s = 1 << j;
+            x = (x & m) << s | (x >> s) & m;
+        }
+    }
+    x
 }
 
 impl Vacancies {
@@ -217,13 +243,23 @@ impl Vacancies {
         self.num_blocks * self.block_len
     }
 
+    /// The first vacant element at or after `from`.
+    fn next_vacant(&self, from: u32) -> Option<u32> {
+        let mut w = (from / 64) as usize;
+        let mut bits = *self.vacant.get(w)? & (!0u64 << (from % 64));
+        loop {
+            if bits != 0 {
+                return Some(w as u32 * 64 + bits.trailing_zeros());
+            }
+            w += 1;
+            bits = *self.vacant.get(w)?;
+        }
+    }
+
     fn use_index(&mut self, idx: u32) {
-        self.used[idx as usize] = true;
-        let (next, prev) = self.links[idx as usize];
-        self.links[prev as usize].0 = next;
-        self.links[next as usize].1 = prev;
+        self.vacant[(idx / 64) as usize] &= !(1 << (idx % 64));
         if self.head == Some(idx) {
-            self.head = Some(next).filter(|&x| x != idx);
+            self.head = self.next_vacant(idx + 1);
         }
     }
 
@@ -234,36 +270,22 @@ impl Vacancies {
         let old = self.num_elements();
         let new = old + self.block_len;
         self.num_blocks += 1;
-        self.links
-            .extend((old..new).map(|i| (i + 1, i.wrapping_sub(1))));
-        self.used.resize(new as usize, false);
-        if let Some(head) = self.head {
-            let tail = self.links[head as usize].1;
-            self.links[old as usize].1 = tail;
-            self.links[tail as usize].0 = old;
-            self.links[new as usize - 1].0 = head;
-            self.links[head as usize].1 = new - 1;
-        } else {
-            self.links[old as usize].1 = new - 1;
-            self.links[new as usize - 1].0 = old;
+        self.vacant.resize(new.div_ceil(64) as usize, 0);
+        let mut i = old;
+        while i < new {
+            let n = (new - i).min(64 - i % 64);
+            self.vacant[(i / 64) as usize] |= (!0u64 >> (64 - n)) << (i % 64);
+            i += n;
+        }
+        if self.head.is_none() {
             self.head = Some(old);
         }
-        self.prune();
-        Ok(())
-    }
-
-    /// Drops the vacancies before the last [`NUM_FREE_BLOCKS`] blocks from the list.
-    fn prune(&mut self) {
+        // The vacancies before the last [`NUM_FREE_BLOCKS`] blocks leave the list.
         let boundary = self.num_blocks.saturating_sub(NUM_FREE_BLOCKS) * self.block_len;
-        while let Some(head) = self.head {
-            if head >= boundary {
-                break;
-            }
-            let (next, prev) = self.links[head as usize];
-            self.links[prev as usize].0 = next;
-            self.links[next as usize].1 = prev;
-            self.head = Some(next).filter(|&x| x != head);
+        if self.head.is_some_and(|h| h < boundary) {
+            self.head = self.next_vacant(boundary);
         }
+        Ok(())
     }
 
     /// The first BASE, in the order of the vacancy list, that places every label on a vacant
@@ -277,40 +299,84 @@ impl Vacancies {
             }
         }
         loop {
-            if let Some(head) = self.head {
-                let mut idx = head;
-                loop {
-                    let base = idx ^ labels[0];
-                    if base != 0 && labels.iter().all(|&c| !self.used[(base ^ c) as usize]) {
-                        return Ok(base);
-                    }
-                    idx = self.links[idx as usize].0;
-                    if idx == head {
-                        break;
-                    }
-                }
+            if let Some(base) = self.head.and_then(|head| self.first_fit(head, labels)) {
+                return Ok(base);
             }
             self.push_block()?;
         }
+    }
+
+    /// The first vacant element `idx` from `from` on such that BASE `idx ^ labels[0]` is not 0
+    /// and places every label on a vacant element, as that BASE. A label `c` lands on
+    /// `idx ^ labels[0] ^ c`, in the block of `idx` (labels are below the block length): the
+    /// candidates of a word are tested together against the vacancies with their bits
+    /// permuted by `labels[0] ^ c`.
+    fn first_fit(&self, from: u32, labels: &[u32]) -> Option<u32> {
+        let c0 = *labels.first()?;
+        let first = (from / 64) as usize;
+        for w in first..self.vacant.len() {
+            let mut fit = self.vacant[w];
+            if w == first {
+                fit &= !0u64 << (from % 64);
+            }
+            if w == (c0 / 64) as usize {
+                fit &= !(1 << (c0 % 64));
+            }
+            for &c in &labels[1..] {
+                if fit == 0 {
+                    break;
+                }
+                let d = c0 ^ c;
+                fit &= xor_bits(self.vacant[w ^ (d / 64) as usize], d % 64);
+            }
+            if fit != 0 {
+                return Some((w as u32 * 64 + fit.trailing_zeros()) ^ c0);
+            }
+        }
+        None
     }
 }
 
 /// The automaton in `daachorse`'s serialised form.
 fn serialized(patterns: &[&str]) -> Result<Vec<u8>, String> {
-    // Character frequencies and the prefilter's table, in pattern order.
     let t = trie(patterns)?;
-    let freqs = &t.freqs;
+    // No prefilter under two bytes (the default pack has one-character literals): its table
+    // is then not written, and not made.
+    let min_len = patterns.iter().map(|p| p.len()).min().unwrap_or(usize::MAX);
+    let table = if (MIN_WINDOW..usize::MAX).contains(&min_len) {
+        gram_table(patterns)
+    } else {
+        Vec::new()
+    };
+    let (code, alphabet) = code_mapper(&t.freqs);
+    let block_len = alphabet
+        .checked_next_power_of_two()
+        .ok_or_else(|| too_large("the alphabet"))?
+        .max(2);
+    let nodes = t.label.len();
+    let (idx_of, mut states) = place(&t, &code, block_len)?;
+    let outputs = fail_links(&t, &code, &idx_of, &mut states);
+    let prefilter = prefilter_window(&table, min_len);
+    write(&states, &code, alphabet, &outputs, nodes, prefilter, &table)
+}
+
+/// The prefilter's table: per 2-gram, a bit cleared for each position (below [`MAX_WINDOW`])
+/// it starts a pattern at.
+#[inline(never)]
+fn gram_table(patterns: &[&str]) -> Vec<u8> {
     let mut table = alloc::vec![u8::MAX; PREFILTER_TABLE];
-    let mut min_len = usize::MAX;
     for p in patterns {
         let b = p.as_bytes();
-        min_len = min_len.min(b.len());
         for (i, gram) in b[..b.len().min(MAX_WINDOW)].windows(2).enumerate() {
             table[usize::from(gram[0]) << 8 | usize::from(gram[1])] &= !(1 << i);
         }
     }
+    table
+}
 
-    // The code mapper: characters by decreasing frequency, then increasing value.
+/// The code mapper: characters by decreasing frequency, then increasing value.
+#[inline(never)]
+fn code_mapper(freqs: &[u32]) -> (Vec<u32>, u32) {
     let mut ranked: Vec<u64> = freqs
         .iter()
         .enumerate()
@@ -322,22 +388,24 @@ fn serialized(patterns: &[&str]) -> Result<Vec<u8>, String> {
     for (i, &k) in ranked.iter().enumerate() {
         code[(k & 0xFFFF_FFFF) as usize] = i as u32;
     }
-    let alphabet = ranked.len() as u32;
-    let block_len = alphabet
-        .checked_next_power_of_two()
-        .ok_or_else(|| too_large("the alphabet"))?
-        .max(2);
+    (code, ranked.len() as u32)
+}
 
+impl Trie {
+    fn children(&self, node: u32) -> &[u32] {
+        let (a, b) = self.child_range[node as usize];
+        &self.children[a as usize..b as usize]
+    }
+}
+
+/// Sibling groups placed in depth-first order, the last child's subtree first: per node its
+/// element, and the double array: (base, check, fail, output position) per element, failures
+/// at the root (set by [`fail_links`]).
+#[inline(never)]
+fn place(t: &Trie, code: &[u32], block_len: u32) -> Result<(Vec<u32>, Vec<[u32; 4]>), String> {
     let nodes = t.label.len();
-    let children = |node: u32| {
-        let (a, b) = t.child_range[node as usize];
-        &t.children[a as usize..b as usize]
-    };
-
-    // Sibling groups placed in depth-first order, the last child's subtree first.
     let mut v = Vacancies {
-        links: Vec::new(),
-        used: Vec::new(),
+        vacant: Vec::new(),
         block_len,
         num_blocks: 0,
         head: None,
@@ -345,74 +413,39 @@ fn serialized(patterns: &[&str]) -> Result<Vec<u8>, String> {
     v.push_block()?;
     v.use_index(ROOT);
     v.use_index(DEAD);
+    let empty = [0u32, DEAD, DEAD, 0u32];
+    let mut states = alloc::vec![empty; block_len as usize];
     let mut idx_of = alloc::vec![DEAD; nodes];
     idx_of[0] = ROOT;
-    let mut base_of = alloc::vec![0u32; nodes];
     let mut stack: Vec<u32> = alloc::vec![0];
     let mut labels: Vec<u32> = Vec::new();
     while let Some(node) = stack.pop() {
-        let kids = children(node);
+        let kids = t.children(node);
         if kids.is_empty() {
             continue;
         }
         labels.clear();
         labels.extend(kids.iter().map(|&k| code[t.label[k as usize] as usize]));
         let base = v.find_base(&labels)?;
+        states.resize(v.num_elements() as usize, empty);
+        let parent = idx_of[node as usize];
+        states[parent as usize][0] = base;
         for (&k, &c) in kids.iter().zip(&labels) {
             let idx = base ^ c;
             v.use_index(idx);
             idx_of[k as usize] = idx;
+            states[idx as usize][1] = parent;
         }
-        base_of[node as usize] = base;
         stack.extend_from_slice(kids);
     }
+    Ok((idx_of, states))
+}
 
-    // The double array: (base, check, fail, output position) per element.
-    let len = v.num_elements() as usize;
-    drop(v);
-    let mut states = alloc::vec![[0u32, DEAD, DEAD, 0u32]; len];
-    for node in 0..nodes {
-        let idx = idx_of[node] as usize;
-        // Every state's failure defaults to the root.
-        states[idx][2] = ROOT;
-        let kids = children(node as u32);
-        if kids.is_empty() {
-            continue;
-        }
-        states[idx][0] = base_of[node];
-        for &k in kids {
-            states[idx_of[k as usize] as usize][1] = idx as u32;
-        }
-    }
-
-    // Failure links, breadth first (children in character order), through the double array.
-    let mut queue: Vec<u32> = Vec::with_capacity(nodes);
-    queue.extend_from_slice(children(0));
-    let mut qi = 0;
-    while qi < queue.len() {
-        let node = queue[qi];
-        qi += 1;
-        let idx = idx_of[node as usize];
-        for &k in children(node) {
-            let c = code[t.label[k as usize] as usize];
-            let mut f = states[idx as usize][2];
-            let fail = loop {
-                let [base, ..] = states[f as usize];
-                if base != 0 && states[(base ^ c) as usize][1] == f {
-                    break base ^ c;
-                }
-                let next = states[f as usize][2];
-                if f == ROOT && next == ROOT {
-                    break ROOT;
-                }
-                f = next;
-            };
-            states[idx_of[k as usize] as usize][2] = fail;
-            queue.push(k);
-        }
-    }
-
-    // Output chains: each state's outputs (last pattern first), then its failure's.
+/// Failure links, breadth first (children in character order), through the double array,
+/// and the output chains in the same order: each state's outputs (last pattern first), then
+/// its failure's (set before, the failure being shallower).
+#[inline(never)]
+fn fail_links(t: &Trie, code: &[u32], idx_of: &[u32], states: &mut [[u32; 4]]) -> Vec<[u32; 3]> {
     let mut outputs: Vec<[u32; 3]> = Vec::with_capacity(t.outputs.len());
     let chain = |outputs: &mut Vec<[u32; 3]>, node: u32, mut last: u32| {
         let (a, b) = t.output_range[node as usize];
@@ -422,37 +455,61 @@ fn serialized(patterns: &[&str]) -> Result<Vec<u8>, String> {
         }
         last
     };
+    // Every state's failure defaults to the root.
+    states[ROOT as usize][2] = ROOT;
     states[ROOT as usize][3] = chain(&mut outputs, 0, 0);
-    for &node in &queue {
-        let idx = idx_of[node as usize] as usize;
-        let inherited = states[states[idx][2] as usize][3];
-        states[idx][3] = chain(&mut outputs, node, inherited);
+    let mut queue: Vec<u32> = Vec::with_capacity(t.label.len());
+    queue.push(0);
+    let mut qi = 0;
+    while qi < queue.len() {
+        let node = queue[qi];
+        qi += 1;
+        let idx = idx_of[node as usize];
+        for &k in t.children(node) {
+            let c = code[t.label[k as usize] as usize];
+            let fail = if node == 0 {
+                ROOT
+            } else {
+                let mut f = states[idx as usize][2];
+                loop {
+                    let [base, ..] = states[f as usize];
+                    if base != 0 && states[(base ^ c) as usize][1] == f {
+                        break base ^ c;
+                    }
+                    let next = states[f as usize][2];
+                    if f == ROOT && next == ROOT {
+                        break ROOT;
+                    }
+                    f = next;
+                }
+            };
+            let kid = idx_of[k as usize] as usize;
+            states[kid][2] = fail;
+            states[kid][3] = chain(&mut outputs, k, states[fail as usize][3]);
+            queue.push(k);
+        }
     }
+    outputs
+}
 
-    let prefilter = (MIN_WINDOW..usize::MAX).contains(&min_len).then(|| {
-        let window = min_len.min(MAX_WINDOW);
-        let mut zeros = [0u32; 8];
-        for &bits in table.iter().filter(|&&b| b != u8::MAX) {
-            for (i, n) in zeros.iter_mut().enumerate() {
-                *n += u32::from((bits >> i) & 1 == 0);
-            }
+/// The prefilter's window, when the table makes it selective enough.
+#[inline(never)]
+fn prefilter_window(table: &[u8], min_len: usize) -> Option<u8> {
+    if !(MIN_WINDOW..usize::MAX).contains(&min_len) {
+        return None;
+    }
+    let window = min_len.min(MAX_WINDOW);
+    let mut zeros = [0u32; 8];
+    for &bits in table.iter().filter(|&&b| b != u8::MAX) {
+        for (i, n) in zeros.iter_mut().enumerate() {
+            *n += u32::from((bits >> i) & 1 == 0);
         }
-        let mut rate = 1.0f64;
-        for &n in &zeros[..window - 1] {
-            rate *= f64::from(n) / PREFILTER_TABLE as f64;
-        }
-        (rate <= 1.0 / 16.0).then_some(window as u8)
-    });
-
-    write(
-        &states,
-        &code,
-        alphabet,
-        &outputs,
-        nodes,
-        prefilter.flatten(),
-        &table,
-    )
+    }
+    let mut rate = 1.0f64;
+    for &n in &zeros[..window - 1] {
+        rate *= f64::from(n) / PREFILTER_TABLE as f64;
+    }
+    (rate <= 1.0 / 16.0).then_some(window as u8)
 }
 
 /// Appends `words` to `out`, little-endian.

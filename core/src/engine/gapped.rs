@@ -20,7 +20,6 @@
 //! without the empty string. Anything else (look-around such as `$`, nested alternations of
 //! gapped sequences, ...) stays with the lazy DFA.
 
-use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
 use regex_syntax::hir::{Class, Hir, HirKind, Look};
@@ -83,6 +82,7 @@ pub(crate) type LitSet = Vec<Vec<u8>>;
 pub(crate) fn decompose(hir: &Hir, first_id: u32) -> Option<(Gapped, Vec<LitSet>)> {
     let mut known = Known::default();
     let branches = sequences(hir, &mut known)?;
+    let mut memo = Memo::new();
     let mut sets: Vec<LitSet> = Vec::new();
     let mut out: Vec<(u32, bool, Vec<Vec<Part>>)> = Vec::new();
     for mut items in branches {
@@ -101,41 +101,43 @@ pub(crate) fn decompose(hir: &Hir, first_id: u32) -> Option<(Gapped, Vec<LitSet>
             items.pop();
         }
         let mut parts: Vec<Part> = Vec::new();
-        let mut pending: Option<Vec<Vec<u8>>> = None;
-        let flush = |pending: &mut Option<Vec<Vec<u8>>>,
+        // Adjacent finite parts become one set, their product. (Keeping them as consecutive
+        // sets when the product is large was measured slower than leaving such regexes to the
+        // DFA: more hits of short literals, more steps.) `run`: those since the last gap.
+        let mut run: Vec<usize> = Vec::new();
+        let flush = |run: &mut Vec<usize>,
                      parts: &mut Vec<Part>,
-                     sets: &mut Vec<LitSet>|
+                     sets: &mut Vec<LitSet>,
+                     known: &Known,
+                     memo: &mut Memo|
          -> Option<()> {
-            if let Some(lits) = pending.take() {
-                let empty = lits.iter().any(Vec::is_empty);
-                let set: LitSet = lits.into_iter().filter(|l| !l.is_empty()).collect();
-                if set.is_empty() {
-                    // Only the empty string: nothing to match.
-                    return Some(());
-                }
-                let id = first_id.checked_add(u32::try_from(sets.len()).ok()?)?;
-                sets.push(set);
-                parts.push(Part::Lits { id, empty });
+            if run.is_empty() {
+                return Some(());
             }
+            let lits = run_product(run, known, memo)?;
+            run.clear();
+            let empty = lits.iter().any(Vec::is_empty);
+            let set: LitSet = lits.into_iter().filter(|l| !l.is_empty()).collect();
+            if set.is_empty() {
+                // Only the empty string: nothing to match.
+                return Some(());
+            }
+            let id = first_id.checked_add(u32::try_from(sets.len()).ok()?)?;
+            sets.push(set);
+            parts.push(Part::Lits { id, empty });
             Some(())
         };
         for item in items {
-            if let Some(lits) = known.finite(item) {
-                // Adjacent finite parts become one set. (Keeping them as consecutive sets when
-                // the product is large was measured slower than leaving such regexes to the DFA:
-                // more hits of short literals, more steps.)
-                pending = Some(match pending.take() {
-                    None => lits.into_owned(),
-                    Some(prev) => product(prev, &lits)?,
-                });
+            if let Some(i) = known.index(item) {
+                run.push(i);
             } else if let Some(gap) = gap(item) {
-                flush(&mut pending, &mut parts, &mut sets)?;
+                flush(&mut run, &mut parts, &mut sets, &known, &mut memo)?;
                 parts.push(gap);
             } else {
                 return None;
             }
         }
-        flush(&mut pending, &mut parts, &mut sets)?;
+        flush(&mut run, &mut parts, &mut sets, &known, &mut memo)?;
         let first = match parts.first() {
             Some(&Part::Lits { id, empty: false }) if parts.len() <= MAX_PARTS => id,
             _ => return None,
@@ -170,8 +172,8 @@ fn strip(mut hir: &Hir) -> &Hir {
     hir
 }
 
-/// The strings of the alternations [`sequences`] found finite, by node address, so that
-/// [`decompose`] does not expand them a second time.
+/// The strings of the parts found finite, by node address, so that they are expanded once (a
+/// node can be in several branches: distributed alternations).
 #[derive(Default)]
 struct Known {
     finite: Vec<(usize, Option<Vec<Vec<u8>>>)>,
@@ -182,23 +184,57 @@ impl Known {
         hir as *const Hir as usize
     }
 
-    /// [`finite`] of `hir`, expanded at most once per node (a node can be in several branches,
-    /// distributed alternations: borrowed).
-    fn finite(&self, hir: &Hir) -> Option<Cow<'_, [Vec<u8>]>> {
+    /// The position of `hir`'s strings in `finite`, expanded if new; `None` when it is not
+    /// finite.
+    fn index(&mut self, hir: &Hir) -> Option<usize> {
         let key = Self::key(hir);
-        match self.finite.iter().find(|(k, _)| *k == key) {
-            Some((_, lits)) => lits.as_deref().map(Cow::Borrowed),
-            None => finite(hir).map(Cow::Owned),
-        }
+        let i = match self.finite.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                self.finite.push((key, finite(hir)));
+                self.finite.len() - 1
+            }
+        };
+        self.finite[i].1.is_some().then_some(i)
+    }
+
+    /// The strings at `index` (from [`Known::index`]).
+    fn lits(&self, index: usize) -> &[Vec<u8>] {
+        self.finite[index].1.as_deref().unwrap_or_default()
     }
 
     /// Whether `hir` is finite, remembering its strings.
     fn is_finite(&mut self, hir: &Hir) -> bool {
-        let lits = finite(hir);
-        let yes = lits.is_some();
-        self.finite.push((Self::key(hir), lits));
-        yes
+        self.index(hir).is_some()
     }
+}
+
+/// Products of runs of finite parts (by their positions in [`Known`]), kept for the branches
+/// that share the run's start (distributed alternations: `(A|B)C?(D|E|[0-9]$)` makes branches
+/// `A C? D`, `A C? E`, ... whose `A C?` is the same).
+type Memo = Vec<(Vec<usize>, Vec<Vec<u8>>)>;
+
+/// The product of the strings of the parts `run` (not empty), from left to right.
+fn run_product(run: &[usize], known: &Known, memo: &mut Memo) -> Option<Vec<Vec<u8>>> {
+    let [init @ .., last] = run else {
+        return None;
+    };
+    let init: &[Vec<u8>] = match init {
+        [] => return Some(known.lits(*last).to_vec()),
+        [one] => known.lits(*one),
+        _ => {
+            let at = match memo.iter().position(|(k, _)| k == init) {
+                Some(at) => at,
+                None => {
+                    let p = run_product(init, known, memo)?;
+                    memo.push((init.to_vec(), p));
+                    memo.len() - 1
+                }
+            };
+            &memo[at].1
+        }
+    };
+    product(init, known.lits(*last))
 }
 
 /// The regex as an alternation of concatenations: alternations that are not finite sets are
@@ -278,7 +314,7 @@ fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                 let lits = finite(h)?;
                 acc = Some(match acc {
                     None => lits,
-                    Some(acc) => product(acc, &lits)?,
+                    Some(acc) => product(&acc, &lits)?,
                 });
             }
             acc.unwrap_or_else(|| alloc::vec![Vec::new()])
@@ -310,7 +346,7 @@ fn finite(hir: &Hir) -> Option<Vec<Vec<u8>>> {
                     acc.extend(power.iter().cloned());
                 }
                 if k < max {
-                    power = product(power, &sub)?;
+                    power = product(&power, &sub)?;
                 }
                 if acc.len() > MAX_LITS {
                     return None;
@@ -364,21 +400,12 @@ fn sort_dedup(v: &mut Vec<Vec<u8>>) {
     }
 }
 
-fn product(a: Vec<Vec<u8>>, b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
+fn product(a: &[Vec<u8>], b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
     if a.len().checked_mul(b.len())? > MAX_LITS {
         return None;
     }
-    if let [y] = b {
-        // One literal after each: appended in place.
-        let mut out = a;
-        for x in &mut out {
-            x.extend_from_slice(y);
-        }
-        sort_dedup(&mut out);
-        return Some(out);
-    }
     let mut out = Vec::with_capacity(a.len() * b.len());
-    for x in &a {
+    for x in a {
         for y in b {
             let mut s = Vec::with_capacity(x.len() + y.len());
             s.extend_from_slice(x);
@@ -386,12 +413,17 @@ fn product(a: Vec<Vec<u8>>, b: &[Vec<u8>]) -> Option<Vec<Vec<u8>>> {
             out.push(s);
         }
     }
-    // `a` and `b` are sorted, so `out` is a sorted run per literal of `a`: merged rather than
-    // sorted (runs overlap only where a literal of `a` is a prefix of the next).
-    if !b.is_empty() && !out.windows(2).all(|w| w[0] < w[1]) {
-        out = merge_runs(out, b.len());
+    // `a` and `b` are sorted and without duplicates, so `out` is a sorted run per literal of
+    // `a`, and the runs are in order and apart unless a literal of `a` is a prefix of the next
+    // (then also of the ones after it that it is a prefix of: they sort between): only then
+    // are they merged rather than sorted, and duplicates dropped.
+    if a.windows(2).any(|w| w[1].starts_with(&w[0])) {
+        // (Runs of one literal: sorted.)
+        if b.len() > 1 && !out.windows(2).all(|w| w[0] < w[1]) {
+            out = merge_runs(out, b.len());
+        }
+        sort_dedup(&mut out);
     }
-    sort_dedup(&mut out);
     Some(out)
 }
 
@@ -829,7 +861,7 @@ mod tests {
                 .collect();
             want.sort();
             want.dedup();
-            prop_assert_eq!(product(a.clone(), &b), Some(want));
+            prop_assert_eq!(product(&a, &b), Some(want));
         }
     }
 

@@ -358,7 +358,7 @@ impl Pack {
 /// open-addressing hash table built in one pass. No probe sequence may grow past
 /// `IdIndex::MAX_PROBES`: a pack whose ids collide (hostile, or unlucky) falls back to an
 /// ordered map, so building and looking up never degrade to quadratic time.
-struct IdIndex<'a> {
+pub(crate) struct IdIndex<'a> {
     ids: Vec<&'a str>,
     hashes: Vec<u64>,
     /// Position + 1 of the id in each slot; 0 = empty. Empty when `fallback` is used.
@@ -388,7 +388,7 @@ impl<'a> IdIndex<'a> {
     const MAX_PROBES: usize = 32;
 
     /// Not generic over an iterator: one copy of this code (WASM size).
-    fn new(ids: Vec<&'a str>) -> Self {
+    pub(crate) fn new(ids: Vec<&'a str>) -> Self {
         let n = ids.len();
         let hashes = ids.iter().map(|id| id_hash(id)).collect();
         let mut index = IdIndex {
@@ -452,7 +452,7 @@ impl<'a> IdIndex<'a> {
 
     /// The position of the first entry with this id.
     #[inline(never)]
-    fn get(&self, id: &str) -> Option<usize> {
+    pub(crate) fn get(&self, id: &str) -> Option<usize> {
         if let Some(map) = &self.fallback {
             return map.get(id).copied();
         }
