@@ -84,6 +84,62 @@ impl CanonicalUrl {
 /// assert_eq!(canonicalize(b"http://3279880203/").unwrap().host, "195.127.0.11");
 /// ```
 pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
+    let c = canonical(input)?;
+    let (scheme, path, query) = (
+        String::from(c.scheme()),
+        String::from(c.path()),
+        c.query().map(String::from),
+    );
+    Some(CanonicalUrl {
+        scheme,
+        host: c.host,
+        path,
+        query,
+        port: c.port,
+        userinfo: c.userinfo,
+        ip: c.ip,
+    })
+}
+
+/// A canonical URL as the link finder keeps it: the whole URL (`scheme://host/path?query`,
+/// [`CanonicalUrl::to_url`]) in one string and the host in another, the two strings a
+/// [`super::Link`] holds (no string per part).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Canon {
+    /// `scheme://host/path?query`.
+    pub(crate) url: String,
+    /// The canonical host (as [`CanonicalUrl::host`]).
+    pub(crate) host: String,
+    /// Where the scheme ends, the path starts and the query starts (after `?`) in `url`.
+    scheme_end: usize,
+    path_start: usize,
+    query_start: Option<usize>,
+    /// As in [`CanonicalUrl`].
+    pub(crate) port: bool,
+    pub(crate) userinfo: bool,
+    pub(crate) ip: IpForm,
+}
+
+impl Canon {
+    /// The scheme (as [`CanonicalUrl::scheme`]).
+    pub(crate) fn scheme(&self) -> &str {
+        &self.url[..self.scheme_end]
+    }
+
+    /// The path (as [`CanonicalUrl::path`]).
+    pub(crate) fn path(&self) -> &str {
+        let end = self.query_start.map_or(self.url.len(), |q| q - 1);
+        &self.url[self.path_start..end]
+    }
+
+    /// The query (as [`CanonicalUrl::query`]).
+    pub(crate) fn query(&self) -> Option<&str> {
+        self.query_start.map(|q| &self.url[q..])
+    }
+}
+
+/// [`canonicalize`] into a [`Canon`].
+pub(crate) fn canonical(input: &[u8]) -> Option<Canon> {
     let input = &input[..input.len().min(MAX_URL_LEN)];
     // Most URLs are printable ASCII up to their fragment: nothing to trim, remove, decode or
     // escape, settled in one pass.
@@ -148,14 +204,30 @@ pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
     };
     let (host, port) = split_port(hostport);
     let (host, ip) = canonical_host(host)?;
-    Some(CanonicalUrl {
-        scheme: match scheme {
-            Some(s) => s.to_ascii_lowercase(),
-            None => String::from("http"),
-        },
+    let query = query.filter(|q| !q.is_empty());
+    let scheme = scheme.unwrap_or("http");
+    let mut url = String::with_capacity(
+        scheme.len() + 3 + host.len() + path.len().max(1) + query.map_or(0, |q| q.len() + 1),
+    );
+    url.push_str(scheme);
+    url.make_ascii_lowercase();
+    let scheme_end = url.len();
+    url.push_str("://");
+    url.push_str(&host);
+    let path_start = url.len();
+    canonical_path_into(path, &mut url);
+    let query_start = query.map(|q| {
+        url.push('?');
+        let at = url.len();
+        url.push_str(q);
+        at
+    });
+    Some(Canon {
+        url,
         host,
-        path: canonical_path(path),
-        query: query.filter(|q| !q.is_empty()).map(String::from),
+        scheme_end,
+        path_start,
+        query_start,
         port,
         userinfo,
         ip,
@@ -407,18 +479,19 @@ pub(crate) fn parse_ipv4(host: &str) -> Option<(String, IpForm)> {
     ))
 }
 
-fn canonical_path(path: &str) -> String {
+/// The canonical form of `path` appended to `out`.
+fn canonical_path_into(path: &str, out: &mut String) {
     if path.is_empty() {
-        return String::from("/");
+        out.push('/');
+        return;
     }
-    // No empty segment inside (`//`) and none starting with a dot (`.`, `..`): the path is
-    // canonical as it is (it starts with `/`).
     if !path
         .as_bytes()
         .windows(2)
         .any(|w| w[0] == b'/' && matches!(w[1], b'/' | b'.'))
     {
-        return String::from(path);
+        out.push_str(path);
+        return;
     }
     let mut stack: Vec<&str> = Vec::new();
     let mut segments = path.split('/').peekable();
@@ -438,15 +511,14 @@ fn canonical_path(path: &str) -> String {
             }
         }
     }
-    let mut out = String::with_capacity(path.len());
+    let start = out.len();
     for s in &stack {
         out.push('/');
         out.push_str(s);
     }
-    if out.is_empty() || trailing {
+    if out.len() == start || trailing {
         out.push('/');
     }
-    out
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::canon::{CanonicalUrl, IpForm};
+use super::canon::{Canon, IpForm};
 use super::{confusables, punycode, suffix, DomainLists, Link, LinkData, LinkFlags};
 
 /// Labels that name a domain level; inside a subdomain they pretend the host ends there.
@@ -38,15 +38,16 @@ const LOGIN_PAGE_WORDS: &[&str] = &[
     "yanzheng",
 ];
 
-/// Builds the [`Link`] for a canonical URL found at `start..end`. `known` is the public suffix
-/// of `canon.host` when the caller has looked it up already.
+/// Builds the [`Link`] for a canonical URL found at `start..end` (its URL and host strings
+/// become the link's). `known` is the public suffix of `canon.host` when the caller has looked
+/// it up already.
 pub(crate) fn judge(
     start: usize,
     end: usize,
-    canon: &CanonicalUrl,
+    canon: Canon,
     mut flags: LinkFlags,
     data: &LinkData,
-    known: Option<suffix::Suffix<'_>>,
+    known: Option<suffix::Found>,
     scratch: &mut JudgeScratch,
 ) -> Link {
     let host = canon.host.as_str();
@@ -57,7 +58,7 @@ pub(crate) fn judge(
         IpForm::None => {
             // One public-suffix lookup per link: the registrable domain comes from it.
             let suffix = match known {
-                Some(s) => Some(s),
+                Some(s) => Some(s.on(host.as_bytes())),
                 None => suffix::suffix(host.as_bytes()),
             };
             domain = suffix
@@ -86,13 +87,13 @@ pub(crate) fn judge(
     if lists.bad() {
         flags |= LinkFlags::KNOWN_BAD;
     }
-    analyze_path(canon, data, &mut flags, brand.is_some());
-    flags |= super::shape::shape_flags(canon, domain.as_deref());
+    analyze_path(&canon, data, &mut flags, brand.is_some());
+    flags |= super::shape::shape_flags(&canon, domain.as_deref());
     Link {
         start,
         end,
-        url: canon.to_url(),
-        host: String::from(host),
+        url: canon.url,
+        host: canon.host,
         domain,
         flags,
         brand,
@@ -774,11 +775,13 @@ pub(crate) fn byte_mask(s: &str) -> u64 {
     s.bytes().fold(0, |m, b| m | byte_bit(b))
 }
 
-/// Working memory of [`judge`], reused across links: the buffers of the name's [`Parts`].
+/// Working memory of [`judge`], reused across links: the buffers of the name's [`Parts`], and
+/// one for the link finder to write a URL as read before canonicalising it.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct JudgeScratch {
     raw: StrList,
     folded: StrList,
+    pub(crate) raw_url: String,
 }
 
 /// Strings kept end to end in one buffer (two allocations for the whole list).
@@ -1131,18 +1134,18 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, has_brand: bool) {
+fn analyze_path(canon: &Canon, data: &LinkData, flags: &mut LinkFlags, has_brand: bool) {
     // Lower-cased copies only when there is an upper-case letter.
     let lower = |s: &str| -> String { s.to_ascii_lowercase() };
     let path_owned;
-    let path: &str = if canon.path.bytes().any(|b| b.is_ascii_uppercase()) {
-        path_owned = lower(&canon.path);
+    let path: &str = if canon.path().bytes().any(|b| b.is_ascii_uppercase()) {
+        path_owned = lower(canon.path());
         &path_owned
     } else {
-        &canon.path
+        canon.path()
     };
     let query_owned;
-    let query: &str = match canon.query.as_deref() {
+    let query: &str = match canon.query() {
         Some(q) if q.bytes().any(|b| b.is_ascii_uppercase()) => {
             query_owned = lower(q);
             &query_owned

@@ -841,7 +841,7 @@ pub(crate) fn find_links_with(
 /// assert!(link.flags.contains(LinkFlags::IP | LinkFlags::IP_OBFUSCATED));
 /// ```
 pub fn analyze_url(url: &str, data: &LinkData) -> Option<Link> {
-    let canon = canonicalize(url.trim().as_bytes())?;
+    let canon = canon::canonical(url.trim().as_bytes())?;
     let mut flags = LinkFlags::NONE;
     if !url.trim_start().contains("://") {
         flags |= LinkFlags::NO_SCHEME;
@@ -849,7 +849,7 @@ pub fn analyze_url(url: &str, data: &LinkData) -> Option<Link> {
     Some(host::judge(
         0,
         url.len(),
-        &canon,
+        canon,
         flags,
         data,
         None,

@@ -86,10 +86,28 @@ impl<'a> Suffix<'a> {
         self.typ == Some(true)
     }
 
-    /// The same suffix read from `name`, a copy of the name it was found in (the caller
-    /// checks that the two are equal).
+    /// The suffix without the name it was found in (to read again from a copy of the name
+    /// with [`Found::on`]).
+    pub(crate) fn found(&self) -> Found {
+        Found {
+            len: self.bytes.len(),
+            typ: self.typ,
+        }
+    }
+}
+
+/// A [`Suffix`] apart from its name: its length and section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Found {
+    len: usize,
+    typ: Option<bool>,
+}
+
+impl Found {
+    /// The suffix read from `name`, a copy of the name it was found in (the caller checks
+    /// that the two are equal).
     pub(crate) fn on(self, name: &[u8]) -> Suffix<'_> {
-        let len = self.bytes.len().min(name.len());
+        let len = self.len.min(name.len());
         Suffix {
             bytes: &name[name.len() - len..],
             typ: self.typ,
