@@ -215,7 +215,7 @@ fn analyze_name(
     }
     // A brand's own top-level domain (`.google`, `.microsoft`), or its exact name on a
     // country domain (`google.ca`, `amazon.com.br`): registrations brands hold themselves.
-    let tld_brand = data.tld_brand(tld);
+    let tld_brand = data.tld_brand_in(tld, lists);
     let first = domain.map_or("", |d| first_piece(d, b'.'));
     let cc = tld.len() == 2 && !contains(&data.risky_tlds, tld);
     // Only for brands known to run country domains of their name (`google.de` listed).
@@ -620,6 +620,68 @@ impl MaskSets {
                     }
                     cand &= cand - 1;
                 }
+            }
+        }
+        false
+    }
+}
+
+/// Words (of a short list: login, lure or path words) as bit sets by [`byte_bit`], 64 words
+/// a set: for each bit, the words with a byte of it. The words whose bytes all have bits in a
+/// text's [`byte_mask`] are found with one pass over the bits the text lacks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct WordSets {
+    /// By chunk of 64 words and bit (`chunk * 64 + bit`): the words with a byte of that bit.
+    need: Vec<u64>,
+    /// By chunk: the words there are.
+    present: Vec<u64>,
+    /// The union of the words' masks: bits no word needs are skipped.
+    used: u64,
+}
+
+impl WordSets {
+    /// The sets of words with [`byte_mask`]s `masks`, in their order.
+    pub(crate) fn new(masks: impl Iterator<Item = u64>) -> WordSets {
+        let mut sets = WordSets::default();
+        for (i, mask) in masks.enumerate() {
+            let (c, bit) = (i / 64, 1u64 << (i % 64));
+            if c == sets.present.len() {
+                sets.present.push(0);
+                sets.need.resize(64 * sets.present.len(), 0);
+            }
+            sets.present[c] |= bit;
+            for b in 0..64 {
+                if mask & (1 << b) != 0 {
+                    sets.need[c * 64 + b] |= bit;
+                }
+            }
+            sets.used |= mask;
+        }
+        sets
+    }
+
+    /// How many words.
+    pub(crate) fn len(&self) -> usize {
+        self.present.iter().map(|p| p.count_ones() as usize).sum()
+    }
+
+    /// Whether a word whose bytes all have bits in `mask` passes `test` (given its index; in
+    /// order).
+    pub(crate) fn any_fitting(&self, mask: u64, mut test: impl FnMut(usize) -> bool) -> bool {
+        for (c, &present) in self.present.iter().enumerate() {
+            let need = &self.need[c * 64..c * 64 + 64];
+            let mut fail = 0;
+            let mut bits = !mask & self.used;
+            while bits != 0 {
+                fail |= need[bits.trailing_zeros() as usize];
+                bits &= bits - 1;
+            }
+            let mut cand = present & !fail;
+            while cand != 0 {
+                if test(c * 64 + cand.trailing_zeros() as usize) {
+                    return true;
+                }
+                cand &= cand - 1;
             }
         }
         false

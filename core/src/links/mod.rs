@@ -313,8 +313,9 @@ pub struct OfficialIndex {
     /// The lengths of `shorteners`, `bad_domains`, `good_domains` and `hosting` when
     /// `domains` was made, to tell it from a stale one.
     domains_made_for: [usize; 4],
-    /// The byte masks (`host::byte_mask`) of `login_words`, `lure_words` and `path_words`.
-    word_masks: [Vec<u64>; 3],
+    /// The words of `login_words`, `lure_words` and `path_words` as bit sets by their bytes'
+    /// `host::byte_bit`s.
+    word_sets: [host::WordSets; 3],
     /// How many brands and hosting entries the index was made for (`None` before
     /// [`LinkData::prepare`]), to tell an index from a stale one.
     made_for: Option<(usize, usize)>,
@@ -333,8 +334,12 @@ impl DomainLists {
     const HOSTING: u8 = 8;
     /// An official domain of a brand, maybe (a hash of one: in the index only).
     const OFFICIAL: u8 = 16;
-    /// Found through the hashes of the index (`OFFICIAL` is then meaningful).
+    /// Found through the hashes of the index (`OFFICIAL` and `TLD_TOKEN` are then
+    /// meaningful).
     const HASHED: u8 = 32;
+    /// The top-level label is a token of a brand with official domains, maybe (a hash of
+    /// one: in the index only).
+    const TLD_TOKEN: u8 = 64;
 
     pub(crate) fn shortener(self) -> bool {
         self.0 & Self::SHORTENER != 0
@@ -441,6 +446,11 @@ impl LinkData {
                 .iter()
                 .map(|(d, _)| (domain_hash(d.as_bytes()), DomainLists::OFFICIAL)),
         );
+        domains.extend(
+            tld_tokens
+                .iter()
+                .map(|(t, _)| (domain_hash(t.as_bytes()), DomainLists::TLD_TOKEN)),
+        );
         crate::sort::sort_unstable(&mut domains);
         // One entry per hash, with the bits of every list it came from.
         domains.dedup_by(|b, a| {
@@ -450,10 +460,10 @@ impl LinkData {
             }
             same
         });
-        let word_masks = [&self.login_words, &self.lure_words, &self.path_words]
-            .map(|list| list.iter().map(|w| host::byte_mask(w)).collect());
+        let word_sets = [&self.login_words, &self.lure_words, &self.path_words]
+            .map(|list| host::WordSets::new(list.iter().map(|w| host::byte_mask(w))));
         self.official_index = OfficialIndex {
-            word_masks,
+            word_sets,
             domains,
             domains_made_for: self.domain_list_lens(),
             official: index,
@@ -493,16 +503,13 @@ impl LinkData {
         let words = self.words(which);
         match self
             .official_index
-            .word_masks
+            .word_sets
             .get(which)
             .filter(|m| m.len() == words.len() && self.official_index.made_for.is_some())
         {
-            // One mask test per word in a tight loop (the lists are short), the word read
-            // only when its mask fits.
-            Some(masks) => masks
-                .iter()
-                .enumerate()
-                .any(|(i, &m)| m & !mask == 0 && words.get(i).is_some_and(|w| test(w))),
+            // The words whose bytes all have bits in `mask`, found by the bits `mask` lacks;
+            // each read only then.
+            Some(sets) => sets.any_fitting(mask, |i| words.get(i).is_some_and(|w| test(w))),
             None => words
                 .iter()
                 .any(|w| host::byte_mask(w) & !mask == 0 && test(w)),
@@ -554,9 +561,14 @@ impl LinkData {
         loop {
             let key = domain_hash(h.as_bytes());
             let i = index.domains.partition_point(|&(k, _)| k < key);
+            let dot = h.bytes().position(|b| b == b'.');
             if let Some(&(k, found)) = index.domains.get(i) {
                 if k == key {
                     bits |= found & DomainLists::OFFICIAL;
+                    if dot.is_none() {
+                        // The top-level label.
+                        bits |= found & DomainLists::TLD_TOKEN;
+                    }
                     for (bit, list) in [
                         (DomainLists::SHORTENER, &self.shorteners),
                         (DomainLists::BAD, &self.bad_domains),
@@ -572,7 +584,7 @@ impl LinkData {
                     }
                 }
             }
-            match h.bytes().position(|b| b == b'.') {
+            match dot {
                 Some(i) => h = &h[i + 1..],
                 None => break,
             }
@@ -600,6 +612,18 @@ impl LinkData {
                 .iter()
                 .find(|b| b.tokens.iter().any(|t| t == tld) && !b.official_domains.is_empty()),
         }
+    }
+
+    /// [`LinkData::tld_brand`] of the top-level label of a host with [`LinkData::domain_lists`]
+    /// `lists`: when they were found through the index's hashes and the label hashed to no
+    /// such token, there is none (the search would find the same).
+    pub(crate) fn tld_brand_in(&self, tld: &str, lists: DomainLists) -> Option<&Brand> {
+        if lists.0 & (DomainLists::HASHED | DomainLists::TLD_TOKEN) == DomainLists::HASHED
+            && self.index().is_some()
+        {
+            return None;
+        }
+        self.tld_brand(tld)
     }
 
     /// The first brand (in pack order) with an official domain `first.xx` under a two-letter
@@ -1045,6 +1069,17 @@ mod official_index_tests {
         for w in &words {
             let tld = name(data.tld_brand(w));
             assert_eq!(tld, name(unindexed.tld_brand(w)), "{w}");
+            // Told by the domain lists' hashes of a host ending in `w` first, the same.
+            for host in [
+                w.clone(),
+                alloc::format!("x.{w}"),
+                alloc::format!("a.b.{w}"),
+            ] {
+                let got = name(data.tld_brand_in(w, data.domain_lists(&host)));
+                assert_eq!(got, tld, "{host}");
+                let got = name(unindexed.tld_brand_in(w, unindexed.domain_lists(&host)));
+                assert_eq!(got, tld, "{host}");
+            }
             let cc = name(data.cc_brand(w));
             assert_eq!(cc, name(unindexed.cc_brand(w)), "{w}");
             let any = data.hosting_any_suffix(w);
