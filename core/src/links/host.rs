@@ -399,7 +399,7 @@ fn has_sub(hay: &str, needle: &str) -> bool {
 }
 
 fn contains(list: &[String], s: &str) -> bool {
-    !s.is_empty() && list.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
+    !s.is_empty() && list.binary_search_by(|x| super::cmp_str(x, s)).is_ok()
 }
 
 /// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_mask`
@@ -1244,37 +1244,11 @@ const FOLD: [u8; 256] = {
     t
 };
 
-/// [`fold_lookalike`] appended to `out`.
+/// [`fold_lookalike`] appended to `out` (byte by byte: a byte above ASCII is written as the
+/// character of that value, as the fold always did).
 fn fold_lookalike_append(s: &str, out: &mut String) {
-    let b = s.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let c = b[i];
-        let next = b.get(i + 1).copied();
-        match (c, next) {
-            (b'r', Some(b'n')) => {
-                out.push('m');
-                i += 2;
-                continue;
-            }
-            (b'v', Some(b'v')) => {
-                out.push('w');
-                i += 2;
-                continue;
-            }
-            _ => {}
-        }
-        out.push(match c {
-            b'0' => 'o',
-            b'1' | b'l' => 'i',
-            b'3' => 'e',
-            b'4' => 'a',
-            b'5' => 's',
-            b'7' => 't',
-            _ => c as char,
-        });
-        i += 1;
-    }
+    out.reserve(s.len());
+    fold_lookalike_bytes(s.as_bytes(), |b| out.push(char::from(b)));
 }
 
 /// Whether host part `part` misspells the (folded) brand token `token` by one edit: tokens of
@@ -1582,6 +1556,57 @@ mod tests {
         assert!(!within_one_edit("google", "goolge"));
         assert!(one_edit_typo("binanse", "binance") && one_edit_typo("telegrcam", "telegram"));
         assert!(!one_edit_typo("finance", "binance") && !one_edit_typo("paypai", "paypa"));
+    }
+
+    #[test]
+    fn the_byte_fold_is_the_character_fold() {
+        // The fold as first written, character by character.
+        fn reference(s: &str) -> String {
+            let b = s.as_bytes();
+            let mut out = String::new();
+            let mut i = 0;
+            while i < b.len() {
+                match (b[i], b.get(i + 1)) {
+                    (b'r', Some(b'n')) => {
+                        out.push('m');
+                        i += 2;
+                        continue;
+                    }
+                    (b'v', Some(b'v')) => {
+                        out.push('w');
+                        i += 2;
+                        continue;
+                    }
+                    _ => {}
+                }
+                out.push(match b[i] {
+                    b'0' => 'o',
+                    b'1' | b'l' => 'i',
+                    b'3' => 'e',
+                    b'4' => 'a',
+                    b'5' => 's',
+                    b'7' => 't',
+                    c => c as char,
+                });
+                i += 1;
+            }
+            out
+        }
+        let alphabet = [
+            "r", "n", "v", "w", "0", "1", "l", "3", "4", "5", "7", "a", "-", "é", "т",
+        ];
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        for _ in 0..5000 {
+            let mut s = String::new();
+            for _ in 0..(seed % 12) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(alphabet[(seed % alphabet.len() as u64) as usize]);
+            }
+            seed = seed.wrapping_add(1);
+            assert_eq!(fold_lookalike(&s), reference(&s), "{s}");
+        }
     }
 }
 
