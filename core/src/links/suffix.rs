@@ -277,9 +277,7 @@ fn probe(key: &[u8]) -> (Option<bool>, Kids) {
                 n
             };
             let start = pos;
-            while pos < b.len() && b[pos] != b',' {
-                pos += 1;
-            }
+            pos = next_comma(b, pos);
             let mut rest = &b[start..pos];
             pos += 1;
             let private = match rest.split_last() {
@@ -336,6 +334,26 @@ fn probe(key: &[u8]) -> (Option<bool>, Kids) {
         }
     }
     (here, kids)
+}
+
+/// The position of the first `,` of `b` at or after `pos` (`b.len()` without one), eight
+/// bytes at a time.
+#[inline(always)]
+fn next_comma(b: &[u8], mut pos: usize) -> usize {
+    use super::find::{zero_bytes, ONES};
+    while let Some(chunk) = b.get(pos..pos + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let hits = zero_bytes(u64::from_le_bytes(word) ^ (ONES * u64::from(b',')));
+        if hits != 0 {
+            return pos + (hits.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while pos < b.len() && b[pos] != b',' {
+        pos += 1;
+    }
+    pos
 }
 
 /// The section of the rule `key` (`Some(true)` private), if it is one.
@@ -467,6 +485,33 @@ mod tests {
     use super::*;
     use alloc::format;
     use alloc::vec::Vec;
+
+    #[test]
+    fn commas_found_by_words_are_those_found_by_bytes() {
+        let text = b"a,bc,,defghijkl,mnopqrstuvwxyz0123,4,,,,,,,,,5678901234567890,x";
+        for start in 0..=text.len() {
+            for end in start..=text.len() {
+                let b = &text[..end];
+                let want = b[start..]
+                    .iter()
+                    .position(|&c| c == b',')
+                    .map_or(b.len(), |i| start + i);
+                assert_eq!(next_comma(b, start), want, "{start} {end}");
+            }
+        }
+        for i in 0..BLOCKS.len() {
+            let b = block(i);
+            let mut pos = 0;
+            while pos < b.len() {
+                let want = b[pos..]
+                    .iter()
+                    .position(|&c| c == b',')
+                    .map_or(b.len(), |k| pos + k);
+                assert_eq!(next_comma(b, pos), want);
+                pos = want + 1;
+            }
+        }
+    }
 
     /// [`probe`] as it was, decoding every key it passes: whether `key` is a rule
     /// (`Some(private)`) and what rules lie below it: one search, then the keys after it in
