@@ -464,6 +464,34 @@ impl PairSet {
     }
 }
 
+/// The [`PairSet`] of a text, made when first asked.
+struct LazyPairs<'a> {
+    text: &'a str,
+    set: Option<PairSet>,
+}
+
+impl<'a> LazyPairs<'a> {
+    fn new(text: &'a str) -> LazyPairs<'a> {
+        LazyPairs { text, set: None }
+    }
+
+    /// Whether the text may hold `s`: `false` when a byte pair of `s` is not in the text.
+    fn may_hold(&mut self, s: &str) -> bool {
+        let text = self.text;
+        self.set
+            .get_or_insert_with(|| {
+                let mut set = PairSet::default();
+                for w in text.as_bytes().windows(2) {
+                    let (i, m) = PairSet::bit(w[0], w[1]);
+                    set.0[i] |= m;
+                }
+                set
+            })
+            .missing(s, 0)
+            == 0
+    }
+}
+
 /// A set of byte values.
 #[derive(Default)]
 struct ByteSet([u64; 4]);
@@ -1303,12 +1331,18 @@ fn analyze_path(canon: &Canon, data: &LinkData, flags: &mut LinkFlags, has_brand
     {
         *flags |= LinkFlags::APP_DOWNLOAD;
     }
-    if data.any_word(0, path_mask, |w| has_sub(path, w))
-        || data.any_word(0, query_mask, |w| has_sub(query, w))
+    // A word in a text has its byte pairs there: most words whose bytes fit a long path
+    // are ruled out by their pairs before a search.
+    let mut path_pairs = LazyPairs::new(path);
+    let mut query_pairs = LazyPairs::new(query);
+    if data.any_word(0, path_mask, |w| path_pairs.may_hold(w) && has_sub(path, w))
+        || data.any_word(0, query_mask, |w| {
+            query_pairs.may_hold(w) && has_sub(query, w)
+        })
     {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
-    let kit_folder = data.any_word(2, path_mask, |w| has_sub(path, w));
+    let kit_folder = data.any_word(2, path_mask, |w| path_pairs.may_hold(w) && has_sub(path, w));
     if kit_folder
         || has_hash_token(path)
         || has_hash_token(query)
@@ -1328,9 +1362,10 @@ fn analyze_path(canon: &Canon, data: &LinkData, flags: &mut LinkFlags, has_brand
     if !has_brand && !flags.contains(LinkFlags::KNOWN_GOOD) {
         // A token of 5+ letters anywhere in the path; a shorter one as a whole path word
         // (`/dhl/`, `/ups-track`), so that `/groups/` is not UPS.
-        let in_path_token = |t: &str| {
+        let mut in_path_token = |t: &str| {
             t.len() >= 3
                 && t.bytes().all(|c| c.is_ascii_alphabetic())
+                && path_pairs.may_hold(t)
                 && if t.len() >= 5 {
                     has_sub(path, t)
                 } else {
