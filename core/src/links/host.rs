@@ -114,7 +114,10 @@ fn analyze_name(
         .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
         .unwrap_or("");
     let tld = last_piece(host, b'.');
-    if contains(&data.risky_tlds, tld) || contains(&data.risky_tlds, suffix_str) {
+    // The top-level label and the public suffix are domain levels of the host: when the
+    // index ruled every level out, neither is listed.
+    let risky = |s: &str| lists.may_be_risky() && contains(&data.risky_tlds, s);
+    if risky(tld) || risky(suffix_str) {
         *flags |= LinkFlags::RISKY_TLD;
     }
     if lists.shortener() {
@@ -130,10 +133,11 @@ fn analyze_name(
         let first = first_piece(d, b'.');
         host.len() > d.len() && data.hosting_any_suffix(first)
     });
-    // `www.` in front of a listed platform is the platform's own site (`www.weebly.com`).
+    // `www.` in front of a listed platform is the platform's own site (`www.weebly.com`)
+    // (`rest` is a parent domain of the host: listed only if a parent is).
     let platform_site = host
         .strip_prefix("www.")
-        .is_some_and(|rest| contains(&data.hosting, rest));
+        .is_some_and(|rest| lists.hosting_parent() && contains(&data.hosting, rest));
     if !platform_site && ((private && domain.is_some()) || lists.hosting_parent() || any_suffix) {
         *flags |= LinkFlags::FREE_HOSTING;
     }
@@ -217,7 +221,7 @@ fn analyze_name(
     // country domain (`google.ca`, `amazon.com.br`): registrations brands hold themselves.
     let tld_brand = data.tld_brand_in(tld, lists);
     let first = domain.map_or("", |d| first_piece(d, b'.'));
-    let cc = tld.len() == 2 && !contains(&data.risky_tlds, tld);
+    let cc = tld.len() == 2 && !risky(tld);
     // Only for brands known to run country domains of their name (`google.de` listed).
     let cc_brand = if cc && tld_brand.is_none() {
         data.cc_brand(first)
@@ -1272,11 +1276,32 @@ const FOLD: [u8; 256] = {
     t
 };
 
-/// [`fold_lookalike`] appended to `out` (byte by byte: a byte above ASCII is written as the
-/// character of that value, as the fold always did).
+/// [`fold_lookalike`] appended to `out`: ASCII through a buffer on the stack, other text
+/// byte by byte (a byte above ASCII is written as the character of that value, as the fold
+/// always did).
 fn fold_lookalike_append(s: &str, out: &mut String) {
     out.reserve(s.len());
-    fold_lookalike_bytes(s.as_bytes(), |b| out.push(char::from(b)));
+    if !s.is_ascii() {
+        fold_lookalike_bytes(s.as_bytes(), |b| out.push(char::from(b)));
+        return;
+    }
+    // The fold of ASCII is ASCII.
+    let mut buf = [0u8; 32];
+    let mut n = 0;
+    let flush = |buf: &[u8], out: &mut String| {
+        if let Ok(t) = core::str::from_utf8(buf) {
+            out.push_str(t);
+        }
+    };
+    fold_lookalike_bytes(s.as_bytes(), |b| {
+        if n == buf.len() {
+            flush(&buf, out);
+            n = 0;
+        }
+        buf[n] = b;
+        n += 1;
+    });
+    flush(&buf[..n], out);
 }
 
 /// Whether host part `part` misspells the (folded) brand token `token` by one edit: tokens of
@@ -1633,7 +1658,7 @@ mod tests {
         let mut seed = 0x1234_5678_9abc_def1u64;
         for _ in 0..5000 {
             let mut s = String::new();
-            for _ in 0..(seed % 12) {
+            for _ in 0..(seed % 80) {
                 seed ^= seed << 13;
                 seed ^= seed >> 7;
                 seed ^= seed << 17;

@@ -310,9 +310,9 @@ pub struct OfficialIndex {
     /// the [`DomainLists`] bits of the lists that may hold it (a hash can stand for more
     /// than one entry: a hit is checked on the list).
     domains: Vec<(u64, u8)>,
-    /// The lengths of `shorteners`, `bad_domains`, `good_domains` and `hosting` when
+    /// The lengths of `shorteners`, `bad_domains`, `good_domains`, `hosting` and `risky_tlds` when
     /// `domains` was made, to tell it from a stale one.
-    domains_made_for: [usize; 4],
+    domains_made_for: [usize; 5],
     /// The words of `login_words`, `lure_words` and `path_words` as bit sets by their bytes'
     /// `host::byte_bit`s.
     word_sets: [host::WordSets; 3],
@@ -340,6 +340,8 @@ impl DomainLists {
     /// The top-level label is a token of a brand with official domains, maybe (a hash of
     /// one: in the index only).
     const TLD_TOKEN: u8 = 64;
+    /// A level of the host is in `risky_tlds`, maybe (a hash of one: in the index only).
+    const RISKY: u8 = 128;
 
     pub(crate) fn shortener(self) -> bool {
         self.0 & Self::SHORTENER != 0
@@ -352,6 +354,11 @@ impl DomainLists {
     }
     pub(crate) fn hosting_parent(self) -> bool {
         self.0 & Self::HOSTING != 0
+    }
+    /// Whether a domain level of the host (its top-level label, its public suffix) may be in
+    /// `risky_tlds`: `false` only when the index's hashes rule every level out.
+    pub(crate) fn may_be_risky(self) -> bool {
+        self.0 & (Self::HASHED | Self::RISKY) != Self::HASHED
     }
 }
 
@@ -451,6 +458,11 @@ impl LinkData {
                 .iter()
                 .map(|(t, _)| (domain_hash(t.as_bytes()), DomainLists::TLD_TOKEN)),
         );
+        domains.extend(
+            self.risky_tlds
+                .iter()
+                .map(|t| (domain_hash(t.as_bytes()), DomainLists::RISKY)),
+        );
         crate::sort::sort_unstable(&mut domains);
         // One entry per hash, with the bits of every list it came from.
         domains.dedup_by(|b, a| {
@@ -516,12 +528,13 @@ impl LinkData {
         }
     }
 
-    fn domain_list_lens(&self) -> [usize; 4] {
+    fn domain_list_lens(&self) -> [usize; 5] {
         [
             self.shorteners.len(),
             self.bad_domains.len(),
             self.good_domains.len(),
             self.hosting.len(),
+            self.risky_tlds.len(),
         ]
     }
 
@@ -564,7 +577,7 @@ impl LinkData {
             let dot = h.bytes().position(|b| b == b'.');
             if let Some(&(k, found)) = index.domains.get(i) {
                 if k == key {
-                    bits |= found & DomainLists::OFFICIAL;
+                    bits |= found & (DomainLists::OFFICIAL | DomainLists::RISKY);
                     if dot.is_none() {
                         // The top-level label.
                         bits |= found & DomainLists::TLD_TOKEN;
@@ -983,6 +996,8 @@ mod official_index_tests {
         data.good_domains.push("paypal.com".into());
         data.hosting.push("github.io".into());
         data.hosting.push("weebly.com".into());
+        data.risky_tlds.push("top".into());
+        data.risky_tlds.push("t.cn".into());
         data.prepare();
         let mut unindexed = data.clone();
         unindexed.official_index = OfficialIndex::default();
@@ -1022,6 +1037,17 @@ mod official_index_tests {
                     "{host}"
                 );
                 assert_eq!(got.hosting_parent(), parent(&d.hosting), "{host}");
+                // A level in `risky_tlds` is never ruled out.
+                let mut h = host;
+                loop {
+                    if d.risky_tlds.iter().any(|t| t == h) {
+                        assert!(got.may_be_risky(), "{host}");
+                    }
+                    match h.find('.') {
+                        Some(i) => h = &h[i + 1..],
+                        None => break,
+                    }
+                }
             }
         }
         assert!(stale.domain_lists("x.later.top").bad());
