@@ -84,7 +84,7 @@ impl CanonicalUrl {
 /// assert_eq!(canonicalize(b"http://3279880203/").unwrap().host, "195.127.0.11");
 /// ```
 pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
-    let c = canonical(input)?;
+    let c = canonical_in(input, None)?;
     let (scheme, path, query) = (
         String::from(c.scheme()),
         String::from(c.path()),
@@ -138,8 +138,14 @@ impl Canon {
     }
 }
 
-/// [`canonicalize`] into a [`Canon`].
-pub(crate) fn canonical(input: &[u8]) -> Option<Canon> {
+/// [`canonicalize`] of a `&str` into a [`Canon`].
+pub(crate) fn canonical(input: &str) -> Option<Canon> {
+    canonical_in(input.as_bytes(), Some(input))
+}
+
+/// [`canonicalize`] into a [`Canon`]; `text` is `input` as a `&str` when the caller has one
+/// (its plain prefix needs no UTF-8 check then).
+fn canonical_in(input: &[u8], text: Option<&str>) -> Option<Canon> {
     let input = &input[..input.len().min(MAX_URL_LEN)];
     // Most URLs are printable ASCII up to their fragment: nothing to trim, remove, decode or
     // escape, settled in one pass.
@@ -148,7 +154,11 @@ pub(crate) fn canonical(input: &[u8]) -> Option<Canon> {
         Some(i) if input[i] == b'#' => Some(&input[..i]),
         Some(_) => None,
     };
-    let escaped: Cow<'_, str> = match plain_prefix.and_then(|p| core::str::from_utf8(p).ok()) {
+    let plain_str = plain_prefix.and_then(|p| match text {
+        Some(t) => t.get(..p.len()),
+        None => core::str::from_utf8(p).ok(),
+    });
+    let escaped: Cow<'_, str> = match plain_str {
         Some(s) => Cow::Borrowed(s),
         None => {
             // Fragment.
@@ -347,22 +357,34 @@ fn canonical_host(host: &str) -> Option<(String, IpForm)> {
     if host.starts_with('[') {
         return Some((host.to_ascii_lowercase(), IpForm::V6));
     }
-    let trimmed = host.trim_matches('.');
+    let b = host.as_bytes();
+    let from = b.iter().position(|&c| c != b'.').unwrap_or(b.len());
+    let to = b.iter().rposition(|&c| c != b'.').map_or(from, |i| i + 1);
+    // (`.` is ASCII: the cuts fall between characters.)
+    let trimmed = host.get(from..to).unwrap_or("");
     // Lower case, runs of dots collapsed (by bytes: the host is escaped, all ASCII, so the
     // bytes are the characters).
-    let mut h = String::with_capacity(trimmed.len());
-    let mut prev_dot = false;
-    for b in trimmed.bytes() {
-        if b == b'.' {
-            if prev_dot {
-                continue;
+    let h = if trimmed.is_ascii() && !trimmed.as_bytes().windows(2).any(|w| w == b"..") {
+        // Nothing to collapse: lowered as a whole.
+        let mut h = String::from(trimmed);
+        h.make_ascii_lowercase();
+        h
+    } else {
+        let mut h = String::with_capacity(trimmed.len());
+        let mut prev_dot = false;
+        for b in trimmed.bytes() {
+            if b == b'.' {
+                if prev_dot {
+                    continue;
+                }
+                prev_dot = true;
+            } else {
+                prev_dot = false;
             }
-            prev_dot = true;
-        } else {
-            prev_dot = false;
+            h.push(char::from(b.to_ascii_lowercase()));
         }
-        h.push(char::from(b.to_ascii_lowercase()));
-    }
+        h
+    };
     if h.is_empty() {
         return None;
     }
@@ -562,6 +584,8 @@ mod tests {
             ("HTTPS://EXAMPLE.com/Path", "https://example.com/Path"),
             ("http://example.com..", "http://example.com/"),
             ("http://a..b...c/", "http://a.b.c/"),
+            ("http://..A.B../", "http://a.b/"),
+            ("http://.../", ""),
             ("//example.com/x", ""),
             ("http:example.com", ""),
             ("http://@/", ""),
@@ -573,6 +597,21 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(c(input), want, "input {input:?}");
+            // The finder's form, from a `&str`, holds the same parts.
+            let a = canonicalize(input.as_bytes());
+            let b = canonical(input);
+            assert_eq!(a.is_some(), b.is_some(), "input {input:?}");
+            if let (Some(a), Some(b)) = (a, b) {
+                assert_eq!(a.to_url(), b.url);
+                assert_eq!(
+                    (a.scheme.as_str(), a.path.as_str(), a.query.as_deref()),
+                    (b.scheme(), b.path(), b.query())
+                );
+                assert_eq!(
+                    (a.host, a.port, a.userinfo, a.ip),
+                    (b.host, b.port, b.userinfo, b.ip)
+                );
+            }
         }
     }
 

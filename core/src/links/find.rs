@@ -774,7 +774,7 @@ fn host_link(
         // `01.02.03.04` with nothing after it reads as a date or a code more than an address.
         return None;
     }
-    let canon = canonical(raw.as_bytes())?;
+    let canon = canonical(raw)?;
     let mut flags = LinkFlags::NO_SCHEME;
     if dodge {
         flags |= LinkFlags::DODGED;
@@ -1345,7 +1345,7 @@ fn scheme_link(
     if !cut && end == p {
         end = read_path(text, end, raw, &mut dodge);
     }
-    let canon = canonical(raw.as_bytes())?;
+    let canon = canonical(raw)?;
     let flags = if dodge {
         LinkFlags::DODGED
     } else {

@@ -888,7 +888,7 @@ pub(crate) fn find_links_with(
 /// assert!(link.flags.contains(LinkFlags::IP | LinkFlags::IP_OBFUSCATED));
 /// ```
 pub fn analyze_url(url: &str, data: &LinkData) -> Option<Link> {
-    let canon = canon::canonical(url.trim().as_bytes())?;
+    let canon = canon::canonical(url.trim())?;
     let mut flags = LinkFlags::NONE;
     if !url.trim_start().contains("://") {
         flags |= LinkFlags::NO_SCHEME;

@@ -124,6 +124,9 @@ fn host_in(s: &str) -> bool {
 /// A path or query part of 20+ letters and digits mixed like a per-victim token
 /// (`/public/k3v9q0aXwLm2...`): both letters and digits, and 3+ digits or both cases.
 fn random_token(s: &str) -> bool {
+    if s.len() < 20 {
+        return false;
+    }
     // Split by bytes: the bytes of other characters are separators as the characters were.
     s.as_bytes().split(|b| !b.is_ascii_alphanumeric()).any(|w| {
         if w.len() < 20 {
@@ -142,7 +145,7 @@ mod tests {
     use crate::links::canon::canonical;
 
     fn flags(url: &str) -> LinkFlags {
-        let c = canonical(url.as_bytes()).unwrap();
+        let c = canonical(url).unwrap();
         let domain = url_domain(&c.host);
         shape_flags(&c, domain.as_deref())
     }
