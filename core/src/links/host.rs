@@ -109,9 +109,10 @@ fn analyze_name(
     flags: &mut LinkFlags,
     scratch: &mut JudgeScratch,
 ) -> Option<String> {
+    // The suffix is the end of the host (a cut between labels).
     let suffix_str = suffix
         .as_ref()
-        .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
+        .and_then(|s| host.get(host.len().checked_sub(s.as_bytes().len())?..))
         .unwrap_or("");
     let tld = last_piece(host, b'.');
     // The top-level label and the public suffix are domain levels of the host: when the

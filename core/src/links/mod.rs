@@ -816,14 +816,18 @@ impl LinkData {
     }
 }
 
-/// `a.cmp(b)`, settled by the first bytes when they differ (most steps of a search of a
-/// sorted list of short names) before the general comparison.
+/// `a.cmp(b)` for the searches of sorted lists of short names.
 #[inline]
 pub(crate) fn cmp_str(a: &str, b: &str) -> core::cmp::Ordering {
-    match (a.as_bytes().first(), b.as_bytes().first()) {
-        (Some(x), Some(y)) if x != y => x.cmp(y),
-        _ => a.cmp(b),
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // Byte by byte: names are short and most differ early, where a call to the general
+    // comparison costs more than the loop.
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
     }
+    a.len().cmp(&b.len())
 }
 
 fn prepare_list(list: &mut Vec<String>) {
