@@ -694,12 +694,14 @@ impl WordSets {
     }
 
     /// How many words.
+    #[inline]
     pub(crate) fn len(&self) -> usize {
         self.present.iter().map(|p| p.count_ones() as usize).sum()
     }
 
     /// Whether a word whose bytes all have bits in `mask` passes `test` (given its index; in
     /// order).
+    #[inline]
     pub(crate) fn any_fitting(&self, mask: u64, mut test: impl FnMut(usize) -> bool) -> bool {
         for (c, &present) in self.present.iter().enumerate() {
             let need = &self.need[c * 64..c * 64 + 64];

@@ -506,6 +506,7 @@ impl LinkData {
     /// Whether a word of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2)
     /// whose bytes all have bits in `mask` (a `host::byte_mask`) passes `test`: with the masks
     /// of [`LinkData::prepare`] when they were made for as many words, else computed.
+    #[inline]
     pub(crate) fn any_word(
         &self,
         which: usize,
