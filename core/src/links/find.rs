@@ -651,7 +651,7 @@ fn try_host(
 ) {
     // The URL is written in a buffer kept across links.
     let mut raw = core::mem::take(&mut judge.raw_url);
-    let found = host_link(text, seg, floor, &mut raw);
+    let found = host_link(text, seg, floor, &mut raw, &mut judge.tlds);
     judge.raw_url = raw;
     if let Some((start, end, canon, flags, known)) = found {
         out.push(host::judge(start, end, canon, flags, data, known, judge));
@@ -659,12 +659,14 @@ fn try_host(
 }
 
 /// [`try_host`] up to judging: the span, canonical URL, flags and public suffix of the link
-/// the segment holds. `raw` is a buffer for the URL as read.
+/// the segment holds. `raw` is a buffer for the URL as read, `tlds` the probes of top-level
+/// labels kept across lookups.
 fn host_link(
     text: &[u8],
     seg: &[Unit],
     floor: &mut usize,
     raw: &mut String,
+    tlds: &mut suffix::TldCache,
 ) -> Option<(usize, usize, Canon, LinkFlags, Option<suffix::Found>)> {
     // Trim dots and spaces at both ends.
     let Some(lo) = seg.iter().position(|u| u.kind == Kind::Label) else {
@@ -757,7 +759,7 @@ fn host_link(
             }
         }
         // The public-suffix lookup last: it costs the most.
-        let sfx = suffix::suffix(ascii_host.as_bytes());
+        let sfx = suffix::suffix_cached(ascii_host.as_bytes(), tlds);
         let known = sfx.as_ref().is_some_and(|s| {
             s.is_known() && suffix::domain_with(ascii_host.as_bytes(), s).is_some()
         });

@@ -59,7 +59,7 @@ pub(crate) fn judge(
             // One public-suffix lookup per link: the registrable domain comes from it.
             let suffix = match known {
                 Some(s) => Some(s.on(host.as_bytes())),
-                None => suffix::suffix(host.as_bytes()),
+                None => suffix::suffix_cached(host.as_bytes(), &mut scratch.tlds),
             };
             domain = suffix
                 .as_ref()
@@ -892,13 +892,15 @@ pub(crate) fn byte_mask(s: &str) -> u64 {
     s.bytes().fold(0, |m, b| m | byte_bit(b))
 }
 
-/// Working memory of [`judge`], reused across links: the buffers of the name's [`Parts`], and
-/// one for the link finder to write a URL as read before canonicalising it.
+/// Working memory of [`judge`], reused across links: the buffers of the name's [`Parts`], one
+/// for the link finder to write a URL as read before canonicalising it, and the public-suffix
+/// probes of the last top-level labels.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct JudgeScratch {
     raw: StrList,
     folded: StrList,
     pub(crate) raw_url: String,
+    pub(crate) tlds: suffix::TldCache,
 }
 
 /// Strings kept end to end in one buffer (two allocations for the whole list).

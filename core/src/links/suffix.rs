@@ -118,12 +118,66 @@ impl Found {
 /// The public suffix of `name` (lowercase labels separated by `.`, optionally ending in `.`);
 /// `None` for an empty name.
 pub(crate) fn suffix(name: &[u8]) -> Option<Suffix<'_>> {
+    suffix_in(name, None)
+}
+
+/// [`suffix`], with the probes of top-level labels kept in `cache` across lookups.
+pub(crate) fn suffix_cached<'a>(name: &'a [u8], cache: &mut TldCache) -> Option<Suffix<'a>> {
+    suffix_in(name, Some(cache))
+}
+
+/// The probes of the last few top-level labels looked up (`com`, `cn`, `top`: the links of
+/// a text, and of a stream of texts, share a handful), each with its answer.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TldCache {
+    entries: [TldEntry; 4],
+    /// The entry to replace next.
+    next: usize,
+}
+
+/// A label of up to 15 bytes and its [`probe`].
+#[derive(Clone, Copy, Debug, Default)]
+struct TldEntry {
+    len: u8,
+    bytes: [u8; 15],
+    here: Option<bool>,
+    kids: Kids,
+}
+
+impl TldCache {
+    /// [`probe`] of `key`, from the cache when it holds the key.
+    fn probe(&mut self, key: &[u8]) -> (Option<bool>, Kids) {
+        let Some(len) = u8::try_from(key.len()).ok().filter(|&n| n <= 15) else {
+            return probe(key);
+        };
+        let mut bytes = [0u8; 15];
+        bytes[..key.len()].copy_from_slice(key);
+        if let Some(e) = self
+            .entries
+            .iter()
+            .find(|e| e.len == len && e.bytes == bytes && len > 0)
+        {
+            return (e.here, e.kids);
+        }
+        let (here, kids) = probe(key);
+        self.entries[self.next] = TldEntry {
+            len,
+            bytes,
+            here,
+            kids,
+        };
+        self.next = (self.next + 1) % self.entries.len();
+        (here, kids)
+    }
+}
+
+fn suffix_in<'a>(name: &'a [u8], cache: Option<&mut TldCache>) -> Option<Suffix<'a>> {
     let mut labels = name.rsplit(|&b| b == b'.');
     let fqdn = name.ends_with(b".");
     if fqdn {
         labels.next();
     }
-    let (mut len, typ) = find(labels);
+    let (mut len, typ) = find(labels, cache);
     if fqdn {
         len += 1;
     }
@@ -166,7 +220,10 @@ pub(crate) fn domain_str_with<'a>(name: &'a str, suffix: &Suffix<'_>) -> Option<
 
 /// Length of the public suffix of the labels (given from the top-level domain down) and the
 /// section of the rule that decided it.
-fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>) {
+fn find<'a>(
+    mut labels: impl Iterator<Item = &'a [u8]>,
+    cache: Option<&mut TldCache>,
+) -> (usize, Option<bool>) {
     let Some(first) = labels.next() else {
         return (0, None);
     };
@@ -175,7 +232,10 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
         return (first.len(), None);
     }
     let mut acc = first.len();
-    let (here, mut kids) = probe(&key);
+    let (here, mut kids) = match cache {
+        Some(c) => c.probe(&key),
+        None => probe(&key),
+    };
     let mut info = (acc, here);
     for label in labels {
         if kids == Kids::None {
@@ -244,8 +304,9 @@ const fn first_byte_blocks() -> [u16; 257] {
 }
 
 /// What rules there are below a key.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Kids {
+    #[default]
     /// None.
     None,
     /// Only ordinary labels.
@@ -485,6 +546,42 @@ mod tests {
     use super::*;
     use alloc::format;
     use alloc::vec::Vec;
+
+    #[test]
+    fn cached_lookups_are_the_lookups() {
+        let mut cache = TldCache::default();
+        let names = [
+            "www.example.com",
+            "a.b.co.uk",
+            "x.github.io",
+            "com",
+            "foo.top",
+            "bar.cn",
+            "baz.com.cn",
+            "q.xn--fiqs8s",
+            "k.kawasaki.jp",
+            "city.kawasaki.jp",
+            "a.verylonglabelname",
+            "a.verylonglabelnamebeyond15",
+            "",
+            ".",
+            "x.com.",
+            "help",
+            "usps-track.help",
+        ];
+        // In several orders: the cache holds four labels, so entries are met again and
+        // replaced.
+        for round in 0..3 {
+            for i in 0..names.len() {
+                let name = names[(i * 7 + round) % names.len()];
+                assert_eq!(
+                    suffix_cached(name.as_bytes(), &mut cache),
+                    suffix(name.as_bytes()),
+                    "{name}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn commas_found_by_words_are_those_found_by_bytes() {
