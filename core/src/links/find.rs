@@ -669,12 +669,8 @@ fn host_link(
     tlds: &mut suffix::TldCache,
 ) -> Option<(usize, usize, Canon, LinkFlags, Option<suffix::Found>)> {
     // Trim dots and spaces at both ends.
-    let Some(lo) = seg.iter().position(|u| u.kind == Kind::Label) else {
-        return None;
-    };
-    let Some(hi) = seg.iter().rposition(|u| u.kind == Kind::Label) else {
-        return None;
-    };
+    let lo = seg.iter().position(|u| u.kind == Kind::Label)?;
+    let hi = seg.iter().rposition(|u| u.kind == Kind::Label)?;
     let host_units = &seg[lo..=hi];
     let start = host_units[0].start;
     if start < *floor {
@@ -695,9 +691,7 @@ fn host_link(
 
     // The labels, read first without building them: most segments (`12.5`, `v1.2`, `e.g`)
     // are settled here.
-    let Some(shape) = LabelShape::of(host_units) else {
-        return None;
-    };
+    let shape = LabelShape::of(host_units)?;
     if shape.count != 4 && shape.last_ascii && !shape.last_alpha && !shape.last_xn {
         // Not an IPv4 address (four labels), and the top-level domain is neither letters nor
         // Punycode.
