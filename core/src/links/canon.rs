@@ -84,6 +84,68 @@ impl CanonicalUrl {
 /// assert_eq!(canonicalize(b"http://3279880203/").unwrap().host, "195.127.0.11");
 /// ```
 pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
+    let c = canonical_in(input, None)?;
+    let (scheme, path, query) = (
+        String::from(c.scheme()),
+        String::from(c.path()),
+        c.query().map(String::from),
+    );
+    Some(CanonicalUrl {
+        scheme,
+        host: c.host,
+        path,
+        query,
+        port: c.port,
+        userinfo: c.userinfo,
+        ip: c.ip,
+    })
+}
+
+/// A canonical URL as the link finder keeps it: the whole URL (`scheme://host/path?query`,
+/// [`CanonicalUrl::to_url`]) in one string and the host in another, the two strings a
+/// [`super::Link`] holds (no string per part).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Canon {
+    /// `scheme://host/path?query`.
+    pub(crate) url: String,
+    /// The canonical host (as [`CanonicalUrl::host`]).
+    pub(crate) host: String,
+    /// Where the scheme ends, the path starts and the query starts (after `?`) in `url`.
+    scheme_end: usize,
+    path_start: usize,
+    query_start: Option<usize>,
+    /// As in [`CanonicalUrl`].
+    pub(crate) port: bool,
+    pub(crate) userinfo: bool,
+    pub(crate) ip: IpForm,
+}
+
+impl Canon {
+    /// The scheme (as [`CanonicalUrl::scheme`]).
+    pub(crate) fn scheme(&self) -> &str {
+        &self.url[..self.scheme_end]
+    }
+
+    /// The path (as [`CanonicalUrl::path`]).
+    pub(crate) fn path(&self) -> &str {
+        let end = self.query_start.map_or(self.url.len(), |q| q - 1);
+        &self.url[self.path_start..end]
+    }
+
+    /// The query (as [`CanonicalUrl::query`]).
+    pub(crate) fn query(&self) -> Option<&str> {
+        self.query_start.map(|q| &self.url[q..])
+    }
+}
+
+/// [`canonicalize`] of a `&str` into a [`Canon`].
+pub(crate) fn canonical(input: &str) -> Option<Canon> {
+    canonical_in(input.as_bytes(), Some(input))
+}
+
+/// [`canonicalize`] into a [`Canon`]; `text` is `input` as a `&str` when the caller has one
+/// (its plain prefix needs no UTF-8 check then).
+fn canonical_in(input: &[u8], text: Option<&str>) -> Option<Canon> {
     let input = &input[..input.len().min(MAX_URL_LEN)];
     // Most URLs are printable ASCII up to their fragment: nothing to trim, remove, decode or
     // escape, settled in one pass.
@@ -92,7 +154,11 @@ pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
         Some(i) if input[i] == b'#' => Some(&input[..i]),
         Some(_) => None,
     };
-    let escaped: Cow<'_, str> = match plain_prefix.and_then(|p| core::str::from_utf8(p).ok()) {
+    let plain_str = plain_prefix.and_then(|p| match text {
+        Some(t) => t.get(..p.len()),
+        None => core::str::from_utf8(p).ok(),
+    });
+    let escaped: Cow<'_, str> = match plain_str {
         Some(s) => Cow::Borrowed(s),
         None => {
             // Fragment.
@@ -148,14 +214,30 @@ pub fn canonicalize(input: &[u8]) -> Option<CanonicalUrl> {
     };
     let (host, port) = split_port(hostport);
     let (host, ip) = canonical_host(host)?;
-    Some(CanonicalUrl {
-        scheme: match scheme {
-            Some(s) => s.to_ascii_lowercase(),
-            None => String::from("http"),
-        },
+    let query = query.filter(|q| !q.is_empty());
+    let scheme = scheme.unwrap_or("http");
+    let mut url = String::with_capacity(
+        scheme.len() + 3 + host.len() + path.len().max(1) + query.map_or(0, |q| q.len() + 1),
+    );
+    url.push_str(scheme);
+    url.make_ascii_lowercase();
+    let scheme_end = url.len();
+    url.push_str("://");
+    url.push_str(&host);
+    let path_start = url.len();
+    canonical_path_into(path, &mut url);
+    let query_start = query.map(|q| {
+        url.push('?');
+        let at = url.len();
+        url.push_str(q);
+        at
+    });
+    Some(Canon {
+        url,
         host,
-        path: canonical_path(path),
-        query: query.filter(|q| !q.is_empty()).map(String::from),
+        scheme_end,
+        path_start,
+        query_start,
         port,
         userinfo,
         ip,
@@ -275,22 +357,34 @@ fn canonical_host(host: &str) -> Option<(String, IpForm)> {
     if host.starts_with('[') {
         return Some((host.to_ascii_lowercase(), IpForm::V6));
     }
-    let trimmed = host.trim_matches('.');
+    let b = host.as_bytes();
+    let from = b.iter().position(|&c| c != b'.').unwrap_or(b.len());
+    let to = b.iter().rposition(|&c| c != b'.').map_or(from, |i| i + 1);
+    // (`.` is ASCII: the cuts fall between characters.)
+    let trimmed = host.get(from..to).unwrap_or("");
     // Lower case, runs of dots collapsed (by bytes: the host is escaped, all ASCII, so the
     // bytes are the characters).
-    let mut h = String::with_capacity(trimmed.len());
-    let mut prev_dot = false;
-    for b in trimmed.bytes() {
-        if b == b'.' {
-            if prev_dot {
-                continue;
+    let h = if trimmed.is_ascii() && !trimmed.as_bytes().windows(2).any(|w| w == b"..") {
+        // Nothing to collapse: lowered as a whole.
+        let mut h = String::from(trimmed);
+        h.make_ascii_lowercase();
+        h
+    } else {
+        let mut h = String::with_capacity(trimmed.len());
+        let mut prev_dot = false;
+        for b in trimmed.bytes() {
+            if b == b'.' {
+                if prev_dot {
+                    continue;
+                }
+                prev_dot = true;
+            } else {
+                prev_dot = false;
             }
-            prev_dot = true;
-        } else {
-            prev_dot = false;
+            h.push(char::from(b.to_ascii_lowercase()));
         }
-        h.push(char::from(b.to_ascii_lowercase()));
-    }
+        h
+    };
     if h.is_empty() {
         return None;
     }
@@ -407,18 +501,19 @@ pub(crate) fn parse_ipv4(host: &str) -> Option<(String, IpForm)> {
     ))
 }
 
-fn canonical_path(path: &str) -> String {
+/// The canonical form of `path` appended to `out`.
+fn canonical_path_into(path: &str, out: &mut String) {
     if path.is_empty() {
-        return String::from("/");
+        out.push('/');
+        return;
     }
-    // No empty segment inside (`//`) and none starting with a dot (`.`, `..`): the path is
-    // canonical as it is (it starts with `/`).
     if !path
         .as_bytes()
         .windows(2)
         .any(|w| w[0] == b'/' && matches!(w[1], b'/' | b'.'))
     {
-        return String::from(path);
+        out.push_str(path);
+        return;
     }
     let mut stack: Vec<&str> = Vec::new();
     let mut segments = path.split('/').peekable();
@@ -438,15 +533,14 @@ fn canonical_path(path: &str) -> String {
             }
         }
     }
-    let mut out = String::with_capacity(path.len());
+    let start = out.len();
     for s in &stack {
         out.push('/');
         out.push_str(s);
     }
-    if out.is_empty() || trailing {
+    if out.len() == start || trailing {
         out.push('/');
     }
-    out
 }
 
 #[cfg(test)]
@@ -490,6 +584,8 @@ mod tests {
             ("HTTPS://EXAMPLE.com/Path", "https://example.com/Path"),
             ("http://example.com..", "http://example.com/"),
             ("http://a..b...c/", "http://a.b.c/"),
+            ("http://..A.B../", "http://a.b/"),
+            ("http://.../", ""),
             ("//example.com/x", ""),
             ("http:example.com", ""),
             ("http://@/", ""),
@@ -501,6 +597,21 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(c(input), want, "input {input:?}");
+            // The finder's form, from a `&str`, holds the same parts.
+            let a = canonicalize(input.as_bytes());
+            let b = canonical(input);
+            assert_eq!(a.is_some(), b.is_some(), "input {input:?}");
+            if let (Some(a), Some(b)) = (a, b) {
+                assert_eq!(a.to_url(), b.url);
+                assert_eq!(
+                    (a.scheme.as_str(), a.path.as_str(), a.query.as_deref()),
+                    (b.scheme(), b.path(), b.query())
+                );
+                assert_eq!(
+                    (a.host, a.port, a.userinfo, a.ip),
+                    (b.host, b.port, b.userinfo, b.ip)
+                );
+            }
         }
     }
 

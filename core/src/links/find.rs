@@ -11,7 +11,7 @@ use alloc::vec::Vec;
 
 use super::script::{Script, UnicodeScript};
 
-use super::canon::{canonicalize, parse_ipv4};
+use super::canon::{canonical, parse_ipv4, Canon};
 use super::host::JudgeScratch;
 use super::suffix;
 use super::{host, punycode, FindScratch, Link, LinkData, LinkFlags};
@@ -649,40 +649,53 @@ fn try_host(
     judge: &mut JudgeScratch,
     out: &mut Vec<Link>,
 ) {
+    // The URL is written in a buffer kept across links.
+    let mut raw = core::mem::take(&mut judge.raw_url);
+    let found = host_link(text, seg, floor, &mut raw, &mut judge.tlds);
+    judge.raw_url = raw;
+    if let Some((start, end, canon, flags, known)) = found {
+        out.push(host::judge(start, end, canon, flags, data, known, judge));
+    }
+}
+
+/// [`try_host`] up to judging: the span, canonical URL, flags and public suffix of the link
+/// the segment holds. `raw` is a buffer for the URL as read, `tlds` the probes of top-level
+/// labels kept across lookups.
+fn host_link(
+    text: &[u8],
+    seg: &[Unit],
+    floor: &mut usize,
+    raw: &mut String,
+    tlds: &mut suffix::TldCache,
+) -> Option<(usize, usize, Canon, LinkFlags, Option<suffix::Found>)> {
     // Trim dots and spaces at both ends.
-    let Some(lo) = seg.iter().position(|u| u.kind == Kind::Label) else {
-        return;
-    };
-    let Some(hi) = seg.iter().rposition(|u| u.kind == Kind::Label) else {
-        return;
-    };
+    let lo = seg.iter().position(|u| u.kind == Kind::Label)?;
+    let hi = seg.iter().rposition(|u| u.kind == Kind::Label)?;
     let host_units = &seg[lo..=hi];
     let start = host_units[0].start;
     if start < *floor {
         // Inside the path of a link found just before.
-        return;
+        return None;
     }
     if !host_units
         .iter()
         .any(|u| matches!(u.kind, Kind::Dot | Kind::DianDot))
     {
-        return;
+        return None;
     }
     let host_end = host_units[host_units.len() - 1].end;
     if char_before(text, start).is_some_and(|(c, _)| matches!(c, '@' | '＠')) {
         // An e-mail address.
-        return;
+        return None;
     }
 
     // The labels, read first without building them: most segments (`12.5`, `v1.2`, `e.g`)
     // are settled here.
-    let Some(shape) = LabelShape::of(host_units) else {
-        return;
-    };
+    let shape = LabelShape::of(host_units)?;
     if shape.count != 4 && shape.last_ascii && !shape.last_alpha && !shape.last_xn {
         // Not an IPv4 address (four labels), and the top-level domain is neither letters nor
         // Punycode.
-        return;
+        return None;
     }
     if shape.count != 4
         && !shape.www
@@ -692,35 +705,34 @@ fn try_host(
         // Neither an IPv4 address nor `www.`, and no port or path can follow: a bare host.
         let bare = shape.last_ascii && shape.last_in(host_units, BARE_TLDS);
         if !bare || shape.capitalised(host_units) {
-            return;
+            return None;
         }
     }
 
     // The host in ASCII (the labels are valid: `LabelShape::of` checked them).
     let mut dodge = host_units.iter().any(|u| u.dodge);
-    let Some(ascii_host) = ascii_host(host_units) else {
-        return;
-    };
+    raw.clear();
+    raw.push_str("http://");
+    ascii_host_into(host_units, raw)?;
+    let host_at = 7..raw.len();
 
     // Port and path.
     let mut end = host_end;
-    let mut raw = String::with_capacity(16 + ascii_host.len());
-    raw.push_str("http://");
-    raw.push_str(&ascii_host);
     let mut has_port = false;
-    if let Some(after) = read_port(text, end, &mut raw) {
+    if let Some(after) = read_port(text, end, raw) {
         end = after;
         has_port = true;
     }
     let path_start = raw.len();
-    let path_end = read_path(text, end, &mut raw, &mut dodge);
+    let path_end = read_path(text, end, raw, &mut dodge);
     let has_path = raw.len() > path_start;
     if has_path {
         end = path_end;
     }
+    let ascii_host = &raw[host_at];
 
     // Is it a link?
-    let is_ip = shape.count == 4 && parse_ipv4(&ascii_host).is_some();
+    let is_ip = shape.count == 4 && parse_ipv4(ascii_host).is_some();
     let www = shape.www;
     let mut found_suffix = None;
     if !is_ip {
@@ -730,23 +742,23 @@ fn try_host(
             .next()
             .is_some_and(|l| l.starts_with("xn--"));
         if !(tld_ascii || tld_idn) {
-            return;
+            return None;
         }
         if !www && !has_path && !has_port {
             if !(shape.last_ascii && shape.last_in(host_units, BARE_TLDS)) {
-                return;
+                return None;
             }
             if shape.capitalised(host_units) {
-                return;
+                return None;
             }
         }
         // The public-suffix lookup last: it costs the most.
-        let sfx = suffix::suffix(ascii_host.as_bytes());
+        let sfx = suffix::suffix_cached(ascii_host.as_bytes(), tlds);
         let known = sfx.as_ref().is_some_and(|s| {
             s.is_known() && suffix::domain_with(ascii_host.as_bytes(), s).is_some()
         });
         if !known {
-            return;
+            return None;
         }
         found_suffix = sfx;
     } else if ascii_host
@@ -756,11 +768,9 @@ fn try_host(
         && !has_port
     {
         // `01.02.03.04` with nothing after it reads as a date or a code more than an address.
-        return;
+        return None;
     }
-    let Some(canon) = canonicalize(raw.as_bytes()) else {
-        return;
-    };
+    let canon = canonical(raw)?;
     let mut flags = LinkFlags::NO_SCHEME;
     if dodge {
         flags |= LinkFlags::DODGED;
@@ -769,8 +779,8 @@ fn try_host(
     // The suffix looked up above serves again when canonicalisation kept the host as it was.
     let known = found_suffix
         .filter(|_| canon.host == ascii_host)
-        .map(|s| s.on(canon.host.as_bytes()));
-    out.push(host::judge(start, end, &canon, flags, data, known, judge));
+        .map(|s| s.found());
+    Some((start, end, canon, flags, known))
 }
 
 /// What [`try_host`] tests on the labels of a host, read from its units.
@@ -869,14 +879,13 @@ impl LabelShape {
     }
 }
 
-/// The host of `units` in ASCII, its labels (the label characters between dots) joined by
-/// `.`: Punycode for labels with other scripts.
-fn ascii_host(units: &[Unit]) -> Option<String> {
-    let mut out = String::with_capacity(units.len() + 8);
+/// The host of `units` in ASCII appended to `out`, its labels (the label characters between
+/// dots) joined by `.`: Punycode for labels with other scripts.
+fn ascii_host_into(units: &[Unit], out: &mut String) -> Option<()> {
     // ASCII labels are written as they are read; a label with another script is gathered in
     // `wide` (from its first such character, with the ASCII before it) and encoded at its end.
     let mut wide: Vec<char> = Vec::new();
-    let mut label_start = 0;
+    let mut label_start = out.len();
     let mut is_wide = false;
     let end_label = |wide: &mut Vec<char>, out: &mut String| -> Option<()> {
         out.push_str("xn--");
@@ -897,7 +906,7 @@ fn ascii_host(units: &[Unit]) -> Option<String> {
             }
             Kind::Dot | Kind::DianDot => {
                 if is_wide {
-                    end_label(&mut wide, &mut out)?;
+                    end_label(&mut wide, out)?;
                     is_wide = false;
                 }
                 out.push('.');
@@ -907,9 +916,9 @@ fn ascii_host(units: &[Unit]) -> Option<String> {
         }
     }
     if is_wide {
-        end_label(&mut wide, &mut out)?;
+        end_label(&mut wide, out)?;
     }
-    Some(out)
+    Some(())
 }
 
 /// The nearest unit before (`back`) or after `i` that is not a space or invisible.
@@ -1324,20 +1333,21 @@ fn scheme_link(
     }
     let mut end = auth.last().map_or(p, |u| u.end);
     dodge |= auth.iter().any(|u| u.dodge);
-    let mut raw = String::with_capacity(16 + auth.len());
+    let raw = &mut judge.raw_url;
+    raw.clear();
     raw.push_str(scheme);
     raw.push_str("://");
     raw.extend(auth.iter().map(|u| u.c));
     if !cut && end == p {
-        end = read_path(text, end, &mut raw, &mut dodge);
+        end = read_path(text, end, raw, &mut dodge);
     }
-    let canon = canonicalize(raw.as_bytes())?;
+    let canon = canonical(raw)?;
     let flags = if dodge {
         LinkFlags::DODGED
     } else {
         LinkFlags::NONE
     };
-    Some(host::judge(start, end, &canon, flags, data, None, judge))
+    Some(host::judge(start, end, canon, flags, data, None, judge))
 }
 
 /// Cuts CJK text that follows a host: the last label keeps a known CJK top-level domain

@@ -3,7 +3,7 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use super::canon::{CanonicalUrl, IpForm};
+use super::canon::{Canon, IpForm};
 use super::{confusables, punycode, suffix, DomainLists, Link, LinkData, LinkFlags};
 
 /// Labels that name a domain level; inside a subdomain they pretend the host ends there.
@@ -38,15 +38,16 @@ const LOGIN_PAGE_WORDS: &[&str] = &[
     "yanzheng",
 ];
 
-/// Builds the [`Link`] for a canonical URL found at `start..end`. `known` is the public suffix
-/// of `canon.host` when the caller has looked it up already.
+/// Builds the [`Link`] for a canonical URL found at `start..end` (its URL and host strings
+/// become the link's). `known` is the public suffix of `canon.host` when the caller has looked
+/// it up already.
 pub(crate) fn judge(
     start: usize,
     end: usize,
-    canon: &CanonicalUrl,
+    canon: Canon,
     mut flags: LinkFlags,
     data: &LinkData,
-    known: Option<suffix::Suffix<'_>>,
+    known: Option<suffix::Found>,
     scratch: &mut JudgeScratch,
 ) -> Link {
     let host = canon.host.as_str();
@@ -57,8 +58,8 @@ pub(crate) fn judge(
         IpForm::None => {
             // One public-suffix lookup per link: the registrable domain comes from it.
             let suffix = match known {
-                Some(s) => Some(s),
-                None => suffix::suffix(host.as_bytes()),
+                Some(s) => Some(s.on(host.as_bytes())),
+                None => suffix::suffix_cached(host.as_bytes(), &mut scratch.tlds),
             };
             domain = suffix
                 .as_ref()
@@ -86,13 +87,13 @@ pub(crate) fn judge(
     if lists.bad() {
         flags |= LinkFlags::KNOWN_BAD;
     }
-    analyze_path(canon, data, &mut flags, brand.is_some());
-    flags |= super::shape::shape_flags(canon, domain.as_deref());
+    analyze_path(&canon, data, &mut flags, brand.is_some());
+    flags |= super::shape::shape_flags(&canon, domain.as_deref());
     Link {
         start,
         end,
-        url: canon.to_url(),
-        host: String::from(host),
+        url: canon.url,
+        host: canon.host,
         domain,
         flags,
         brand,
@@ -108,12 +109,16 @@ fn analyze_name(
     flags: &mut LinkFlags,
     scratch: &mut JudgeScratch,
 ) -> Option<String> {
+    // The suffix is the end of the host (a cut between labels).
     let suffix_str = suffix
         .as_ref()
-        .and_then(|s| core::str::from_utf8(s.as_bytes()).ok())
+        .and_then(|s| host.get(host.len().checked_sub(s.as_bytes().len())?..))
         .unwrap_or("");
     let tld = last_piece(host, b'.');
-    if contains(&data.risky_tlds, tld) || contains(&data.risky_tlds, suffix_str) {
+    // The top-level label and the public suffix are domain levels of the host: when the
+    // index ruled every level out, neither is listed.
+    let risky = |s: &str| lists.may_be_risky() && contains(&data.risky_tlds, s);
+    if risky(tld) || risky(suffix_str) {
         *flags |= LinkFlags::RISKY_TLD;
     }
     if lists.shortener() {
@@ -129,10 +134,11 @@ fn analyze_name(
         let first = first_piece(d, b'.');
         host.len() > d.len() && data.hosting_any_suffix(first)
     });
-    // `www.` in front of a listed platform is the platform's own site (`www.weebly.com`).
+    // `www.` in front of a listed platform is the platform's own site (`www.weebly.com`)
+    // (`rest` is a parent domain of the host: listed only if a parent is).
     let platform_site = host
         .strip_prefix("www.")
-        .is_some_and(|rest| contains(&data.hosting, rest));
+        .is_some_and(|rest| lists.hosting_parent() && contains(&data.hosting, rest));
     if !platform_site && ((private && domain.is_some()) || lists.hosting_parent() || any_suffix) {
         *flags |= LinkFlags::FREE_HOSTING;
     }
@@ -214,9 +220,9 @@ fn analyze_name(
     }
     // A brand's own top-level domain (`.google`, `.microsoft`), or its exact name on a
     // country domain (`google.ca`, `amazon.com.br`): registrations brands hold themselves.
-    let tld_brand = data.tld_brand(tld);
+    let tld_brand = data.tld_brand_in(tld, lists);
     let first = domain.map_or("", |d| first_piece(d, b'.'));
-    let cc = tld.len() == 2 && !contains(&data.risky_tlds, tld);
+    let cc = tld.len() == 2 && !risky(tld);
     // Only for brands known to run country domains of their name (`google.de` listed).
     let cc_brand = if cc && tld_brand.is_none() {
         data.cc_brand(first)
@@ -226,7 +232,7 @@ fn analyze_name(
     if let Some(b) = tld_brand.or(cc_brand) {
         return Some(b.name.clone());
     }
-    let parts = Parts::new_in(
+    let mut parts = Parts::new_in(
         name,
         &skeletons,
         core::mem::take(&mut scratch.raw),
@@ -237,7 +243,7 @@ fn analyze_name(
     // The first brand (in pack order) with a token in the name.
     let named = match data.brand_tokens() {
         Some((tokens, sets)) => sets
-            .first_match(&parts, |i| parts.matches_prepared_full(&tokens[i].1))
+            .first_match(parts.masks, |i| parts.matches_prepared_full(&tokens[i].1))
             .and_then(|i| data.brands.get(tokens[i].0 as usize)),
         None => data
             .brands
@@ -249,7 +255,7 @@ fn analyze_name(
         // The brand sits in the subdomains of someone else's domain (`vpass-jp.x.cn`):
         // brands put their name in the registrable label, phishers in front of theirs.
         if !sub.is_empty() {
-            let sub_parts = Parts::new(sub, &[]);
+            let mut sub_parts = Parts::new(sub, &[]);
             if b.tokens
                 .iter()
                 .any(|t| sub_parts.matches(t, &mut folded_token))
@@ -398,7 +404,7 @@ fn has_sub(hay: &str, needle: &str) -> bool {
 }
 
 fn contains(list: &[String], s: &str) -> bool {
-    !s.is_empty() && list.binary_search_by(|x| x.as_str().cmp(s)).is_ok()
+    !s.is_empty() && list.binary_search_by(|x| super::cmp_str(x, s)).is_ok()
 }
 
 /// Login words in the host name: a whole `-`/`.` part, or a part's start or end. `name_mask`
@@ -410,21 +416,28 @@ fn host_has_login_word(name: &str, name_mask: u64, data: &LinkData) -> bool {
 }
 
 /// The parts of a host name (split at `.`, `-`, `_`), with their look-alike folded forms.
+/// The folded forms and the byte pairs are made when a token test first needs them: most
+/// hosts are settled by the masks.
 struct Parts {
     raw: StrList,
+    /// The folded parts, when `folded_made` (else a buffer to make them in).
     folded: StrList,
-    /// The bytes that occur in `raw`, and in `folded`.
-    raw_bytes: ByteSet,
-    folded_bytes: ByteSet,
-    /// [`byte_mask`] of the parts in `raw`, and in `folded`.
+    folded_made: bool,
+    masks: PartMasks,
+    /// The [`PairSet`]s of the parts in `raw`, and in `folded`, once made.
+    raw_pairs: Option<PairSet>,
+    folded_pairs: Option<PairSet>,
+}
+
+/// The byte masks of [`Parts`], made with them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct PartMasks {
+    /// [`byte_mask`] of the raw parts, and of the folded ones.
     raw_mask: u64,
     folded_mask: u64,
-    /// [`byte_mask`] of the first bytes of the parts in `raw`, and in `folded`.
+    /// [`byte_mask`] of the first bytes of the raw parts, and of the folded ones.
     raw_first: u64,
     folded_first: u64,
-    /// The [`PairSet`]s of the parts in `raw`, and in `folded`.
-    raw_pairs: PairSet,
-    folded_pairs: PairSet,
 }
 
 /// A set of byte pairs (two bytes in a row in one string), hashed to 1024 bits: a token
@@ -453,6 +466,34 @@ impl PairSet {
             }
         }
         n
+    }
+}
+
+/// The [`PairSet`] of a text, made when first asked.
+struct LazyPairs<'a> {
+    text: &'a str,
+    set: Option<PairSet>,
+}
+
+impl<'a> LazyPairs<'a> {
+    fn new(text: &'a str) -> LazyPairs<'a> {
+        LazyPairs { text, set: None }
+    }
+
+    /// Whether the text may hold `s`: `false` when a byte pair of `s` is not in the text.
+    fn may_hold(&mut self, s: &str) -> bool {
+        let text = self.text;
+        self.set
+            .get_or_insert_with(|| {
+                let mut set = PairSet::default();
+                for w in text.as_bytes().windows(2) {
+                    let (i, m) = PairSet::bit(w[0], w[1]);
+                    set.0[i] |= m;
+                }
+                set
+            })
+            .missing(s, 0)
+            == 0
     }
 }
 
@@ -618,6 +659,70 @@ impl MaskSets {
     }
 }
 
+/// Words (of a short list: login, lure or path words) as bit sets by [`byte_bit`], 64 words
+/// a set: for each bit, the words with a byte of it. The words whose bytes all have bits in a
+/// text's [`byte_mask`] are found with one pass over the bits the text lacks.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct WordSets {
+    /// By chunk of 64 words and bit (`chunk * 64 + bit`): the words with a byte of that bit.
+    need: Vec<u64>,
+    /// By chunk: the words there are.
+    present: Vec<u64>,
+    /// The union of the words' masks: bits no word needs are skipped.
+    used: u64,
+}
+
+impl WordSets {
+    /// The sets of words with [`byte_mask`]s `masks`, in their order.
+    pub(crate) fn new(masks: impl Iterator<Item = u64>) -> WordSets {
+        let mut sets = WordSets::default();
+        for (i, mask) in masks.enumerate() {
+            let (c, bit) = (i / 64, 1u64 << (i % 64));
+            if c == sets.present.len() {
+                sets.present.push(0);
+                sets.need.resize(64 * sets.present.len(), 0);
+            }
+            sets.present[c] |= bit;
+            for b in 0..64 {
+                if mask & (1 << b) != 0 {
+                    sets.need[c * 64 + b] |= bit;
+                }
+            }
+            sets.used |= mask;
+        }
+        sets
+    }
+
+    /// How many words.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        self.present.iter().map(|p| p.count_ones() as usize).sum()
+    }
+
+    /// Whether a word whose bytes all have bits in `mask` passes `test` (given its index; in
+    /// order).
+    #[inline]
+    pub(crate) fn any_fitting(&self, mask: u64, mut test: impl FnMut(usize) -> bool) -> bool {
+        for (c, &present) in self.present.iter().enumerate() {
+            let need = &self.need[c * 64..c * 64 + 64];
+            let mut fail = 0;
+            let mut bits = !mask & self.used;
+            while bits != 0 {
+                fail |= need[bits.trailing_zeros() as usize];
+                bits &= bits - 1;
+            }
+            let mut cand = present & !fail;
+            while cand != 0 {
+                if test(c * 64 + cand.trailing_zeros() as usize) {
+                    return true;
+                }
+                cand &= cand - 1;
+            }
+        }
+        false
+    }
+}
+
 /// The prepared brand tokens as bit sets (made by [`LinkData::prepare`] with the token list):
 /// which tokens need each [`byte_bit`], and start with it, in their raw and folded forms. A
 /// host is tested against every token at once: the tokens that need a byte the host lacks
@@ -713,8 +818,8 @@ impl TokenSets {
     }
 
     /// The first token, by index, that passes [`Parts::matches_prepared`]'s byte tests on
-    /// `parts` and for which `full` (the rest of the test) holds.
-    fn first_match(&self, parts: &Parts, mut full: impl FnMut(usize) -> bool) -> Option<usize> {
+    /// parts with masks `parts` and for which `full` (the rest of the test) holds.
+    fn first_match(&self, parts: PartMasks, mut full: impl FnMut(usize) -> bool) -> Option<usize> {
         for (g, present) in self.raw.present.iter().enumerate() {
             let raw_fail = self.raw.missing(g, parts.raw_mask);
             let raw_start = Self::starting(&self.raw_first, g, parts.raw_first);
@@ -758,27 +863,44 @@ impl TokenSets {
 /// A bit for a byte of a host name: one each for `a`-`z`, `0`-`9`, `-`, `_` and `.`, and one
 /// shared by every other byte. Masks of these bits answer "are all the bytes of a token in
 /// the host?" in one operation, never wrongly "no" (the shared bit only lets more through).
+#[inline(always)]
 fn byte_bit(b: u8) -> u64 {
-    match b {
-        b'a'..=b'z' => 1 << (b - b'a'),
-        b'0'..=b'9' => 1 << (26 + b - b'0'),
-        b'-' => 1 << 36,
-        b'_' => 1 << 37,
-        b'.' => 1 << 38,
-        _ => 1 << 63,
-    }
+    BYTE_BITS[usize::from(b)]
 }
+
+/// [`byte_bit`] of every byte.
+const BYTE_BITS: [u64; 256] = {
+    let mut t = [1u64 << 63; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = match c {
+            b'a'..=b'z' => 1 << (c - b'a'),
+            b'0'..=b'9' => 1 << (26 + c - b'0'),
+            b'-' => 1 << 36,
+            b'_' => 1 << 37,
+            b'.' => 1 << 38,
+            _ => 1 << 63,
+        };
+        b += 1;
+    }
+    t
+};
 
 /// The [`byte_bit`]s of the bytes of `s`.
 pub(crate) fn byte_mask(s: &str) -> u64 {
     s.bytes().fold(0, |m, b| m | byte_bit(b))
 }
 
-/// Working memory of [`judge`], reused across links: the buffers of the name's [`Parts`].
+/// Working memory of [`judge`], reused across links: the buffers of the name's [`Parts`], one
+/// for the link finder to write a URL as read before canonicalising it, and the public-suffix
+/// probes of the last top-level labels.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct JudgeScratch {
     raw: StrList,
     folded: StrList,
+    pub(crate) raw_url: String,
+    pub(crate) tlds: suffix::TldCache,
 }
 
 /// Strings kept end to end in one buffer (two allocations for the whole list).
@@ -815,29 +937,25 @@ impl StrList {
             .map(|(a, b)| &self.buf[a..b])
     }
 
-    /// In one pass: the bytes of the strings, their [`byte_mask`], the [`byte_mask`] of
-    /// their first bytes, and their byte pairs.
-    fn sets(&self) -> (ByteSet, u64, u64, PairSet) {
-        let mut bytes = ByteSet::default();
-        let (mut mask, mut first) = (0, 0);
+    /// The byte pairs of the strings.
+    fn pairs(&self) -> PairSet {
         let mut pairs = PairSet::default();
         for p in self.iter() {
-            let b = p.as_bytes();
-            if let Some(&f) = b.first() {
-                first |= byte_bit(f);
-            }
-            let mut prev: Option<u8> = None;
-            for &c in b {
-                bytes.insert(c);
-                mask |= byte_bit(c);
-                if let Some(a) = prev {
-                    let (i, m) = PairSet::bit(a, c);
-                    pairs.0[i] |= m;
-                }
-                prev = Some(c);
+            for w in p.as_bytes().windows(2) {
+                let (i, m) = PairSet::bit(w[0], w[1]);
+                pairs.0[i] |= m;
             }
         }
-        (bytes, mask, first, pairs)
+        pairs
+    }
+
+    /// The bytes of the strings.
+    fn bytes(&self) -> ByteSet {
+        let mut bytes = ByteSet::default();
+        for p in self.iter() {
+            bytes.add(p);
+        }
+        bytes
     }
 }
 
@@ -893,24 +1011,36 @@ impl Parts {
             }
             raw.end();
         }
-        let mut folded = StrList::reuse(folded, raw.buf.len());
+        // The masks, the folded ones read through the fold without writing it.
+        let mut masks = PartMasks {
+            raw_mask: 0,
+            folded_mask: 0,
+            raw_first: 0,
+            folded_first: 0,
+        };
         for p in raw.iter() {
-            fold_lookalike_append(p, &mut folded.buf);
-            folded.end();
+            let b = p.as_bytes();
+            if let Some(&f) = b.first() {
+                masks.raw_first |= byte_bit(f);
+            }
+            let mut first = true;
+            fold_lookalike_bytes(b, |c| {
+                let bit = byte_bit(c);
+                masks.folded_mask |= bit;
+                if first {
+                    masks.folded_first |= bit;
+                    first = false;
+                }
+            });
+            masks.raw_mask |= byte_mask(p);
         }
-        let (raw_bytes, raw_mask, raw_first, raw_pairs) = raw.sets();
-        let (folded_bytes, folded_mask, folded_first, folded_pairs) = folded.sets();
         Parts {
-            raw_pairs,
-            folded_pairs,
-            raw_mask,
-            folded_mask,
-            raw_first,
-            folded_first,
             raw,
             folded,
-            raw_bytes,
-            folded_bytes,
+            folded_made: false,
+            masks,
+            raw_pairs: None,
+            folded_pairs: None,
         }
     }
 
@@ -919,14 +1049,46 @@ impl Parts {
         (self.raw, self.folded)
     }
 
+    /// The folded parts, made on first use.
+    fn folded(&mut self) -> &StrList {
+        if !self.folded_made {
+            let mut folded = StrList::reuse(core::mem::take(&mut self.folded), self.raw.buf.len());
+            for p in self.raw.iter() {
+                fold_lookalike_append(p, &mut folded.buf);
+                folded.end();
+            }
+            self.folded = folded;
+            self.folded_made = true;
+        }
+        &self.folded
+    }
+
+    /// [`PairSet::missing`] of `s` and `limit` in the pairs of the raw parts (`folded` false)
+    /// or of the folded ones, made on first use.
+    fn missing_pairs(&mut self, folded: bool, s: &str, limit: usize) -> usize {
+        if folded {
+            if self.folded_pairs.is_none() {
+                self.folded_pairs = Some(self.folded().pairs());
+            }
+            self.folded_pairs
+                .as_ref()
+                .map_or(0, |p| p.missing(s, limit))
+        } else {
+            let raw = &self.raw;
+            self.raw_pairs
+                .get_or_insert_with(|| raw.pairs())
+                .missing(s, limit)
+        }
+    }
+
     /// Whether `token` names a brand in one of the parts; `scratch` holds its folded form.
-    fn matches(&self, token: &str, scratch: &mut String) -> bool {
+    fn matches(&mut self, token: &str, scratch: &mut String) -> bool {
         if token.len() < 2 {
             return false;
         }
         let numeric = token.bytes().all(|b| b.is_ascii_digit());
         // A raw match (equal, prefix or substring) needs every byte of the token in a part.
-        if self.raw_bytes.missing(token) == 0
+        if self.raw.bytes().missing(token) == 0
             && self.raw.iter().any(|p| part_matches(p, token, numeric))
         {
             return true;
@@ -938,12 +1100,13 @@ impl Parts {
         let ft = scratch.as_str();
         // A folded match needs every byte of the folded token in a part, but one (the
         // substituted or inserted byte) for a match within one edit.
-        match self.folded_bytes.missing(ft) {
+        let folded = self.folded();
+        match folded.bytes().missing(ft) {
             0 => {}
             1 if ft.len() >= 6 => {}
             _ => return false,
         }
-        self.folded
+        folded
             .iter()
             .any(|p| part_matches(p, ft, false) || one_edit_typo(p, ft))
     }
@@ -956,17 +1119,18 @@ impl Parts {
     /// The byte-mask tests come first ([`TokenSets`] makes them for every token at once; this
     /// form, one token at a time, is the reference its tests compare with).
     #[cfg(test)]
-    fn matches_prepared(&self, info: &TokenInfo) -> bool {
-        let raw = info.raw_mask & !self.raw_mask == 0
-            && (info.numeric || info.long || info.raw_first & self.raw_first != 0);
+    fn matches_prepared(&mut self, info: &TokenInfo) -> bool {
+        let m = self.masks;
+        let raw = info.raw_mask & !m.raw_mask == 0
+            && (info.numeric || info.long || info.raw_first & m.raw_first != 0);
         if !raw {
             if info.numeric {
                 return false;
             }
-            if !info.folded_long && info.folded_first & self.folded_first == 0 {
+            if !info.folded_long && info.folded_first & m.folded_first == 0 {
                 return false;
             }
-            let missing = info.folded_mask & !self.folded_mask;
+            let missing = info.folded_mask & !m.folded_mask;
             if missing != 0 && (!info.folded_long || missing & (missing - 1) != 0) {
                 return false;
             }
@@ -976,7 +1140,7 @@ impl Parts {
 
     /// [`Parts::matches_prepared`] after its first tests.
     #[inline(never)]
-    fn matches_prepared_full(&self, info: &TokenInfo) -> bool {
+    fn matches_prepared_full(&mut self, info: &TokenInfo) -> bool {
         let token = info.token.as_str();
         if token.len() < 2 {
             return false;
@@ -986,9 +1150,10 @@ impl Parts {
         // shorter than the token cannot hold it.
         let t0 = token.as_bytes().first();
         let anywhere = info.numeric || info.long;
-        if info.raw_mask & !self.raw_mask == 0
-            && (anywhere || info.raw_first & self.raw_first != 0)
-            && self.raw_pairs.missing(token, 0) == 0
+        let m = self.masks;
+        if info.raw_mask & !m.raw_mask == 0
+            && (anywhere || info.raw_first & m.raw_first != 0)
+            && self.missing_pairs(false, token, 0) == 0
             && self.raw.iter().any(|p| {
                 p.len() >= token.len()
                     && (anywhere || p.as_bytes().first() == t0)
@@ -1002,25 +1167,25 @@ impl Parts {
         }
         let ft = info.folded.as_str();
         // Folded, likewise; a one-edit typo needs 6+ bytes (and keeps the first one).
-        if ft.len() < 6 && info.folded_first & self.folded_first == 0 {
+        if ft.len() < 6 && info.folded_first & m.folded_first == 0 {
             return false;
         }
         // As in `matches`, but counting distinct bits: one missing bit may stand for more
         // than one missing byte, so this lets through at least what `matches` lets through.
-        let missing = info.folded_mask & !self.folded_mask;
+        let missing = info.folded_mask & !m.folded_mask;
         if missing != 0 && (ft.len() < 6 || missing & (missing - 1) != 0) {
             return false;
         }
         // A folded match needs every pair of the folded token in the parts; a typo, all but
         // two.
         let allowed = if info.folded_long { 2 } else { 0 };
-        if self.folded_pairs.missing(ft, allowed) > allowed {
+        if self.missing_pairs(true, ft, allowed) > allowed {
             return false;
         }
         // Both tests need the part at least one byte shorter than the token at most; an
         // edit, and a short token's match, keep the first byte.
         let f0 = ft.as_bytes().first();
-        self.folded.iter().any(|p| {
+        self.folded().iter().any(|p| {
             p.len() + 1 >= ft.len()
                 && (info.folded_long || p.as_bytes().first() == f0)
                 && (part_matches(p, ft, false) || one_edit_typo(p, ft))
@@ -1073,37 +1238,83 @@ fn fold_lookalike_into(s: &str, out: &mut String) {
     fold_lookalike_append(s, out);
 }
 
-/// [`fold_lookalike`] appended to `out`.
+/// The bytes of [`fold_lookalike`] of the bytes `s`, given to `f` one by one, for ASCII;
+/// for other bytes, one byte each (the fold writes them as two: [`byte_bit`] puts every
+/// byte above ASCII in one bit, so masks made from either agree).
+#[inline(always)]
+fn fold_lookalike_bytes(s: &[u8], mut f: impl FnMut(u8)) {
+    let mut i = 0;
+    while i < s.len() {
+        let c = s[i];
+        match (c, s.get(i + 1)) {
+            (b'r', Some(b'n')) => {
+                f(b'm');
+                i += 2;
+            }
+            (b'v', Some(b'v')) => {
+                f(b'w');
+                i += 2;
+            }
+            _ => {
+                f(FOLD[usize::from(c)]);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// The one-byte folds of [`fold_lookalike`], by byte.
+const FOLD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = b as u8;
+        b += 1;
+    }
+    t[b'0' as usize] = b'o';
+    t[b'1' as usize] = b'i';
+    t[b'l' as usize] = b'i';
+    t[b'3' as usize] = b'e';
+    t[b'4' as usize] = b'a';
+    t[b'5' as usize] = b's';
+    t[b'7' as usize] = b't';
+    t
+};
+
+/// [`fold_lookalike`] appended to `out`: ASCII as runs of unchanged bytes between the bytes
+/// the fold changes, other text byte by byte (a byte above ASCII is written as the character
+/// of that value, as the fold always did).
 fn fold_lookalike_append(s: &str, out: &mut String) {
+    out.reserve(s.len());
+    if !s.is_ascii() {
+        fold_lookalike_bytes(s.as_bytes(), |b| out.push(char::from(b)));
+        return;
+    }
     let b = s.as_bytes();
+    // (ASCII: every cut falls between characters.)
+    let mut run = 0;
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        let next = b.get(i + 1).copied();
-        match (c, next) {
-            (b'r', Some(b'n')) => {
-                out.push('m');
-                i += 2;
-                continue;
-            }
-            (b'v', Some(b'v')) => {
-                out.push('w');
-                i += 2;
-                continue;
-            }
-            _ => {}
+        if FOLD[usize::from(c)] == c && c != b'r' && c != b'v' {
+            i += 1;
+            continue;
         }
-        out.push(match c {
-            b'0' => 'o',
-            b'1' | b'l' => 'i',
-            b'3' => 'e',
-            b'4' => 'a',
-            b'5' => 's',
-            b'7' => 't',
-            _ => c as char,
-        });
-        i += 1;
+        let (to, step) = match (c, b.get(i + 1)) {
+            (b'r', Some(b'n')) => (b'm', 2),
+            (b'v', Some(b'v')) => (b'w', 2),
+            (b'r' | b'v', _) => {
+                i += 1;
+                continue;
+            }
+            _ => (FOLD[usize::from(c)], 1),
+        };
+        out.push_str(&s[run..i]);
+        out.push(char::from(to));
+        i += step;
+        run = i;
     }
+    out.push_str(&s[run..]);
 }
 
 /// Whether host part `part` misspells the (folded) brand token `token` by one edit: tokens of
@@ -1131,18 +1342,18 @@ fn within_one_edit(a: &str, b: &str) -> bool {
     }
 }
 
-fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, has_brand: bool) {
+fn analyze_path(canon: &Canon, data: &LinkData, flags: &mut LinkFlags, has_brand: bool) {
     // Lower-cased copies only when there is an upper-case letter.
     let lower = |s: &str| -> String { s.to_ascii_lowercase() };
     let path_owned;
-    let path: &str = if canon.path.bytes().any(|b| b.is_ascii_uppercase()) {
-        path_owned = lower(&canon.path);
+    let path: &str = if canon.path().bytes().any(|b| b.is_ascii_uppercase()) {
+        path_owned = lower(canon.path());
         &path_owned
     } else {
-        &canon.path
+        canon.path()
     };
     let query_owned;
-    let query: &str = match canon.query.as_deref() {
+    let query: &str = match canon.query() {
         Some(q) if q.bytes().any(|b| b.is_ascii_uppercase()) => {
             query_owned = lower(q);
             &query_owned
@@ -1158,12 +1369,18 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     {
         *flags |= LinkFlags::APP_DOWNLOAD;
     }
-    if data.any_word(0, path_mask, |w| has_sub(path, w))
-        || data.any_word(0, query_mask, |w| has_sub(query, w))
+    // A word in a text has its byte pairs there: most words whose bytes fit a long path
+    // are ruled out by their pairs before a search.
+    let mut path_pairs = LazyPairs::new(path);
+    let mut query_pairs = LazyPairs::new(query);
+    if data.any_word(0, path_mask, |w| path_pairs.may_hold(w) && has_sub(path, w))
+        || data.any_word(0, query_mask, |w| {
+            query_pairs.may_hold(w) && has_sub(query, w)
+        })
     {
         *flags |= LinkFlags::CREDENTIAL_PATH;
     }
-    let kit_folder = data.any_word(2, path_mask, |w| has_sub(path, w));
+    let kit_folder = data.any_word(2, path_mask, |w| path_pairs.may_hold(w) && has_sub(path, w));
     if kit_folder
         || has_hash_token(path)
         || has_hash_token(query)
@@ -1183,9 +1400,10 @@ fn analyze_path(canon: &CanonicalUrl, data: &LinkData, flags: &mut LinkFlags, ha
     if !has_brand && !flags.contains(LinkFlags::KNOWN_GOOD) {
         // A token of 5+ letters anywhere in the path; a shorter one as a whole path word
         // (`/dhl/`, `/ups-track`), so that `/groups/` is not UPS.
-        let in_path_token = |t: &str| {
+        let mut in_path_token = |t: &str| {
             t.len() >= 3
                 && t.bytes().all(|c| c.is_ascii_alphabetic())
+                && path_pairs.may_hold(t)
                 && if t.len() >= 5 {
                     has_sub(path, t)
                 } else {
@@ -1412,6 +1630,59 @@ mod tests {
         assert!(one_edit_typo("binanse", "binance") && one_edit_typo("telegrcam", "telegram"));
         assert!(!one_edit_typo("finance", "binance") && !one_edit_typo("paypai", "paypa"));
     }
+
+    #[test]
+    fn the_byte_fold_is_the_character_fold() {
+        // The fold as first written, character by character.
+        fn reference(s: &str) -> String {
+            let b = s.as_bytes();
+            let mut out = String::new();
+            let mut i = 0;
+            while i < b.len() {
+                match (b[i], b.get(i + 1)) {
+                    (b'r', Some(b'n')) => {
+                        out.push('m');
+                        i += 2;
+                        continue;
+                    }
+                    (b'v', Some(b'v')) => {
+                        out.push('w');
+                        i += 2;
+                        continue;
+                    }
+                    _ => {}
+                }
+                out.push(match b[i] {
+                    b'0' => 'o',
+                    b'1' | b'l' => 'i',
+                    b'3' => 'e',
+                    b'4' => 'a',
+                    b'5' => 's',
+                    b'7' => 't',
+                    c => c as char,
+                });
+                i += 1;
+            }
+            out
+        }
+        let alphabet = [
+            "r", "n", "v", "w", "0", "1", "l", "3", "4", "5", "7", "a", "-", "é", "т",
+        ];
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        for round in 0..5000 {
+            // Every other string ASCII only.
+            let pool = alphabet.len() as u64 - if round % 2 == 0 { 2 } else { 0 };
+            let mut s = String::new();
+            for _ in 0..(seed % 80) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(alphabet[(seed % pool) as usize]);
+            }
+            seed = seed.wrapping_add(1);
+            assert_eq!(fold_lookalike(&s), reference(&s), "{s}");
+        }
+    }
 }
 
 #[cfg(test)]
@@ -1419,7 +1690,7 @@ mod prefilter_tests {
     use super::*;
 
     /// `Parts::matches` without the byte-set shortcut.
-    fn reference(parts: &Parts, token: &str) -> bool {
+    fn reference(parts: &mut Parts, token: &str) -> bool {
         if token.len() < 2 {
             return false;
         }
@@ -1432,9 +1703,61 @@ mod prefilter_tests {
         }
         let ft = fold_lookalike(token);
         parts
-            .folded
+            .folded()
             .iter()
             .any(|p| part_matches(p, &ft, false) || one_edit_typo(p, &ft))
+    }
+
+    #[test]
+    fn masks_read_through_the_fold_are_those_of_the_folded_parts() {
+        let skeleton = [String::from("paypa1"), String::from("ärn-vv")];
+        for host in [
+            "usps-track",
+            "rnicrosoft-vvallet.c0m",
+            "a.b-c_d",
+            "",
+            "-",
+            "x.xn--p1ai",
+            "l0gin.1234567",
+            "rn",
+            "vvv",
+            "é-rn",
+        ] {
+            for skeletons in [&[][..], &skeleton[..]] {
+                let mut parts = Parts::new(host, skeletons);
+                let masks = parts.masks;
+                let folded: Vec<String> = parts.folded().iter().map(String::from).collect();
+                let raw: Vec<String> = parts.raw.iter().map(String::from).collect();
+                let first = |v: &[String]| {
+                    v.iter()
+                        .filter_map(|p| p.bytes().next())
+                        .fold(0, |m, b| m | byte_bit(b))
+                };
+                let all = |v: &[String]| v.iter().fold(0, |m, p| m | byte_mask(p));
+                assert_eq!(masks.raw_mask, all(&raw), "{host}");
+                assert_eq!(masks.raw_first, first(&raw), "{host}");
+                assert_eq!(masks.folded_mask, all(&folded), "{host}");
+                assert_eq!(masks.folded_first, first(&folded), "{host}");
+                for (r, f) in raw.iter().zip(&folded) {
+                    assert_eq!(*f, fold_lookalike(r));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn byte_bits_by_table_are_the_byte_classes() {
+        for b in 0..=255u8 {
+            let want = match b {
+                b'a'..=b'z' => 1 << (b - b'a'),
+                b'0'..=b'9' => 1 << (26 + b - b'0'),
+                b'-' => 1 << 36,
+                b'_' => 1 << 37,
+                b'.' => 1 << 38,
+                _ => 1u64 << 63,
+            };
+            assert_eq!(byte_bit(b), want, "{b}");
+        }
     }
 
     #[test]
@@ -1463,7 +1786,7 @@ mod prefilter_tests {
         let (mut hits, mut scratch) = (0, String::new());
         for _ in 0..3000 {
             let host = word(&mut next, 16, true);
-            let parts = Parts::new(&host, &[]);
+            let mut parts = Parts::new(&host, &[]);
             let letters: Vec<u8> = host.bytes().filter(u8::is_ascii_alphanumeric).collect();
             for _ in 0..20 {
                 let mut token = word(&mut next, 8, false);
@@ -1478,7 +1801,7 @@ mod prefilter_tests {
                     }
                     token = String::from_utf8(piece).unwrap();
                 }
-                let want = reference(&parts, &token);
+                let want = reference(&mut parts, &token);
                 assert_eq!(parts.matches(&token, &mut scratch), want, "{host} {token}");
                 let info = TokenInfo::new(&token);
                 assert_eq!(parts.matches_prepared(&info), want, "{host} {token}");
@@ -1514,9 +1837,10 @@ mod prefilter_tests {
             let sets = TokenSets::new(infos.iter());
             for _ in 0..200 {
                 let host = word(16, alphabet.len() - 1);
-                let parts = Parts::new(&host, &[]);
+                let mut parts = Parts::new(&host, &[]);
                 let want = infos.iter().position(|t| parts.matches_prepared(t));
-                let got = sets.first_match(&parts, |i| parts.matches_prepared_full(&infos[i]));
+                let mut fresh = Parts::new(&host, &[]);
+                let got = sets.first_match(fresh.masks, |i| fresh.matches_prepared_full(&infos[i]));
                 assert_eq!(got, want, "{host}");
                 found += usize::from(got.is_some());
                 let path = word(20, alphabet.len());

@@ -310,11 +310,12 @@ pub struct OfficialIndex {
     /// the [`DomainLists`] bits of the lists that may hold it (a hash can stand for more
     /// than one entry: a hit is checked on the list).
     domains: Vec<(u64, u8)>,
-    /// The lengths of `shorteners`, `bad_domains`, `good_domains` and `hosting` when
+    /// The lengths of `shorteners`, `bad_domains`, `good_domains`, `hosting` and `risky_tlds` when
     /// `domains` was made, to tell it from a stale one.
-    domains_made_for: [usize; 4],
-    /// The byte masks (`host::byte_mask`) of `login_words`, `lure_words` and `path_words`.
-    word_masks: [Vec<u64>; 3],
+    domains_made_for: [usize; 5],
+    /// The words of `login_words`, `lure_words` and `path_words` as bit sets by their bytes'
+    /// `host::byte_bit`s.
+    word_sets: [host::WordSets; 3],
     /// How many brands and hosting entries the index was made for (`None` before
     /// [`LinkData::prepare`]), to tell an index from a stale one.
     made_for: Option<(usize, usize)>,
@@ -333,8 +334,14 @@ impl DomainLists {
     const HOSTING: u8 = 8;
     /// An official domain of a brand, maybe (a hash of one: in the index only).
     const OFFICIAL: u8 = 16;
-    /// Found through the hashes of the index (`OFFICIAL` is then meaningful).
+    /// Found through the hashes of the index (`OFFICIAL` and `TLD_TOKEN` are then
+    /// meaningful).
     const HASHED: u8 = 32;
+    /// The top-level label is a token of a brand with official domains, maybe (a hash of
+    /// one: in the index only).
+    const TLD_TOKEN: u8 = 64;
+    /// A level of the host is in `risky_tlds`, maybe (a hash of one: in the index only).
+    const RISKY: u8 = 128;
 
     pub(crate) fn shortener(self) -> bool {
         self.0 & Self::SHORTENER != 0
@@ -347,6 +354,11 @@ impl DomainLists {
     }
     pub(crate) fn hosting_parent(self) -> bool {
         self.0 & Self::HOSTING != 0
+    }
+    /// Whether a domain level of the host (its top-level label, its public suffix) may be in
+    /// `risky_tlds`: `false` only when the index's hashes rule every level out.
+    pub(crate) fn may_be_risky(self) -> bool {
+        self.0 & (Self::HASHED | Self::RISKY) != Self::HASHED
     }
 }
 
@@ -441,6 +453,16 @@ impl LinkData {
                 .iter()
                 .map(|(d, _)| (domain_hash(d.as_bytes()), DomainLists::OFFICIAL)),
         );
+        domains.extend(
+            tld_tokens
+                .iter()
+                .map(|(t, _)| (domain_hash(t.as_bytes()), DomainLists::TLD_TOKEN)),
+        );
+        domains.extend(
+            self.risky_tlds
+                .iter()
+                .map(|t| (domain_hash(t.as_bytes()), DomainLists::RISKY)),
+        );
         crate::sort::sort_unstable(&mut domains);
         // One entry per hash, with the bits of every list it came from.
         domains.dedup_by(|b, a| {
@@ -450,10 +472,10 @@ impl LinkData {
             }
             same
         });
-        let word_masks = [&self.login_words, &self.lure_words, &self.path_words]
-            .map(|list| list.iter().map(|w| host::byte_mask(w)).collect());
+        let word_sets = [&self.login_words, &self.lure_words, &self.path_words]
+            .map(|list| host::WordSets::new(list.iter().map(|w| host::byte_mask(w))));
         self.official_index = OfficialIndex {
-            word_masks,
+            word_sets,
             domains,
             domains_made_for: self.domain_list_lens(),
             official: index,
@@ -484,6 +506,7 @@ impl LinkData {
     /// Whether a word of `login_words` (`which` 0), `lure_words` (1) or `path_words` (2)
     /// whose bytes all have bits in `mask` (a `host::byte_mask`) passes `test`: with the masks
     /// of [`LinkData::prepare`] when they were made for as many words, else computed.
+    #[inline]
     pub(crate) fn any_word(
         &self,
         which: usize,
@@ -493,28 +516,26 @@ impl LinkData {
         let words = self.words(which);
         match self
             .official_index
-            .word_masks
+            .word_sets
             .get(which)
             .filter(|m| m.len() == words.len() && self.official_index.made_for.is_some())
         {
-            // One mask test per word in a tight loop (the lists are short), the word read
-            // only when its mask fits.
-            Some(masks) => masks
-                .iter()
-                .enumerate()
-                .any(|(i, &m)| m & !mask == 0 && words.get(i).is_some_and(|w| test(w))),
+            // The words whose bytes all have bits in `mask`, found by the bits `mask` lacks;
+            // each read only then.
+            Some(sets) => sets.any_fitting(mask, |i| words.get(i).is_some_and(|w| test(w))),
             None => words
                 .iter()
                 .any(|w| host::byte_mask(w) & !mask == 0 && test(w)),
         }
     }
 
-    fn domain_list_lens(&self) -> [usize; 4] {
+    fn domain_list_lens(&self) -> [usize; 5] {
         [
             self.shorteners.len(),
             self.bad_domains.len(),
             self.good_domains.len(),
             self.hosting.len(),
+            self.risky_tlds.len(),
         ]
     }
 
@@ -554,9 +575,14 @@ impl LinkData {
         loop {
             let key = domain_hash(h.as_bytes());
             let i = index.domains.partition_point(|&(k, _)| k < key);
+            let dot = h.bytes().position(|b| b == b'.');
             if let Some(&(k, found)) = index.domains.get(i) {
                 if k == key {
-                    bits |= found & DomainLists::OFFICIAL;
+                    bits |= found & (DomainLists::OFFICIAL | DomainLists::RISKY);
+                    if dot.is_none() {
+                        // The top-level label.
+                        bits |= found & DomainLists::TLD_TOKEN;
+                    }
                     for (bit, list) in [
                         (DomainLists::SHORTENER, &self.shorteners),
                         (DomainLists::BAD, &self.bad_domains),
@@ -572,7 +598,7 @@ impl LinkData {
                     }
                 }
             }
-            match h.bytes().position(|b| b == b'.') {
+            match dot {
                 Some(i) => h = &h[i + 1..],
                 None => break,
             }
@@ -600,6 +626,18 @@ impl LinkData {
                 .iter()
                 .find(|b| b.tokens.iter().any(|t| t == tld) && !b.official_domains.is_empty()),
         }
+    }
+
+    /// [`LinkData::tld_brand`] of the top-level label of a host with [`LinkData::domain_lists`]
+    /// `lists`: when they were found through the index's hashes and the label hashed to no
+    /// such token, there is none (the search would find the same).
+    pub(crate) fn tld_brand_in(&self, tld: &str, lists: DomainLists) -> Option<&Brand> {
+        if lists.0 & (DomainLists::HASHED | DomainLists::TLD_TOKEN) == DomainLists::HASHED
+            && self.index().is_some()
+        {
+            return None;
+        }
+        self.tld_brand(tld)
     }
 
     /// The first brand (in pack order) with an official domain `first.xx` under a two-letter
@@ -768,7 +806,7 @@ impl LinkData {
         }
         let mut h = host;
         loop {
-            if list.binary_search_by(|x| x.as_str().cmp(h)).is_ok() {
+            if list.binary_search_by(|x| cmp_str(x, h)).is_ok() {
                 return true;
             }
             match h.bytes().position(|b| b == b'.') {
@@ -777,6 +815,20 @@ impl LinkData {
             }
         }
     }
+}
+
+/// `a.cmp(b)` for the searches of sorted lists of short names.
+#[inline]
+pub(crate) fn cmp_str(a: &str, b: &str) -> core::cmp::Ordering {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    // Byte by byte: names are short and most differ early, where a call to the general
+    // comparison costs more than the loop.
+    for (x, y) in a.iter().zip(b) {
+        if x != y {
+            return x.cmp(y);
+        }
+    }
+    a.len().cmp(&b.len())
 }
 
 fn prepare_list(list: &mut Vec<String>) {
@@ -841,7 +893,7 @@ pub(crate) fn find_links_with(
 /// assert!(link.flags.contains(LinkFlags::IP | LinkFlags::IP_OBFUSCATED));
 /// ```
 pub fn analyze_url(url: &str, data: &LinkData) -> Option<Link> {
-    let canon = canonicalize(url.trim().as_bytes())?;
+    let canon = canon::canonical(url.trim())?;
     let mut flags = LinkFlags::NONE;
     if !url.trim_start().contains("://") {
         flags |= LinkFlags::NO_SCHEME;
@@ -849,7 +901,7 @@ pub fn analyze_url(url: &str, data: &LinkData) -> Option<Link> {
     Some(host::judge(
         0,
         url.len(),
-        &canon,
+        canon,
         flags,
         data,
         None,
@@ -930,6 +982,18 @@ mod official_index_tests {
     }
 
     #[test]
+    fn the_first_byte_comparison_orders_as_str_does() {
+        let words = [
+            "", "a", "ab", "b", "ba", "abc", "xn--p1ai", "com", "co", "com.cn", "é",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(cmp_str(a, b), a.cmp(b), "{a} {b}");
+            }
+        }
+    }
+
+    #[test]
     fn the_domain_index_finds_what_each_list_finds() {
         let mut data = tests::data();
         data.shorteners.push("t.cn".into());
@@ -937,6 +1001,8 @@ mod official_index_tests {
         data.good_domains.push("paypal.com".into());
         data.hosting.push("github.io".into());
         data.hosting.push("weebly.com".into());
+        data.risky_tlds.push("top".into());
+        data.risky_tlds.push("t.cn".into());
         data.prepare();
         let mut unindexed = data.clone();
         unindexed.official_index = OfficialIndex::default();
@@ -976,6 +1042,17 @@ mod official_index_tests {
                     "{host}"
                 );
                 assert_eq!(got.hosting_parent(), parent(&d.hosting), "{host}");
+                // A level in `risky_tlds` is never ruled out.
+                let mut h = host;
+                loop {
+                    if d.risky_tlds.iter().any(|t| t == h) {
+                        assert!(got.may_be_risky(), "{host}");
+                    }
+                    match h.find('.') {
+                        Some(i) => h = &h[i + 1..],
+                        None => break,
+                    }
+                }
             }
         }
         assert!(stale.domain_lists("x.later.top").bad());
@@ -1045,6 +1122,17 @@ mod official_index_tests {
         for w in &words {
             let tld = name(data.tld_brand(w));
             assert_eq!(tld, name(unindexed.tld_brand(w)), "{w}");
+            // Told by the domain lists' hashes of a host ending in `w` first, the same.
+            for host in [
+                w.clone(),
+                alloc::format!("x.{w}"),
+                alloc::format!("a.b.{w}"),
+            ] {
+                let got = name(data.tld_brand_in(w, data.domain_lists(&host)));
+                assert_eq!(got, tld, "{host}");
+                let got = name(unindexed.tld_brand_in(w, unindexed.domain_lists(&host)));
+                assert_eq!(got, tld, "{host}");
+            }
             let cc = name(data.cc_brand(w));
             assert_eq!(cc, name(unindexed.cc_brand(w)), "{w}");
             let any = data.hosting_any_suffix(w);

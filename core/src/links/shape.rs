@@ -5,14 +5,14 @@
 //! Each is weak alone (real sites have deep hosts and random tokens too); the pack gives them
 //! small weights so that they only matter next to another signal.
 
-use super::canon::{CanonicalUrl, IpForm};
+use super::canon::{Canon, IpForm};
 use super::LinkFlags;
 
 /// Words that end a host name written inside a path (`/www.bank.com/`, `?site.com.au/login`).
 const PATH_HOST_ENDS: &[&str] = &["com", "net", "org", "gov", "edu", "info", "biz"];
 
 /// The shape flags of a canonical URL whose registrable domain is `domain`.
-pub(crate) fn shape_flags(canon: &CanonicalUrl, domain: Option<&str>) -> LinkFlags {
+pub(crate) fn shape_flags(canon: &Canon, domain: Option<&str>) -> LinkFlags {
     let mut f = LinkFlags::NONE;
     if canon.ip == IpForm::None {
         let host = canon.host.as_str();
@@ -35,14 +35,14 @@ pub(crate) fn shape_flags(canon: &CanonicalUrl, domain: Option<&str>) -> LinkFla
             f |= LinkFlags::RANDOM_LABEL;
         }
     }
-    let query = canon.query.as_deref().unwrap_or("");
-    if host_in(&canon.path) || host_in(query) {
+    let (path, query) = (canon.path(), canon.query().unwrap_or(""));
+    if host_in(path) || host_in(query) {
         f |= LinkFlags::HOST_IN_PATH;
     }
-    if random_token(&canon.path) || random_token(query) {
+    if random_token(path) || random_token(query) {
         f |= LinkFlags::RANDOM_PATH;
     }
-    if script_page(&canon.path) {
+    if script_page(path) {
         f |= LinkFlags::SCRIPT_PAGE;
     }
     f
@@ -124,6 +124,9 @@ fn host_in(s: &str) -> bool {
 /// A path or query part of 20+ letters and digits mixed like a per-victim token
 /// (`/public/k3v9q0aXwLm2...`): both letters and digits, and 3+ digits or both cases.
 fn random_token(s: &str) -> bool {
+    if s.len() < 20 {
+        return false;
+    }
     // Split by bytes: the bytes of other characters are separators as the characters were.
     s.as_bytes().split(|b| !b.is_ascii_alphanumeric()).any(|w| {
         if w.len() < 20 {
@@ -139,10 +142,10 @@ fn random_token(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::links::canonicalize;
+    use crate::links::canon::canonical;
 
     fn flags(url: &str) -> LinkFlags {
-        let c = canonicalize(url.as_bytes()).unwrap();
+        let c = canonical(url).unwrap();
         let domain = url_domain(&c.host);
         shape_flags(&c, domain.as_deref())
     }

@@ -86,10 +86,28 @@ impl<'a> Suffix<'a> {
         self.typ == Some(true)
     }
 
-    /// The same suffix read from `name`, a copy of the name it was found in (the caller
-    /// checks that the two are equal).
+    /// The suffix without the name it was found in (to read again from a copy of the name
+    /// with [`Found::on`]).
+    pub(crate) fn found(&self) -> Found {
+        Found {
+            len: self.bytes.len(),
+            typ: self.typ,
+        }
+    }
+}
+
+/// A [`Suffix`] apart from its name: its length and section.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Found {
+    len: usize,
+    typ: Option<bool>,
+}
+
+impl Found {
+    /// The suffix read from `name`, a copy of the name it was found in (the caller checks
+    /// that the two are equal).
     pub(crate) fn on(self, name: &[u8]) -> Suffix<'_> {
-        let len = self.bytes.len().min(name.len());
+        let len = self.len.min(name.len());
         Suffix {
             bytes: &name[name.len() - len..],
             typ: self.typ,
@@ -100,12 +118,66 @@ impl<'a> Suffix<'a> {
 /// The public suffix of `name` (lowercase labels separated by `.`, optionally ending in `.`);
 /// `None` for an empty name.
 pub(crate) fn suffix(name: &[u8]) -> Option<Suffix<'_>> {
+    suffix_in(name, None)
+}
+
+/// [`suffix`], with the probes of top-level labels kept in `cache` across lookups.
+pub(crate) fn suffix_cached<'a>(name: &'a [u8], cache: &mut TldCache) -> Option<Suffix<'a>> {
+    suffix_in(name, Some(cache))
+}
+
+/// The probes of the last few top-level labels looked up (`com`, `cn`, `top`: the links of
+/// a text, and of a stream of texts, share a handful), each with its answer.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct TldCache {
+    entries: [TldEntry; 4],
+    /// The entry to replace next.
+    next: usize,
+}
+
+/// A label of up to 15 bytes and its [`probe`].
+#[derive(Clone, Copy, Debug, Default)]
+struct TldEntry {
+    len: u8,
+    bytes: [u8; 15],
+    here: Option<bool>,
+    kids: Kids,
+}
+
+impl TldCache {
+    /// [`probe`] of `key`, from the cache when it holds the key.
+    fn probe(&mut self, key: &[u8]) -> (Option<bool>, Kids) {
+        let Some(len) = u8::try_from(key.len()).ok().filter(|&n| n <= 15) else {
+            return probe(key);
+        };
+        let mut bytes = [0u8; 15];
+        bytes[..key.len()].copy_from_slice(key);
+        if let Some(e) = self
+            .entries
+            .iter()
+            .find(|e| e.len == len && e.bytes == bytes && len > 0)
+        {
+            return (e.here, e.kids);
+        }
+        let (here, kids) = probe(key);
+        self.entries[self.next] = TldEntry {
+            len,
+            bytes,
+            here,
+            kids,
+        };
+        self.next = (self.next + 1) % self.entries.len();
+        (here, kids)
+    }
+}
+
+fn suffix_in<'a>(name: &'a [u8], cache: Option<&mut TldCache>) -> Option<Suffix<'a>> {
     let mut labels = name.rsplit(|&b| b == b'.');
     let fqdn = name.ends_with(b".");
     if fqdn {
         labels.next();
     }
-    let (mut len, typ) = find(labels);
+    let (mut len, typ) = find(labels, cache);
     if fqdn {
         len += 1;
     }
@@ -148,7 +220,10 @@ pub(crate) fn domain_str_with<'a>(name: &'a str, suffix: &Suffix<'_>) -> Option<
 
 /// Length of the public suffix of the labels (given from the top-level domain down) and the
 /// section of the rule that decided it.
-fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>) {
+fn find<'a>(
+    mut labels: impl Iterator<Item = &'a [u8]>,
+    cache: Option<&mut TldCache>,
+) -> (usize, Option<bool>) {
     let Some(first) = labels.next() else {
         return (0, None);
     };
@@ -157,7 +232,10 @@ fn find<'a>(mut labels: impl Iterator<Item = &'a [u8]>) -> (usize, Option<bool>)
         return (first.len(), None);
     }
     let mut acc = first.len();
-    let (here, mut kids) = probe(&key);
+    let (here, mut kids) = match cache {
+        Some(c) => c.probe(&key),
+        None => probe(&key),
+    };
     let mut info = (acc, here);
     for label in labels {
         if kids == Kids::None {
@@ -226,8 +304,9 @@ const fn first_byte_blocks() -> [u16; 257] {
 }
 
 /// What rules there are below a key.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 enum Kids {
+    #[default]
     /// None.
     None,
     /// Only ordinary labels.
@@ -259,9 +338,7 @@ fn probe(key: &[u8]) -> (Option<bool>, Kids) {
                 n
             };
             let start = pos;
-            while pos < b.len() && b[pos] != b',' {
-                pos += 1;
-            }
+            pos = next_comma(b, pos);
             let mut rest = &b[start..pos];
             pos += 1;
             let private = match rest.split_last() {
@@ -318,6 +395,26 @@ fn probe(key: &[u8]) -> (Option<bool>, Kids) {
         }
     }
     (here, kids)
+}
+
+/// The position of the first `,` of `b` at or after `pos` (`b.len()` without one), eight
+/// bytes at a time.
+#[inline(always)]
+fn next_comma(b: &[u8], mut pos: usize) -> usize {
+    use super::find::{zero_bytes, ONES};
+    while let Some(chunk) = b.get(pos..pos + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let hits = zero_bytes(u64::from_le_bytes(word) ^ (ONES * u64::from(b',')));
+        if hits != 0 {
+            return pos + (hits.trailing_zeros() / 8) as usize;
+        }
+        pos += 8;
+    }
+    while pos < b.len() && b[pos] != b',' {
+        pos += 1;
+    }
+    pos
 }
 
 /// The section of the rule `key` (`Some(true)` private), if it is one.
@@ -449,6 +546,69 @@ mod tests {
     use super::*;
     use alloc::format;
     use alloc::vec::Vec;
+
+    #[test]
+    fn cached_lookups_are_the_lookups() {
+        let mut cache = TldCache::default();
+        let names = [
+            "www.example.com",
+            "a.b.co.uk",
+            "x.github.io",
+            "com",
+            "foo.top",
+            "bar.cn",
+            "baz.com.cn",
+            "q.xn--fiqs8s",
+            "k.kawasaki.jp",
+            "city.kawasaki.jp",
+            "a.verylonglabelname",
+            "a.verylonglabelnamebeyond15",
+            "",
+            ".",
+            "x.com.",
+            "help",
+            "usps-track.help",
+        ];
+        // In several orders: the cache holds four labels, so entries are met again and
+        // replaced.
+        for round in 0..3 {
+            for i in 0..names.len() {
+                let name = names[(i * 7 + round) % names.len()];
+                assert_eq!(
+                    suffix_cached(name.as_bytes(), &mut cache),
+                    suffix(name.as_bytes()),
+                    "{name}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn commas_found_by_words_are_those_found_by_bytes() {
+        let text = b"a,bc,,defghijkl,mnopqrstuvwxyz0123,4,,,,,,,,,5678901234567890,x";
+        for start in 0..=text.len() {
+            for end in start..=text.len() {
+                let b = &text[..end];
+                let want = b[start..]
+                    .iter()
+                    .position(|&c| c == b',')
+                    .map_or(b.len(), |i| start + i);
+                assert_eq!(next_comma(b, start), want, "{start} {end}");
+            }
+        }
+        for i in 0..BLOCKS.len() {
+            let b = block(i);
+            let mut pos = 0;
+            while pos < b.len() {
+                let want = b[pos..]
+                    .iter()
+                    .position(|&c| c == b',')
+                    .map_or(b.len(), |k| pos + k);
+                assert_eq!(next_comma(b, pos), want);
+                pos = want + 1;
+            }
+        }
+    }
 
     /// [`probe`] as it was, decoding every key it passes: whether `key` is a rule
     /// (`Some(private)`) and what rules lie below it: one search, then the keys after it in
