@@ -18,10 +18,12 @@ pub(crate) fn shape_flags(canon: &Canon, domain: Option<&str>) -> LinkFlags {
         let host = canon.host.as_str();
         if let Some(d) = domain.filter(|d| host.len() > d.len() + 1) {
             let sub = &host[..host.len() - d.len() - 1];
-            if super::host::pieces(sub, b'.')
-                .filter(|l| !l.starts_with("www"))
-                .count()
-                >= 3
+            // Three labels have two dots between them.
+            if count_dots(sub) >= 2
+                && super::host::pieces(sub, b'.')
+                    .filter(|l| !l.starts_with("www"))
+                    .count()
+                    >= 3
             {
                 f |= LinkFlags::DEEP_SUBDOMAIN;
             }
@@ -31,7 +33,10 @@ pub(crate) fn shape_flags(canon: &Canon, domain: Option<&str>) -> LinkFlags {
             .bytes()
             .rposition(|b| b == b'.')
             .map_or("", |i| &host[..i]);
-        if super::host::pieces(labels, b'.').any(numbered_label) {
+        // A run of five digits needs five digits (most hosts have fewer: no label is read).
+        if labels.bytes().filter(u8::is_ascii_digit).count() >= 5
+            && super::host::pieces(labels, b'.').any(numbered_label)
+        {
             f |= LinkFlags::RANDOM_LABEL;
         }
     }
@@ -46,6 +51,10 @@ pub(crate) fn shape_flags(canon: &Canon, domain: Option<&str>) -> LinkFlags {
         f |= LinkFlags::SCRIPT_PAGE;
     }
     f
+}
+
+fn count_dots(s: &str) -> usize {
+    s.bytes().filter(|&b| b == b'.').count()
 }
 
 /// Server script extensions: the page runs code on the host (`/secure/login.php`).
