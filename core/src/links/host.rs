@@ -969,47 +969,44 @@ impl Parts {
     fn new_in(name: &str, skeletons: &[String], raw: StrList, folded: StrList) -> Parts {
         let room = 2 * name.len() + skeletons.iter().map(String::len).sum::<usize>();
         let mut raw = StrList::reuse(raw, room);
-        // The `-`/`_`-separated pieces of the labels, but Punycode ones (byte tests: the
-        // separators are ASCII, so every cut falls between characters).
-        for label in pieces(name, b'.') {
-            if label.starts_with("xn--") {
-                continue;
-            }
-            let pieces = Pieces {
-                rest: Some(label),
-                is_sep: |b| matches!(b, b'-' | b'_'),
-            };
-            for p in pieces {
-                if !p.is_empty() {
-                    raw.push(p);
+        // One pass over the name: the `-`/`_`-separated pieces of the labels, but Punycode
+        // ones, and the name's letters and digits (the separators are ASCII, so every cut
+        // falls between characters).
+        let b = name.as_bytes();
+        let mut joined = [0u8; 64];
+        let mut alnum = 0;
+        let mut start = 0;
+        let mut punycode = name.starts_with("xn--");
+        for (i, &c) in b.iter().enumerate() {
+            if c.is_ascii_alphanumeric() {
+                if let Some(slot) = joined.get_mut(alnum) {
+                    *slot = c;
+                }
+                alnum += 1;
+            } else if matches!(c, b'.' | b'-' | b'_') {
+                if !punycode && i > start {
+                    raw.push(&name[start..i]);
+                }
+                start = i + 1;
+                if c == b'.' {
+                    punycode = name[i + 1..].starts_with("xn--");
                 }
             }
+        }
+        if !punycode && b.len() > start {
+            raw.push(&name[start..]);
         }
         for s in skeletons {
             for p in name_parts(s) {
                 raw.push(p);
             }
         }
-        // The whole name without separators catches tokens split by hyphens (`pay-pal`),
-        // copied run by run.
-        let joined = name.bytes().filter(u8::is_ascii_alphanumeric).count();
-        if joined <= 64 {
-            let b = name.as_bytes();
-            let mut i = 0;
-            while i < b.len() {
-                if b[i].is_ascii_alphanumeric() {
-                    let run = b[i..]
-                        .iter()
-                        .take_while(|c| c.is_ascii_alphanumeric())
-                        .count();
-                    // ASCII, so a whole `str`.
-                    raw.buf.push_str(&name[i..i + run]);
-                    i += run;
-                } else {
-                    i += 1;
-                }
+        // The whole name without separators catches tokens split by hyphens (`pay-pal`).
+        if alnum <= joined.len() {
+            // (ASCII letters and digits: always a `str`.)
+            if let Ok(j) = core::str::from_utf8(&joined[..alnum]) {
+                raw.push(j);
             }
-            raw.end();
         }
         // The masks, the folded ones read through the fold without writing it.
         let mut masks = PartMasks {
