@@ -1144,13 +1144,15 @@ impl Parts {
         }
         // A raw match needs every byte and byte pair of the token in the parts, and a letter
         // token shorter than 6 matches only at the start of a part (equal, prefix). Parts
-        // shorter than the token cannot hold it.
+        // shorter than the token cannot hold it. (A match is the token inside a part, so the
+        // pair test only skips searches: it is worth making the pairs for those of a token
+        // anywhere in the parts, not for the few parts a prefix is tested on.)
         let t0 = token.as_bytes().first();
         let anywhere = info.numeric || info.long;
         let m = self.masks;
         if info.raw_mask & !m.raw_mask == 0
             && (anywhere || info.raw_first & m.raw_first != 0)
-            && self.missing_pairs(false, token, 0) == 0
+            && ((!anywhere && self.raw_pairs.is_none()) || self.missing_pairs(false, token, 0) == 0)
             && self.raw.iter().any(|p| {
                 p.len() >= token.len()
                     && (anywhere || p.as_bytes().first() == t0)
