@@ -1280,6 +1280,18 @@ const FOLD: [u8; 256] = {
     t
 };
 
+/// The bytes [`fold_lookalike`] writes as they are whatever follows them (not `r` or `v`,
+/// which start `rn` and `vv`), by byte.
+const KEPT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = FOLD[b] == b as u8 && b != b'r' as usize && b != b'v' as usize;
+        b += 1;
+    }
+    t
+};
+
 /// [`fold_lookalike`] appended to `out`: ASCII as runs of unchanged bytes between the bytes
 /// the fold changes, other text byte by byte (a byte above ASCII is written as the character
 /// of that value, as the fold always did).
@@ -1295,7 +1307,7 @@ fn fold_lookalike_append(s: &str, out: &mut String) {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        if FOLD[usize::from(c)] == c && c != b'r' && c != b'v' {
+        if KEPT[usize::from(c)] {
             i += 1;
             continue;
         }
