@@ -1245,6 +1245,11 @@ fn fold_lookalike_bytes(s: &[u8], mut f: impl FnMut(u8)) {
     let mut i = 0;
     while i < s.len() {
         let c = s[i];
+        if KEPT[usize::from(c)] {
+            f(c);
+            i += 1;
+            continue;
+        }
         match (c, s.get(i + 1)) {
             (b'r', Some(b'n')) => {
                 f(b'm');
