@@ -196,13 +196,7 @@ pub(crate) fn find_entities_pooled(
             // A numeral that nothing `read_run` or `cn_money_at` reads on follows (`一个`: no
             // numeral, digit, separator, `,` or `.`) is neither of the two below: a phone
             // number needs 7 digits, an amount 2 numerals.
-            let continues = |n: char| {
-                matches!(n, ',' | '.')
-                    || is_cn_numeral(n)
-                    || is_separator(n)
-                    || run_digit(n).is_some()
-            };
-            if !char_at(text, p + len).is_some_and(|(n, _)| continues(n)) {
+            if !char_at(text, p + len).is_some_and(|(n, _)| continues_numeral(n)) {
                 p += len;
                 continue;
             }
@@ -410,7 +404,9 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
                     if bits & (1 << (b2 & 0x3F)) != 0 {
                         let u = (row as u32) << 6 | u32::from(b2 & 0x3F);
                         if let Some(c) = char::from_u32(u) {
-                            return Ok((p, c, 3));
+                            if !idle_numeral(text, p + 3, c) {
+                                return Ok((p, c, 3));
+                            }
                         }
                     }
                     p += 3;
@@ -428,6 +424,28 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
         p += len;
     }
     Err(p)
+}
+
+/// Whether a character may follow a numeral in a number `read_run` or `cn_money_at` reads
+/// on: a numeral, digit, separator, `,` or `.`.
+fn continues_numeral(n: char) -> bool {
+    matches!(n, ',' | '.') || is_cn_numeral(n) || is_separator(n) || run_digit(n).is_some()
+}
+
+/// Whether the ideograph `c` let through by [`START_BITS`], ending at `end`, is a numeral
+/// that `find_entities_pooled` would step over without a look at anything else: a unit
+/// (`万`, `千`: alone they start nothing) or a numeral that nothing reads on follows
+/// (`一个`). Such numerals are common in messages; stepping over them here spares the main
+/// loop's checks (test `idle_numerals_start_nothing`).
+fn idle_numeral(text: &[u8], end: usize, c: char) -> bool {
+    // Only ideographs: no digit (`digit`) and no letter, so `context_at` looks up `c` itself.
+    if !is_ideograph(c) || !context_words(c).is_empty() {
+        return false;
+    }
+    if cn_digit(c).is_none() && run_digit(c).is_none() {
+        return true;
+    }
+    !char_at(text, end).is_some_and(|(n, _)| continues_numeral(n))
 }
 
 /// Whether a non-ASCII character may start an entity, with one `fold_char` call: a context
