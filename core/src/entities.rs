@@ -445,6 +445,18 @@ fn idle_numeral(text: &[u8], end: usize, c: char) -> bool {
     if cn_digit(c).is_none() && run_digit(c).is_none() {
         return true;
     }
+    // Most numerals are followed by an ideograph or punctuation that starts nothing, which
+    // only a separator among them (`一　二`) reads on from (no numeral, digit, `,` or `.`).
+    if let Some(&[b0, b1, b2]) = text.get(end..end + 3) {
+        if b0 >> 4 == 0xE && (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 {
+            let row = start_row(b0, b1);
+            let bits = START_BITS[row];
+            if bits != u64::MAX && bits & (1 << (b2 & 0x3F)) == 0 {
+                let u = (row as u32) << 6 | u32::from(b2 & 0x3F);
+                return !char::from_u32(u).is_some_and(is_separator);
+            }
+        }
+    }
     !char_at(text, end).is_some_and(|(n, _)| continues_numeral(n))
 }
 
