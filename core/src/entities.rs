@@ -327,7 +327,7 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
     while p < stop {
         let b = text[p];
         if b < 0x80 {
-            if ASCII_START[b as usize] {
+            if ASCII_START[b as usize] && !idle_letter(text, p, b) {
                 return Ok((p, b as char, 1));
             }
             p += 1;
@@ -424,6 +424,17 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
         p += len;
     }
     Err(p)
+}
+
+/// Whether the letter `b` at `p` that [`ASCII_START`] lets through (the first of `vx`, `wx`,
+/// `qq`, …) is inside a word (`new`, `have`): no context word starts there (`context_at`
+/// wants no letter before one), so `find_entities_pooled` would only step over it (test
+/// `letters_inside_words_start_nothing`).
+fn idle_letter(text: &[u8], p: usize, b: u8) -> bool {
+    matches!(b | 0x20, b'v' | b'w' | b'q')
+        && p.checked_sub(1)
+            .and_then(|q| text.get(q))
+            .is_some_and(u8::is_ascii_alphabetic)
 }
 
 /// Whether a character may follow a numeral in a number `read_run` or `cn_money_at` reads

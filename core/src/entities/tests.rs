@@ -580,3 +580,32 @@ fn idle_numerals_start_nothing() {
         [(Money, "CNY 50000".to_string())]
     );
 }
+
+#[test]
+fn letters_inside_words_start_nothing() {
+    let mut idle = 0;
+    for b in *b"vVwWqQ0+@xa" {
+        for before in ["", "a", "Z", "k", "1", " ", "的", "ｖ", "_"] {
+            for after in [
+                "x", "X", "e", "eixin", "echat", "q", "q号", "信", "1", " ", "", "ｘ",
+            ] {
+                let text = [before.as_bytes(), &[b], after.as_bytes()].concat();
+                let p = before.len();
+                if idle_letter(&text, p, b) {
+                    idle += 1;
+                    // What the main loop checks for a start: none of it finds anything.
+                    let c = char::from(b);
+                    assert!(context_at(&text, p, c, 1).is_none(), "{text:?}");
+                    assert!(digit(c).is_none() && run_digit(c).is_none() && cn_digit(c).is_none());
+                    assert!(c != '@');
+                }
+            }
+        }
+    }
+    assert_eq!(idle, 6 * 3 * 12);
+    // Still found: context words at the start of a word.
+    assert_eq!(
+        kinds("加 wx abc123456"),
+        [(Wechat, "abc123456".to_string())]
+    );
+}
