@@ -427,14 +427,19 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
 }
 
 /// Whether the letter `b` at `p` that [`ASCII_START`] lets through (the first of `vx`, `wx`,
-/// `qq`, …) is inside a word (`new`, `have`): no context word starts there (`context_at`
-/// wants no letter before one), so `find_entities_pooled` would only step over it (test
+/// `qq`, …) starts no context word, so that `find_entities_pooled` would only step over it:
+/// inside a word (`new`, `have`; `context_at` wants no letter before one), or before an
+/// ASCII byte no context word has second (`with`, `very`), or at the end (test
 /// `letters_inside_words_start_nothing`).
 fn idle_letter(text: &[u8], p: usize, b: u8) -> bool {
     matches!(b | 0x20, b'v' | b'w' | b'q')
-        && p.checked_sub(1)
+        && (p
+            .checked_sub(1)
             .and_then(|q| text.get(q))
             .is_some_and(u8::is_ascii_alphabetic)
+            || text
+                .get(p + 1)
+                .is_none_or(|&n| n < 0x80 && !matches!(n | 0x20, b'e' | b'q' | b'v' | b'x')))
 }
 
 /// Whether a character may follow a numeral in a number `read_run` or `cn_money_at` reads

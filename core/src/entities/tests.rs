@@ -602,7 +602,9 @@ fn letters_inside_words_start_nothing() {
             }
         }
     }
-    assert_eq!(idle, 6 * 3 * 12);
+    // Inside a word (3 letters before × 12 followers), or else (6 other befores) before `1`,
+    // a space or the end, which no context word has second.
+    assert_eq!(idle, 6 * (3 * 12 + 6 * 3));
     // Still found: context words at the start of a word.
     assert_eq!(
         kinds("加 wx abc123456"),
