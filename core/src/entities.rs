@@ -196,13 +196,7 @@ pub(crate) fn find_entities_pooled(
             // A numeral that nothing `read_run` or `cn_money_at` reads on follows (`一个`: no
             // numeral, digit, separator, `,` or `.`) is neither of the two below: a phone
             // number needs 7 digits, an amount 2 numerals.
-            let continues = |n: char| {
-                matches!(n, ',' | '.')
-                    || is_cn_numeral(n)
-                    || is_separator(n)
-                    || run_digit(n).is_some()
-            };
-            if !char_at(text, p + len).is_some_and(|(n, _)| continues(n)) {
+            if !char_at(text, p + len).is_some_and(|(n, _)| continues_numeral(n)) {
                 p += len;
                 continue;
             }
@@ -333,7 +327,7 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
     while p < stop {
         let b = text[p];
         if b < 0x80 {
-            if ASCII_START[b as usize] {
+            if ASCII_START[b as usize] && !idle_letter(text, p, b) {
                 return Ok((p, b as char, 1));
             }
             p += 1;
@@ -410,7 +404,9 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
                     if bits & (1 << (b2 & 0x3F)) != 0 {
                         let u = (row as u32) << 6 | u32::from(b2 & 0x3F);
                         if let Some(c) = char::from_u32(u) {
-                            return Ok((p, c, 3));
+                            if !idle_numeral(text, p + 3, c) {
+                                return Ok((p, c, 3));
+                            }
                         }
                     }
                     p += 3;
@@ -428,6 +424,56 @@ fn next_start(text: &[u8], mut p: usize, stop: usize) -> Result<(usize, char, us
         p += len;
     }
     Err(p)
+}
+
+/// Whether the letter `b` at `p` that [`ASCII_START`] lets through (the first of `vx`, `wx`,
+/// `qq`, …) starts no context word, so that `find_entities_pooled` would only step over it:
+/// inside a word (`new`, `have`; `context_at` wants no letter before one), or before an
+/// ASCII byte no context word has second (`with`, `very`), or at the end (test
+/// `letters_inside_words_start_nothing`).
+fn idle_letter(text: &[u8], p: usize, b: u8) -> bool {
+    matches!(b | 0x20, b'v' | b'w' | b'q')
+        && (p
+            .checked_sub(1)
+            .and_then(|q| text.get(q))
+            .is_some_and(u8::is_ascii_alphabetic)
+            || text
+                .get(p + 1)
+                .is_none_or(|&n| n < 0x80 && !matches!(n | 0x20, b'e' | b'q' | b'v' | b'x')))
+}
+
+/// Whether a character may follow a numeral in a number `read_run` or `cn_money_at` reads
+/// on: a numeral, digit, separator, `,` or `.`.
+fn continues_numeral(n: char) -> bool {
+    matches!(n, ',' | '.') || is_cn_numeral(n) || is_separator(n) || run_digit(n).is_some()
+}
+
+/// Whether the ideograph `c` let through by [`START_BITS`], ending at `end`, is a numeral
+/// that `find_entities_pooled` would step over without a look at anything else: a unit
+/// (`万`, `千`: alone they start nothing) or a numeral that nothing reads on follows
+/// (`一个`). Such numerals are common in messages; stepping over them here spares the main
+/// loop's checks (test `idle_numerals_start_nothing`).
+fn idle_numeral(text: &[u8], end: usize, c: char) -> bool {
+    // Only ideographs: no digit (`digit`) and no letter, so `context_at` looks up `c` itself.
+    if !is_ideograph(c) || !context_words(c).is_empty() {
+        return false;
+    }
+    if cn_digit(c).is_none() && run_digit(c).is_none() {
+        return true;
+    }
+    // Most numerals are followed by an ideograph or punctuation that starts nothing, which
+    // only a separator among them (`一　二`) reads on from (no numeral, digit, `,` or `.`).
+    if let Some(&[b0, b1, b2]) = text.get(end..end + 3) {
+        if b0 >> 4 == 0xE && (b1 ^ 0x80) | (b2 ^ 0x80) < 0x40 {
+            let row = start_row(b0, b1);
+            let bits = START_BITS[row];
+            if bits != u64::MAX && bits & (1 << (b2 & 0x3F)) == 0 {
+                let u = (row as u32) << 6 | u32::from(b2 & 0x3F);
+                return !char::from_u32(u).is_some_and(is_separator);
+            }
+        }
+    }
+    !char_at(text, end).is_some_and(|(n, _)| continues_numeral(n))
 }
 
 /// Whether a non-ASCII character may start an entity, with one `fold_char` call: a context

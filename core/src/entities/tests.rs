@@ -523,3 +523,91 @@ fn context_word_groups_match_their_first_chars() {
     }
     assert_eq!(covered, CONTEXT_WORDS.len());
 }
+
+#[test]
+fn idle_numerals_start_nothing() {
+    // What the main loop of `find_entities_pooled` does with a start `c` at `p` (its checks,
+    // written out again): true when it only steps over it.
+    let steps_over = |text: &[u8], p: usize, c: char, len: usize| {
+        let continues = |n: char| {
+            matches!(n, ',' | '.') || is_cn_numeral(n) || is_separator(n) || run_digit(n).is_some()
+        };
+        context_at(text, p, c, len).is_none()
+            && digit(c).is_none()
+            && c != '@'
+            && c != '＠'
+            && (!(cn_digit(c).is_some() || run_digit(c).is_some())
+                || char_before(text, p)
+                    .is_some_and(|(b, _)| is_cn_numeral(b) || run_digit(b).is_some())
+                || !char_at(text, p + len).is_some_and(|(n, _)| continues(n)))
+    };
+    let mut after: Vec<char> = START_IDEOGRAPHS.to_vec();
+    after.extend([
+        '个', '的', '元', '块', '信', '〇', '\u{FEFF}', '\u{2060}', 'é',
+    ]);
+    for range in [0x20..0x80, 0x2000..0x2070, 0x3000..0x3040, 0xFF00..0xFF60] {
+        after.extend(range.filter_map(char::from_u32));
+    }
+    let mut idle = 0;
+    for &c in START_IDEOGRAPHS
+        .iter()
+        .chain(['〇', '＋', '＠', '０', '９', 'Ｑ', 'ｖ'].iter())
+    {
+        for before in ["", "的", "一", "1", "万"] {
+            for next in after.iter().map(Some).chain([None]) {
+                let mut text = String::from(before);
+                text.push(c);
+                if let Some(&n) = next {
+                    text.push(n);
+                }
+                let (p, len) = (before.len(), c.len_utf8());
+                if idle_numeral(text.as_bytes(), p + len, c) {
+                    idle += 1;
+                    assert!(steps_over(text.as_bytes(), p, c, len), "{text:?}");
+                }
+            }
+        }
+    }
+    assert!(idle > 1000, "{idle}");
+    // Units alone and numerals before a plain ideograph are idle; numerals read on are not.
+    let at = |t: &str, c: char| idle_numeral(t.as_bytes(), c.len_utf8(), c);
+    assert!(at("万元", '万') && at("一个", '一') && at("三", '三'));
+    assert!(!at("一万", '一') && !at("五-", '五') && !at("二　", '二') && !at("八1", '八'));
+    assert!(!at("微信", '微') && !at("＋86", '＋') && !at("０个", '０'));
+    // And the numbers they would be part of are still found.
+    assert_eq!(
+        kinds("转给他五万元就一个"),
+        [(Money, "CNY 50000".to_string())]
+    );
+}
+
+#[test]
+fn letters_inside_words_start_nothing() {
+    let mut idle = 0;
+    for b in *b"vVwWqQ0+@xa" {
+        for before in ["", "a", "Z", "k", "1", " ", "的", "ｖ", "_"] {
+            for after in [
+                "x", "X", "e", "eixin", "echat", "q", "q号", "信", "1", " ", "", "ｘ",
+            ] {
+                let text = [before.as_bytes(), &[b], after.as_bytes()].concat();
+                let p = before.len();
+                if idle_letter(&text, p, b) {
+                    idle += 1;
+                    // What the main loop checks for a start: none of it finds anything.
+                    let c = char::from(b);
+                    assert!(context_at(&text, p, c, 1).is_none(), "{text:?}");
+                    assert!(digit(c).is_none() && run_digit(c).is_none() && cn_digit(c).is_none());
+                    assert!(c != '@');
+                }
+            }
+        }
+    }
+    // Inside a word (3 letters before × 12 followers), or else (6 other befores) before `1`,
+    // a space or the end, which no context word has second.
+    assert_eq!(idle, 6 * (3 * 12 + 6 * 3));
+    // Still found: context words at the start of a word.
+    assert_eq!(
+        kinds("加 wx abc123456"),
+        [(Wechat, "abc123456".to_string())]
+    );
+}
