@@ -1346,7 +1346,9 @@ fn within_window(
     for &(r, g) in &c.groups {
         spans.extend(s.spans_of(r).map(|(i, a, b)| (i, g, a, b)));
     }
-    if spans.len() <= SMALL_WINDOW && groups <= SMALL_GROUPS {
+    // The comparison of each with each is faster for few spans, the sweep smaller in code
+    // (the WASM build, without `perf`, has only the sweep).
+    if cfg!(feature = "perf") && spans.len() <= SMALL_WINDOW && groups <= SMALL_GROUPS {
         window_ends_small(spans, groups);
     } else {
         window_ends_sweep(spans, groups, by_start, least);
