@@ -27,7 +27,9 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt::{self, Write as _};
 
-use crate::links::find::{char_at, char_before, zero_bytes, HIGH, LEAD5, LEAD5_MASK, ONES};
+use crate::links::find::{
+    char_at, char_before, is_invisible, zero_bytes, HIGH, LEAD5, LEAD5_MASK, ONES,
+};
 use crate::normalize::{fold_char, Fold};
 
 /// Most entities reported for one text; further ones are ignored.
@@ -439,7 +441,13 @@ fn idle_letter(text: &[u8], p: usize, b: u8) -> bool {
             .is_some_and(u8::is_ascii_alphabetic)
             || text
                 .get(p + 1)
-                .is_none_or(|&n| n < 0x80 && !matches!(n | 0x20, b'e' | b'q' | b'v' | b'x')))
+                .is_none_or(|&n| n < 0x80 && !ascii_second(n)))
+}
+
+/// Whether the ASCII byte `n` may be the second character of a context word (`ve`, `vx`, `qq`,
+/// `wx`, …; test `context_words_second_chars`).
+fn ascii_second(n: u8) -> bool {
+    matches!(n | 0x20, b'e' | b'q' | b'v' | b'x')
 }
 
 /// Whether a character may follow a numeral in a number `read_run` or `cn_money_at` reads
@@ -713,10 +721,6 @@ fn letter(c: char) -> Option<u8> {
         Fold::Char(l) if l.is_ascii_alphabetic() => Some(l.to_ascii_lowercase() as u8),
         _ => None,
     }
-}
-
-fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 
 fn is_separator(c: char) -> bool {
@@ -1482,7 +1486,7 @@ fn context_at(text: &[u8], p: usize, c0: char, len0: usize) -> Option<(Ctx, usiz
     // the next byte alone rules out `www`, `we`, `+86`, …, the next character `加入`, `企业`.
     let &next = text.get(p + len0)?;
     if next < 0x80 {
-        if !matches!(next | 0x20, b'e' | b'q' | b'v' | b'x') {
+        if !ascii_second(next) {
             return None;
         }
     } else {

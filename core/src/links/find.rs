@@ -1129,8 +1129,8 @@ fn read_path(text: &[u8], pos: usize, raw: &mut String, dodge: &mut bool) -> usi
     end
 }
 
-/// A zero-width character, skipped inside a path.
-fn is_invisible(c: char) -> bool {
+/// A zero-width character: skipped inside a path, a separator inside a number (entities).
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}')
 }
 

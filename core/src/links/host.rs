@@ -335,7 +335,7 @@ pub(crate) fn last_piece(s: &str, sep: u8) -> &str {
 }
 
 /// How many `b` bytes `s` has.
-fn count_byte(s: &str, b: u8) -> usize {
+pub(crate) fn count_byte(s: &str, b: u8) -> usize {
     s.bytes().filter(|&c| c == b).count()
 }
 

@@ -19,7 +19,7 @@ pub(crate) fn shape_flags(canon: &Canon, domain: Option<&str>) -> LinkFlags {
         if let Some(d) = domain.filter(|d| host.len() > d.len() + 1) {
             let sub = &host[..host.len() - d.len() - 1];
             // Three labels have two dots between them.
-            if count_dots(sub) >= 2
+            if super::host::count_byte(sub, b'.') >= 2
                 && super::host::pieces(sub, b'.')
                     .filter(|l| !l.starts_with("www"))
                     .count()
@@ -51,10 +51,6 @@ pub(crate) fn shape_flags(canon: &Canon, domain: Option<&str>) -> LinkFlags {
         f |= LinkFlags::SCRIPT_PAGE;
     }
     f
-}
-
-fn count_dots(s: &str) -> usize {
-    s.bytes().filter(|&b| b == b'.').count()
 }
 
 /// Server script extensions: the page runs code on the host (`/secure/login.php`).
